@@ -1,0 +1,88 @@
+"""The command line: parse options, call the library, turn our errors into exit codes."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from . import pipeline
+from .errors import ContentError, OutputError, PolicygenError, format_problems
+
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+
+_project_option = click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The project folder, holding content/ and templates/.")
+_today_option = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+    help="Pretend today is this date (review banners; reproducible builds). "
+         "Default: SOURCE_DATE_EPOCH if set, else today.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policygen")
+def main() -> None:
+    """policygen: e-safety guidance from one structured source to a website."""
+
+
+@main.command()
+@_project_option
+@_today_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI gates).")
+def check(project: Path, today: datetime | None, strict: bool) -> None:
+    """Check the content and print a summary; nothing is written."""
+    with _errors_to_exit_codes():
+        report = pipeline.check(project, _day(today))
+        _print_warnings(report.warnings)
+        if strict and report.warnings:
+            click.echo("error: warnings are errors with --strict", err=True)
+            sys.exit(EXIT_CONTENT)
+        click.echo(f"content is valid: {report.summary()}")
+
+
+@main.command()
+@_project_option
+@_today_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site.  [default: build/ in the project]")
+def build(project: Path, today: datetime | None, out: Path | None) -> None:
+    """Check the content, then build the website into the output folder."""
+    with _errors_to_exit_codes():
+        report = pipeline.build(pipeline.BuildOptions(project, out, _day(today)))
+        _print_warnings(report.check.warnings)
+        click.echo(report.summary())
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _print_warnings(warnings: tuple[object, ...]) -> None:
+    if warnings:
+        click.echo(format_problems(list(warnings)), err=True)  # type: ignore[arg-type]
+
+
+class _errors_to_exit_codes:
+    """Our errors become a message and an exit status, never a traceback."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
+        if isinstance(error, ContentError):
+            click.echo(str(error), err=True)
+            errors = sum(1 for p in error.problems if p.is_error)
+            click.echo(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written",
+                       err=True)
+            sys.exit(EXIT_CONTENT)
+        if isinstance(error, OutputError):
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_USAGE)
+        if isinstance(error, PolicygenError):
+            click.echo(f"{error}\nnothing was written", err=True)
+            sys.exit(EXIT_CONTENT)
+        return False

@@ -1,0 +1,93 @@
+"""Where a problem is, what it is, and how an editor is told about it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a source file; line and column count from 1, 0 means unknown."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the content, with the source line it points at."""
+
+    location: Location
+    message: str
+    severity: Severity = Severity.ERROR
+    source_line: str = field(default="", compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.message)
+
+    def format(self) -> str:
+        head = f"{self.location}: {self.severity.value}: {self.message}"
+        if not self.source_line:
+            return head
+        caret = ""
+        if self.location.column:
+            caret = "\n    " + " " * (self.location.column - 1) + "^"
+        return f"{head}\n    {self.source_line}{caret}"
+
+
+class PolicygenError(Exception):
+    """Base of the errors the CLI turns into a message and an exit status."""
+
+
+class ContentError(PolicygenError):
+    """The content has problems; the build stops before writing anything."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__(format_problems(self.problems))
+
+
+class OutputError(PolicygenError):
+    """The output folder cannot be written safely."""
+
+
+def format_problems(problems: list[Problem]) -> str:
+    return "\n".join(p.format() for p in problems)
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """A ' (did you mean …?)' hint, or nothing when no choice is close."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as an editor knows it: relative to the project when it is inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

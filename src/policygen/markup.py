@@ -1,0 +1,144 @@
+"""One configured Markdown: no raw HTML, checked internal links, glossary links, sanitised."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterable
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Term
+
+ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_INTERNAL = re.compile(r"(glossary|topic|page):(.*)")
+
+
+def page_href(page: str) -> str:
+    """The file of a fixed page, relative to the site root."""
+    return "index.html" if page == "home" else f"{page}.html"
+
+
+def internal_href(kind: str, target: str) -> str:
+    """Where a glossary:, topic: or page: link goes, relative to the site root."""
+    if kind == "glossary":
+        return f"glossary.html#term-{target}"
+    if kind == "topic":
+        return f"topics/{target}.html"
+    return page_href(target)
+
+
+class GlossaryLinker:
+    """Finds glossary terms in running text; each term is linked once per page."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.term_ids: dict[str, str] = {}
+        for term in terms:
+            for word in (term.term, *term.aliases):
+                self.term_ids.setdefault(word.casefold(), term.id)
+        words = sorted({w for t in terms for w in (t.term, *t.aliases)}, key=len, reverse=True)
+        # Acronyms match only in capitals ("AUP", not "aup" inside a word); words in any case.
+        alternatives = [re.escape(w) if w.isupper() else f"(?i:{re.escape(w)})" for w in words]
+        self.pattern = re.compile(rf"(?<![\w/.-])(?:{'|'.join(alternatives)})(?![\w-])") \
+            if words else None
+
+    def split(self, text: str, seen: set[str]) -> list[tuple[str, str | None]]:
+        """The text cut into (piece, term id to link it to, or None); `seen` is updated."""
+        if self.pattern is None:
+            return [(text, None)]
+        pieces: list[tuple[str, str | None]] = []
+        last = 0
+        for match in self.pattern.finditer(text):
+            ident = self.term_ids[match.group(0).casefold()]
+            if ident in seen:
+                continue
+            seen.add(ident)
+            pieces += [(text[last:match.start()], None), (match.group(0), ident)]
+            last = match.end()
+        pieces.append((text[last:], None))
+        return [(piece, ident) for piece, ident in pieces if piece]
+
+
+class _LinkTreeprocessor(Treeprocessor):
+    """Resolves internal links and links glossary terms, on the parsed tree."""
+
+    def __init__(self, md: markdown.Markdown, linker: GlossaryLinker) -> None:
+        super().__init__(md)
+        self.linker = linker
+        self.root_prefix = ""
+        self.seen: set[str] | None = None
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            match = _INTERNAL.fullmatch(link.get("href", "").strip())
+            if match:
+                link.set("href", self.root_prefix + internal_href(*match.groups()))
+                if match.group(1) == "glossary" and self.seen is not None:
+                    self.seen.add(match.group(2))
+        if self.seen is not None:
+            self._link_terms(root)
+
+    def _link_terms(self, element: etree.Element) -> None:
+        if element.tag in ("a", "code"):
+            return
+        for child in list(element):
+            self._link_terms(child)
+        if element.text:
+            element.text = self._insert_links(element, element.text, 0)
+        for child in list(element):
+            if child.tail:
+                child.tail = self._insert_links(element, child.tail, list(element).index(child) + 1)
+
+    def _insert_links(self, parent: etree.Element, text: str, index: int) -> str:
+        assert self.seen is not None
+        pieces = self.linker.split(text, self.seen)
+        if len(pieces) == 1 and pieces[0][1] is None:
+            return text
+        head = pieces[0][0] if pieces[0][1] is None else ""
+        rest = pieces[1:] if pieces[0][1] is None else pieces
+        previous: etree.Element | None = None
+        for piece, ident in rest:
+            if ident is None and previous is not None:
+                previous.tail = (previous.tail or "") + piece
+                continue
+            link = etree.Element("a", {"href": self.root_prefix + internal_href("glossary", ident),
+                                       "class": "term"})
+            link.text = piece
+            parent.insert(index, link)
+            index += 1
+            previous = link
+        return head
+
+
+class MarkdownRenderer:
+    """Renders content Markdown to safe HTML; one per site build, reused for every page."""
+
+    def __init__(self, terms: Iterable[Term] = ()) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        # Raw HTML in content is shown as text, never passed through.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._links = _LinkTreeprocessor(self._md, GlossaryLinker(terms))
+        self._md.treeprocessors.register(self._links, "policygen-links", 1)
+
+    def start_page(self, root_prefix: str, link_terms: bool = True) -> None:
+        """Begin a page: links become relative to it and each term is linked once on it."""
+        self._links.root_prefix = root_prefix
+        self._links.seen = set() if link_terms else None
+
+    def block(self, text: str) -> str:
+        """Markdown as block HTML (paragraphs, lists)."""
+        html = self._md.reset().convert(text)
+        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                         url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+
+    def inline(self, text: str) -> str:
+        """Markdown for inside a list item or heading: a lone paragraph loses its <p>."""
+        html = self.block(text)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            return html[3:-4]
+        return html

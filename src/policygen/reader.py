@@ -1,0 +1,167 @@
+"""Typed reading of YAML nodes into values, collecting every problem with its position."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, Problem, suggest
+from .model import Item
+from .yamlsrc import SourceFile
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownText:
+    """A Markdown field as written, kept so that its links can be checked across files."""
+
+    location: Location
+    text: str
+    first_text_line: int
+
+
+def describe(node: Node) -> str:
+    """How an editor would name what they wrote."""
+    if isinstance(node, MappingNode):
+        return "a set of fields"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == _NULL_TAG:
+        return "nothing"
+    return f"'{_shorten(node.value)}'"
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def is_empty(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG)
+
+
+class Reader:
+    """Reads one file's nodes; every mistake becomes a Problem, reading carries on."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self.markdown_texts: list[MarkdownText] = []
+
+    def error(self, node: object, message: str) -> None:
+        self.problems.append(self.source.problem(node, message))
+
+    def location(self, node: Node) -> Location:
+        return self.source.location(node)
+
+    def fields(self, node: Node, what: str, required: tuple[str, ...],
+               optional: tuple[str, ...] = ()) -> dict[str, Node] | None:
+        """The fields of a mapping; unknown, missing or empty required fields are reported."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} should be a set of fields ({', '.join(required)}, …), "
+                       f"found {describe(node)}")
+            return None
+        known = required + optional
+        found: dict[str, Node] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name not in known:
+                self.error(key, f"unknown field '{name}' in {what}{suggest(name, known)}; "
+                           f"expected one of: {', '.join(known)}")
+            elif not is_empty(value):
+                found.setdefault(name, value)
+            elif name in required:
+                self.error(key, f"the field '{name}' in {what} is empty")
+                found.setdefault(name, value)
+        for name in required:
+            if name not in found:
+                self.error(node, f"{what} is missing the required field '{name}'")
+        return {k: v for k, v in found.items() if not is_empty(v)}
+
+    def text(self, node: Node, what: str) -> str:
+        """Plain text. The raw scalar is used, so `no`, `yes` or `1.0` stay as written."""
+        if not isinstance(node, ScalarNode) or is_empty(node):
+            self.error(node, f"{what} should be text, found {describe(node)}")
+            return ""
+        value = str(node.value).strip()
+        if not value:
+            self.error(node, f"{what} is empty; expected text")
+        return value
+
+    def markdown(self, node: Node, what: str) -> str:
+        value = self.text(node, what)
+        if value:
+            first = node.start_mark.line + 1
+            if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+                first += 1  # block text starts on the line after the indicator
+            self.markdown_texts.append(MarkdownText(self.location(node), value, first))
+        return value
+
+    def optional_text(self, fields: dict[str, Node], name: str, what: str) -> str:
+        return self.text(fields[name], what) if name in fields else ""
+
+    def optional_markdown(self, fields: dict[str, Node], name: str, what: str) -> str:
+        return self.markdown(fields[name], what) if name in fields else ""
+
+    def date(self, node: Node, what: str) -> date | None:
+        if not isinstance(node, ScalarNode) or is_empty(node):
+            self.error(node, f"{what} should be a date like 2026-09-14, found {describe(node)}")
+            return None
+        raw = str(node.value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            self.error(node, f"{what} should be a date written YYYY-MM-DD (like 2026-09-14), "
+                       f"found '{_shorten(raw)}'")
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError as exc:
+            self.error(node, f"{what} '{raw}' is not a real date ({exc})")
+            return None
+
+    def integer(self, node: Node, what: str, minimum: int = 0) -> int | None:
+        raw = str(node.value).strip() if isinstance(node, ScalarNode) else ""
+        if not re.fullmatch(r"\d+", raw) or int(raw) < minimum:
+            self.error(node, f"{what} should be a whole number of at least {minimum}, "
+                       f"found {describe(node)}")
+            return None
+        return int(raw)
+
+    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{what} should be a list (lines starting with '- '), "
+                       f"found {describe(node)}")
+            return ()
+        texts = (self.text(entry, f"an entry of {what}") for entry in node.value)
+        return tuple(text for text in texts if text)
+
+    def entries(self, node: Node, what: str) -> list[tuple[str, Node, Node]]:
+        """The `id: value` pairs of a mapping keyed by ids, with malformed ids reported."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} should be entries written 'id: text', found "
+                       f"{describe(node)}")
+            return []
+        if not node.value:
+            self.error(node, f"{what} has no entries")
+        found = []
+        for key, value in node.value:
+            ident = str(key.value)
+            if not ID_PATTERN.fullmatch(ident):
+                self.error(key, f"'{_shorten(ident)}' is not a valid id in {what}: use lower-case "
+                           "letters, digits and hyphens, like 'personal-account'")
+                continue
+            found.append((ident, key, value))
+        return found
+
+    def items(self, node: Node, what: str, prefix: str = "") -> tuple[Item, ...]:
+        """`id: text` items, each keeping its full id (`prefix/id`) and position."""
+        items = []
+        for ident, key, value in self.entries(node, what):
+            text = self.markdown(value, f"the item '{ident}' in {what}")
+            if text:
+                items.append(Item(prefix + ident, text, self.location(key)))
+        return tuple(items)

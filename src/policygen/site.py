@@ -1,0 +1,134 @@
+"""The website: every page rendered from the publication, as {relative path: bytes}."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from markupsafe import Markup
+
+from .markup import MarkdownRenderer, page_href
+from .model import Publication
+from .review import ReviewStatus
+from .templating import make_environment, render
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: where it goes, which template, and its own context."""
+
+    path: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any] = field(default_factory=dict)
+    link_terms: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    title: str
+    href: str
+    description: str = ""
+
+
+# The fixed pages besides home and the topics: (page, title, what it offers).
+SECTION_PAGES = (
+    ("summary", "Summary of good practice", "What to do and what not to do, on one page."),
+    ("guidelines", "General guidelines", "Habits that keep you and the children you work with safe."),
+    ("reporting", "Reporting concerns", "What to do and who to contact when you are worried."),
+    ("glossary", "Glossary", "What the terms and abbreviations in this guidance mean."),
+    ("legal", "Legal consequences", "Offences that misuse of technology can lead to, and their penalties."),
+    ("sources", "Further information", "Where to find more help and advice."),
+    ("about", "About this guidance", "Who publishes it, who approved it, when it is reviewed, and how to adapt it."),
+)
+MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
+
+
+def render_site(pub: Publication, status: ReviewStatus, templates: Path) -> dict[str, bytes]:
+    """Render every page, the static assets and (with a site URL) the feed and sitemap."""
+    env = make_environment(templates)
+    markup = MarkdownRenderer(pub.glossary.terms)
+    common = _common_context(pub, status, markup)
+    files: dict[str, bytes] = {}
+    pages = list(site_pages(pub))
+    for page in pages:
+        files[page.path] = render_page(env, markup, common, page).encode("utf-8")
+    files.update(read_assets(templates / "assets"))
+    if pub.site_url:
+        markup.start_page(pub.site_url, link_terms=False)
+        files["feed.xml"] = render(env, "site/feed.xml", {**common, "root": ""}).encode("utf-8")
+        files["sitemap.xml"] = render(env, "site/sitemap.xml", {
+            **common, "paths": [p.path for p in pages if p.path != "404.html"]}).encode("utf-8")
+    return files
+
+
+def _common_context(pub: Publication, status: ReviewStatus,
+                    markup: MarkdownRenderer) -> dict[str, Any]:
+    sections = [NavLink(title, page_href(name), about) for name, title, about in SECTION_PAGES]
+    by_name = dict(zip((name for name, _, _ in SECTION_PAGES), sections))
+    topics = [NavLink(t.title, f"topics/{t.id}.html") for t in pub.topics]
+    return {
+        "pub": pub,
+        "status": status,
+        # The renderer's output is sanitised HTML, so the templates may insert it unescaped.
+        "md": lambda text: Markup(markup.block(text)),
+        "inline": lambda text: Markup(markup.inline(text)),
+        "section_pages": sections,
+        "main_nav": [NavLink("Home", "index.html")] + [by_name[n] for n in MAIN_NAV],
+        "footer_nav": [NavLink("Home", "index.html")] + topics + sections,
+        "protected": protected_names(pub),
+    }
+
+
+def site_pages(pub: Publication) -> Iterator[Page]:
+    """Every HTML page of the site, in the order a reader meets them."""
+    yield Page("index.html", "site/home.html", "Home", pub.subtitle or pub.title)
+    for index, topic in enumerate(pub.topics):
+        yield Page(f"topics/{topic.id}.html", "site/topic.html", topic.title, topic.summary, {
+            "topic": topic,
+            "previous_topic": pub.topics[index - 1] if index > 0 else None,
+            "next_topic": pub.topics[index + 1] if index + 1 < len(pub.topics) else None,
+        })
+    for name, title, about in SECTION_PAGES:
+        context = {name: getattr(pub, name)} if hasattr(pub, name) else {}
+        yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title), about,
+                   context, link_terms=name != "glossary")
+    yield Page("404.html", "site/404.html", "Page not found", "There is no page at this address.")
+
+
+def _title(pub: Publication, name: str, default: str) -> str:
+    return pub.guidelines.title if name == "guidelines" else default
+
+
+def render_page(env: jinja2.Environment, markup: MarkdownRenderer, common: dict[str, Any],
+                page: Page) -> str:
+    root = "../" * page.path.count("/")
+    markup.start_page(root, link_terms=page.link_terms)
+    context = {**common, **page.context, "root": root, "path": page.path,
+               "page_title": page.title, "description": _plain(page.description)}
+    return render(env, page.template, context)
+
+
+def _plain(markdown_text: str) -> str:
+    """Markdown reduced to plain words, for a meta description."""
+    return " ".join(markdown_text.replace("*", "").replace("`", "").split())
+
+
+def read_assets(folder: Path) -> dict[str, bytes]:
+    """The stylesheet, script and any other files under templates/assets/."""
+    return {f"assets/{path.relative_to(folder).as_posix()}": path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def protected_names(pub: Publication) -> list[str]:
+    """The protected ids, said the way a reader knows them."""
+    names = {name: f"the section “{title}”" for name, title, _ in SECTION_PAGES}
+    names.update({t.id: f"the topic “{t.title}”" for t in pub.topics})
+    names.update({c.id: f"the contact “{c.name}” under reporting concerns"
+                  for c in pub.reporting.contacts})
+    return [names.get(ident, f"the item {ident}") for ident in pub.adaptation.protected]

@@ -1,0 +1,103 @@
+"""The Jinja environment: strict, autoescaping, with the filters the templates share."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from .errors import Location, PolicygenError, Problem
+
+_CHANGE_KIND_NAMES = {"terminology": "terminology", "branding": "logo and colours",
+                      "contacts": "local contacts", "dates": "dates", "reword": "rewording items",
+                      "add": "adding items", "remove": "removing items", "move": "moving items",
+                      "rename": "renaming topics", "sections": "adding or dropping sections"}
+_PERMISSION_NAMES = {"free": "Yes, freely", "notify": "Yes, after telling the author",
+                     "forbidden": "No"}
+
+
+class TemplateProblem(PolicygenError):
+    """A template is broken: its name and line are in the message."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.format())
+
+
+def default_templates_dir() -> Path:
+    """Templates shipped in the wheel, or the repository's templates/ in a source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "templates"
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        longdate=long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
+        lower_first=lower_first, change_kind=_CHANGE_KIND_NAMES.get,
+        permission=_PERMISSION_NAMES.get,
+    )
+    return env
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render a template; a template error becomes ours, naming the template and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(f"templates/{exc.name or name}", exc.lineno or 0)
+        raise TemplateProblem(Problem(where, f"template error: {exc.message}")) from exc
+    except (jinja2.TemplateError, TypeError, AttributeError, ValueError) as exc:
+        raise TemplateProblem(Problem(_template_location(exc, name),
+                                      f"template error: {exc}")) from exc
+
+
+def _template_location(exc: BaseException, name: str) -> Location:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    if not frames:
+        return Location(f"templates/{name}")
+    frame = frames[-1]
+    parts = Path(frame.filename).parts
+    short = "/".join(parts[parts.index("templates"):]) if "templates" in parts else frame.filename
+    return Location(short, frame.lineno or 0)
+
+
+def long_date(value: date) -> str:
+    """14 September 2026: the form UK readers expect, with no leading zero."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def anchor(item_id: str) -> str:
+    """An HTML id for an item: prefixed so that no item can clash with the page's own ids."""
+    return "item-" + item_id.rsplit("/", 1)[-1]
+
+
+def tel_href(phone: str) -> str:
+    return re.sub(r"[^\d+]", "", phone)
+
+
+def site_name(url: str) -> str:
+    """The address without https:// and trailing slash, as people say it."""
+    parts = urlsplit(url)
+    text = parts.netloc + (parts.path if parts.path != "/" else "")
+    return text.removeprefix("www.") if text else url
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

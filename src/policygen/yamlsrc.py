@@ -1,0 +1,134 @@
+"""Safe YAML parsing that keeps every value's position and refuses what editors trip over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, Problem
+
+# A content file is a few kilobytes; anything this big is a mistake (or an attack) and
+# would make the pure-Python parser crawl.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """The text of one content file and the name an editor knows it by."""
+
+    name: str
+    text: str
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1].rstrip() if 0 < number <= len(lines) else ""
+
+    def problem(self, node_or_mark: object, message: str) -> Problem:
+        line, column = _position(node_or_mark)
+        return Problem(Location(self.name, line, column), message, source_line=self.line(line))
+
+    def location(self, node: Node) -> Location:
+        line, column = _position(node)
+        return Location(self.name, line, column)
+
+
+def _position(node_or_mark: object) -> tuple[int, int]:
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    if mark is None:
+        return 0, 0
+    return getattr(mark, "line", -1) + 1, getattr(mark, "column", -1) + 1
+
+
+def read_source(path: Path, name: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Read a file as UTF-8 text, refusing huge or undecodable files with a clear message."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(Location(name), f"the file is {size // 1024} KB; content files "
+                                  f"may be at most {MAX_FILE_BYTES // 1024} KB")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(Location(name), f"cannot read the file: {exc.strerror}")]
+    try:
+        return SourceFile(name, data.decode("utf-8-sig")), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(Location(name, line), "the file is not UTF-8 text (byte "
+                              f"0x{data[exc.start]:02x}); save it as UTF-8 in your editor")]
+
+
+def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
+    """Compose the YAML node tree; refuse syntax errors, tags, aliases and duplicate keys."""
+    try:
+        root = yaml.compose(source.text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(source, exc)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(Location(source.name), f"YAML syntax error: {exc}")]
+    if root is None:
+        return None, [Problem(Location(source.name, 1), "the file is empty; expected the "
+                              "fields described in docs/content-format.md")]
+    problems: list[Problem] = []
+    _check_tree(source, root, problems)
+    return (None if problems else root), problems
+
+
+def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or exc.context or "cannot be read"
+    if "'\\t'" in what:
+        what = "a tab character; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in what:
+        what = ("a colon followed by a space inside unquoted text; put the text in quotes "
+                "(\"…\") or use a block (|)")
+    return source.problem(mark, f"YAML syntax error: {what}")
+
+
+def _check_tree(source: SourceFile, root: Node, problems: list[Problem]) -> None:
+    # Walk iteratively: deep nesting must not blow the Python stack. A node reached twice is
+    # an alias (*name); refusing aliases also defuses "billion laughs" expansion.
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            problems.append(source.problem(node, "anchors and aliases (&name, *name) are not "
+                                           "allowed; write the text out where it is used"))
+            continue
+        seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS:
+            problems.append(source.problem(node, f"the tag '{node.tag}' is not allowed; "
+                                           "remove it and write plain text"))
+            continue
+        if isinstance(node, MappingNode):
+            _check_keys(source, node, problems)
+            stack.extend(value for _, value in reversed(node.value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _check_keys(source: SourceFile, node: MappingNode, problems: list[Problem]) -> None:
+    first_line: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode):
+            problems.append(source.problem(key, "a key must be a plain name, not a list or "
+                                           "mapping"))
+            continue
+        if key.tag not in _STANDARD_TAGS:
+            problems.append(source.problem(key, f"the tag '{key.tag}' is not allowed"))
+        if key.value in first_line:
+            problems.append(source.problem(key, f"duplicate key '{key.value}' (first used on "
+                                           f"line {first_line[key.value]}); each key may "
+                                           "appear only once"))
+        else:
+            first_line[key.value] = key.start_mark.line + 1
