@@ -108,7 +108,9 @@ def _assemble(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, Sourc
         "sources": section("sources", sections.read_sources),
     }
     topics = _read_topics(nodes, sources, problems, shared)
-    meta = section("publication", lambda r, n: read_publication(r, n, topics))
+    topic_files = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in sources
+                   if p.startswith(f"{CONTENT_DIR}/topics/")}
+    meta = section("publication", lambda r, n: read_publication(r, n, topics, topic_files))
     if meta is None or any(part is None for part in parts.values()):
         return None
     return Publication(topics=meta.pop("topics"), **meta, **parts)  # type: ignore[arg-type]
@@ -147,7 +149,8 @@ def _check_topic(reader: Reader, node: Node, topic: Topic) -> None:
         ids.setdefault(item.id, item.location)
 
 
-def read_publication(r: Reader, node: Node, topics: dict[str, Topic]) -> dict[str, object]:
+def read_publication(r: Reader, node: Node, topics: dict[str, Topic],
+                     topic_files: set[str]) -> dict[str, object]:
     f = r.fields(node, "publication.yaml",
                  ("title", "introduction", "audience", "publisher", "author", "approval",
                   "dates", "adaptation", "revisions", "topics"),
@@ -176,7 +179,7 @@ def read_publication(r: Reader, node: Node, topics: dict[str, Topic]) -> dict[st
         supporting_documents=_optional_list(r, f, "supporting_documents"),
         circulated_to=_optional_list(r, f, "circulated_to"),
         revisions=sections.read_revisions(r, f["revisions"]),
-        topics=_order_topics(r, f["topics"], topics),
+        topics=_order_topics(r, f["topics"], topics, topic_files),
     )
 
 
@@ -192,16 +195,17 @@ def _read_review(r: Reader, node: Node | None) -> tuple[str, int]:
     return r.optional_text(f, "cycle", "the review cycle"), 60 if days is None else days
 
 
-def _order_topics(r: Reader, node: Node, topics: dict[str, Topic]) -> tuple[Topic, ...]:
+def _order_topics(r: Reader, node: Node, topics: dict[str, Topic],
+                  topic_files: set[str]) -> tuple[Topic, ...]:
     listed = r.text_list(node, "topics")
     ordered = []
     for topic_id in listed:
         if topic_id in topics:
             ordered.append(topics[topic_id])
-        else:
+        elif topic_id not in topic_files:
             r.error(node, f"the topic '{topic_id}' is listed but there is no file "
                     f"content/topics/{topic_id}.yaml{suggest(topic_id, tuple(topics))}")
-    for topic_id in topics:
+    for topic_id in sorted(topic_files):
         if topic_id not in listed:
             r.error(node, f"content/topics/{topic_id}.yaml is not listed in 'topics'; add "
                     f"'{topic_id}' where it should appear")

@@ -68,10 +68,13 @@ class Reader:
             return None
         known = required + optional
         found: dict[str, Node] = {}
+        misspelt: set[str] = set()
         for key, value in node.value:
             name = str(key.value)
             if name not in known:
-                self.error(key, f"unknown field '{name}' in {what}{suggest(name, known)}; "
+                hint = suggest(name, known)
+                misspelt.update(n for n in required if f"'{n}'" in hint)
+                self.error(key, f"unknown field '{name}' in {what}{hint}; "
                            f"expected one of: {', '.join(known)}")
             elif not is_empty(value):
                 found.setdefault(name, value)
@@ -79,7 +82,7 @@ class Reader:
                 self.error(key, f"the field '{name}' in {what} is empty")
                 found.setdefault(name, value)
         for name in required:
-            if name not in found:
+            if name not in found and name not in misspelt:
                 self.error(node, f"{what} is missing the required field '{name}'")
         return {k: v for k, v in found.items() if not is_empty(v)}
 

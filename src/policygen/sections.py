@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import suggest
 from .model import (
@@ -127,6 +127,13 @@ def read_practice(r: Reader, node: Node, prefix: str,
 def read_level(r: Reader, key: str, node: Node, prefix: str,
                shared: dict[str, Item]) -> Level:
     what = f"the '{key}' practice level"
+    if key == "best" and isinstance(node, MappingNode):
+        for field_key, _ in node.value:
+            if field_key.value in ("consequences", "shared_consequences"):
+                r.error(field_key, "best practice has no consequences; put them on the safe or "
+                        "poor level they warn about")
+        node = MappingNode(node.tag, [(k, v) for k, v in node.value if k.value not in (
+            "consequences", "shared_consequences")], node.start_mark, node.end_mark)
     optional = ("label",) if key == "best" else ("label", "consequences", "shared_consequences")
     f = r.fields(node, what, ("items",), optional) or {}
     consequences = r.items(f["consequences"], f"the consequences of {what}", prefix) \

@@ -78,23 +78,31 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
     if root is None:
         return None, [Problem(Location(source.name, 1), "the file is empty; expected the "
                               "fields described in docs/content-format.md")]
+    fatal: list[Problem] = []
     problems: list[Problem] = []
-    _check_tree(source, root, problems)
-    return (None if problems else root), problems
+    _check_tree(source, root, fatal, problems)
+    # Duplicate keys are reported but the file is still read (the first value counts), so its
+    # other mistakes show too; unsafe tags and aliases stop the file from being read at all.
+    return (None if fatal else root), fatal + problems
 
 
 def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     what = exc.problem or exc.context or "cannot be read"
-    if "'\\t'" in what:
+    if "'\\t'" in what or "tab character" in what:
         what = "a tab character; indent with spaces, not tabs"
+    elif "',' or ']'" in what:
+        what = "a list opened with '[' is not closed with ']'"
+    elif "',' or '}'" in what:
+        what = "a set of fields opened with '{' is not closed with '}'"
     elif "mapping values are not allowed" in what:
         what = ("a colon followed by a space inside unquoted text; put the text in quotes "
                 "(\"…\") or use a block (|)")
     return source.problem(mark, f"YAML syntax error: {what}")
 
 
-def _check_tree(source: SourceFile, root: Node, problems: list[Problem]) -> None:
+def _check_tree(source: SourceFile, root: Node, fatal: list[Problem],
+                problems: list[Problem]) -> None:
     # Walk iteratively: deep nesting must not blow the Python stack. A node reached twice is
     # an alias (*name); refusing aliases also defuses "billion laughs" expansion.
     seen: set[int] = set()
@@ -102,30 +110,31 @@ def _check_tree(source: SourceFile, root: Node, problems: list[Problem]) -> None
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            problems.append(source.problem(node, "anchors and aliases (&name, *name) are not "
+            fatal.append(source.problem(node, "anchors and aliases (&name, *name) are not "
                                            "allowed; write the text out where it is used"))
             continue
         seen.add(id(node))
         if node.tag not in _STANDARD_TAGS:
-            problems.append(source.problem(node, f"the tag '{node.tag}' is not allowed; "
+            fatal.append(source.problem(node, f"the tag '{node.tag}' is not allowed; "
                                            "remove it and write plain text"))
             continue
         if isinstance(node, MappingNode):
-            _check_keys(source, node, problems)
+            _check_keys(source, node, fatal, problems)
             stack.extend(value for _, value in reversed(node.value))
         elif isinstance(node, SequenceNode):
             stack.extend(reversed(node.value))
 
 
-def _check_keys(source: SourceFile, node: MappingNode, problems: list[Problem]) -> None:
+def _check_keys(source: SourceFile, node: MappingNode, fatal: list[Problem],
+                problems: list[Problem]) -> None:
     first_line: dict[str, int] = {}
     for key, _ in node.value:
         if not isinstance(key, ScalarNode):
-            problems.append(source.problem(key, "a key must be a plain name, not a list or "
+            fatal.append(source.problem(key, "a key must be a plain name, not a list or "
                                            "mapping"))
             continue
         if key.tag not in _STANDARD_TAGS:
-            problems.append(source.problem(key, f"the tag '{key.tag}' is not allowed"))
+            fatal.append(source.problem(key, f"the tag '{key.tag}' is not allowed"))
         if key.value in first_line:
             problems.append(source.problem(key, f"duplicate key '{key.value}' (first used on "
                                            f"line {first_line[key.value]}); each key may "
