@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import MINIMAL
+
 from policygen.content import parse_content
 from policygen.errors import ContentError
 
@@ -55,8 +55,9 @@ CASES = [
      f"{PUB}:14:16: the date 'next_review' should be a date written YYYY-MM-DD "
      "(like 2026-09-14), found '10/01/2027'"),
     ("duplicate id across levels", {EMAIL: ("manager-knows:", "work-account:")},
-     f"{EMAIL}:11:7: the id 'work-account' is used twice in this topic (first on line 8); "
-     "ids must be unique"),
+     f"{EMAIL}:11:7: the id 'work-account' is used twice (first on line 8); ids must be unique"),
+    ("duplicate id across summary lists", {"content/summary.yaml": ("personal-phone:", "privacy:")},
+     "content/summary.yaml:8:5: the id 'privacy' is used twice (first on line 4); ids must be unique"),
     ("duplicate key", {EMAIL: ("manager-knows: Your", "personal: Your\n      personal: Your")},
      f"{EMAIL}:12:7: duplicate key 'personal' (first used on line 11); each key may appear only once"),
     ("bad id", {EMAIL: ("work-account:", "Work Account:")},

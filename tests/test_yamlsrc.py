@@ -16,7 +16,7 @@ def problems_of(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("a: 1\nb: [1, 2\n", "content/x.yaml:3:1: YAML syntax error: a list opened with '[' is not closed with ']'"),
+    ("a: 1\nb: [1, 2\n", "content/x.yaml:2:4: YAML syntax error: a list opened with '[' is not closed with ']'"),
     ("title: x\n\tsummary: y\n", "content/x.yaml:2:1: YAML syntax error: a tab character; indent with spaces, not tabs"),
     ("title: Email: the rules\n", "content/x.yaml:1:13: YAML syntax error: a colon followed by a space inside unquoted text; put the text in quotes (\"…\") or use a block (|)"),
     ("title: a\nsummary: b\ntitle: c\n", "content/x.yaml:3:1: duplicate key 'title' (first used on line 1); each key may appear only once"),

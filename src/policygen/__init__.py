@@ -1,7 +1,7 @@
 """policygen: e-safety guidance from one structured source to a website, posters and variants."""
 
-from .pipeline import BuildOptions, BuildReport, CheckReport, build, check
 from .errors import ContentError, Location, PolicygenError, Problem
+from .pipeline import BuildOptions, BuildReport, CheckReport, build, check
 
 __all__ = ["BuildOptions", "BuildReport", "CheckReport", "ContentError", "Location",
            "PolicygenError", "Problem", "build", "check"]

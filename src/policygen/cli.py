@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from . import pipeline
-from .errors import ContentError, OutputError, PolicygenError, format_problems
+from .errors import ContentError, OutputError, PolicygenError, Problem, format_problems
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -61,28 +63,25 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
-def _print_warnings(warnings: tuple[object, ...]) -> None:
+def _print_warnings(warnings: tuple[Problem, ...]) -> None:
     if warnings:
-        click.echo(format_problems(list(warnings)), err=True)  # type: ignore[arg-type]
+        click.echo(format_problems(list(warnings)), err=True)
 
 
-class _errors_to_exit_codes:
+@contextmanager
+def _errors_to_exit_codes() -> Iterator[None]:
     """Our errors become a message and an exit status, never a traceback."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
-        if isinstance(error, ContentError):
-            click.echo(str(error), err=True)
-            errors = sum(1 for p in error.problems if p.is_error)
-            click.echo(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written",
-                       err=True)
-            sys.exit(EXIT_CONTENT)
-        if isinstance(error, OutputError):
-            click.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_USAGE)
-        if isinstance(error, PolicygenError):
-            click.echo(f"{error}\nnothing was written", err=True)
-            sys.exit(EXIT_CONTENT)
-        return False
+    try:
+        yield
+    except ContentError as error:
+        click.echo(str(error), err=True)
+        errors = sum(1 for p in error.problems if p.is_error)
+        click.echo(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written",
+                   err=True)
+        sys.exit(EXIT_CONTENT)
+    except OutputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except PolicygenError as error:
+        click.echo(f"{error}\nnothing was written", err=True)
+        sys.exit(EXIT_CONTENT)

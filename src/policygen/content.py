@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node
 
 from . import sections
 from .errors import ContentError, Location, Problem, suggest
-from .model import FIXED_PAGES, Publication, Topic
+from .model import FIXED_PAGES, Item, Publication, Topic
 from .reader import ID_PATTERN, MarkdownText, Reader
 from .yamlsrc import SourceFile, parse_yaml, read_source
 
@@ -73,6 +73,7 @@ def parse_content(files: Mapping[str, SourceFile | str],
         problems += reader.problems
     texts = tuple(t for reader in readers for t in reader.markdown_texts)
     if publication is not None:
+        problems += check_unique_ids(publication, sources)
         problems += check_links(publication, texts, sources)
         problems += check_protected(publication, nodes)
     errors = [p for p in problems if p.is_error]
@@ -117,7 +118,7 @@ def _assemble(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, Sourc
 
 
 def _read_topics(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, SourceFile],
-                 problems: list[Problem], shared: dict[str, object]) -> dict[str, Topic]:
+                 problems: list[Problem], shared: dict[str, Item]) -> dict[str, Topic]:
     topics = {}
     for path in sorted(p for p in sources if p.startswith(f"{CONTENT_DIR}/topics/")):
         topic_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -127,7 +128,7 @@ def _read_topics(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, So
             continue
         if path in nodes:
             reader, node = nodes[path]
-            topic = sections.read_topic(reader, topic_id, node, shared)  # type: ignore[arg-type]
+            topic = sections.read_topic(reader, topic_id, node, shared)
             if topic is not None:
                 _check_topic(reader, node, topic)
                 topics[topic_id] = topic
@@ -138,15 +139,41 @@ def _check_topic(reader: Reader, node: Node, topic: Topic) -> None:
     if topic.practice and not any(level.items for level in topic.practice):
         reader.error(node, f"the topic '{topic.id}' has no practice items; each of best, safe "
                      "and poor needs at least one")
-    ids: dict[str, Location] = {}
-    for item in topic.headline + topic.preamble + topic.in_place + tuple(
-            i for level in topic.practice for i in level.items):
-        if item.id in ids:
-            reader.problems.append(Problem(item.location, f"the id '{item.id.split('/')[-1]}' is "
-                                           f"used twice in this topic (first on line "
-                                           f"{ids[item.id].line}); ids must be unique",
-                                           source_line=reader.source.line(item.location.line)))
-        ids.setdefault(item.id, item.location)
+
+
+def check_unique_ids(publication: Publication,
+                     sources: Mapping[str, SourceFile]) -> list[Problem]:
+    """Ids a variant refers to must be unique; YAML only catches repeats within one list."""
+    first: dict[str, Location] = {}
+    problems = []
+    for item in identified_items(publication):
+        if item.id in first:
+            where = first[item.id]
+            same_file = where.file == item.location.file
+            problems.append(Problem(
+                item.location, f"the id '{item.id.rsplit('/', 1)[-1]}' is used twice "
+                f"(first on line {where.line}{'' if same_file else ' of ' + where.file}); "
+                "ids must be unique", source_line=_line(sources, item.location)))
+        first.setdefault(item.id, item.location)
+    return problems
+
+
+def _line(sources: Mapping[str, SourceFile], where: Location) -> str:
+    source = sources.get(where.file)
+    return source.line(where.line) if source else ""
+
+
+def identified_items(publication: Publication) -> Iterator[Item]:
+    """Every item that carries its own id (shared consequences count once, in their file)."""
+    for topic in publication.topics:
+        yield from topic.headline + topic.preamble
+        for level in topic.practice:
+            yield from level.items
+            yield from (c for c in level.consequences if c.id.startswith(topic.id + "/"))
+        yield from topic.in_place
+    yield from publication.guidelines.items
+    yield from publication.summary.do.items + publication.summary.do_not.items
+    yield from publication.reporting.steps
 
 
 def read_publication(r: Reader, node: Node, topics: dict[str, Topic],
@@ -263,12 +290,9 @@ def find_node(root: Node, path: tuple[str, ...]) -> Node | None:
 
 
 def all_item_ids(publication: Publication) -> set[str]:
-    """Every item id in the publication: topic items, steps, contacts, offences, guidelines."""
-    ids = {item.id for topic in publication.topics for item in
-           topic.headline + topic.preamble + topic.in_place
-           + tuple(i for level in topic.practice for i in level.items + level.consequences)}
-    ids |= {i.id for i in publication.guidelines.items + publication.summary.do.items
-            + publication.summary.do_not.items + publication.reporting.steps}
+    """Every id a variant may name: items, contacts, offences and shared consequences."""
+    ids = {item.id for item in identified_items(publication)}
+    ids |= {c.id for t in publication.topics for level in t.practice for c in level.consequences}
     ids |= {c.id for c in publication.reporting.contacts}
     ids |= {o.id for o in publication.legal.offences}
     return ids

@@ -105,7 +105,8 @@ class _LinkTreeprocessor(Treeprocessor):
             if ident is None and previous is not None:
                 previous.tail = (previous.tail or "") + piece
                 continue
-            link = etree.Element("a", {"href": self.root_prefix + internal_href("glossary", ident),
+            href = self.root_prefix + internal_href("glossary", ident or "")
+            link = etree.Element("a", {"href": href,
                                        "class": "term"})
             link.text = piece
             parent.insert(index, link)

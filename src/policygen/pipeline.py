@@ -39,7 +39,8 @@ class CheckReport:
         items = sum(len(level.items) for t in pub.topics for level in t.practice)
         return (f"{len(pub.topics)} topics, {items} practice items, "
                 f"{len(pub.glossary.terms)} glossary terms, {len(pub.reporting.contacts)} "
-                f"contacts, {len(pub.legal.offences)} offences; review {describe_status(self.status)}")
+                f"contacts, {len(pub.legal.offences)} offences; "
+                f"review {describe_status(self.status)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,32 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import suggest
 from .model import (
-    DEFAULT_LEVEL_LABELS, LEVEL_KEYS, Adaptation, AdaptationRule, Approval, Checklist,
-    Contact, Dates, Glossary, Guidelines, Item, Legal, Level, LocalLead, Offence, Party,
-    Reporting, Revision, Source, SourceGroup, Sources, Summary, Term, Topic,
-    CHANGE_KINDS, PERMISSIONS,
+    CHANGE_KINDS,
+    DEFAULT_LEVEL_LABELS,
+    LEVEL_KEYS,
+    PERMISSIONS,
+    Adaptation,
+    AdaptationRule,
+    Approval,
+    Checklist,
+    Contact,
+    Dates,
+    Glossary,
+    Guidelines,
+    Item,
+    Legal,
+    Level,
+    LocalLead,
+    Offence,
+    Party,
+    Reporting,
+    Revision,
+    Source,
+    SourceGroup,
+    Sources,
+    Summary,
+    Term,
+    Topic,
 )
 from .reader import Reader
 
@@ -155,12 +177,8 @@ def read_shared(r: Reader, node: Node | None, shared: dict[str, Item]) -> tuple[
             found.append(shared[ident])
         else:
             r.error(node, f"no shared consequence with the id '{ident}' in consequences.yaml"
-                    + _choices(ident, shared))
+                    + suggest(ident, tuple(shared)))
     return tuple(found)
-
-
-def _choices(word: str, known: dict[str, object] | tuple[str, ...]) -> str:
-    return suggest(word, tuple(known))
 
 
 def read_consequences(r: Reader, node: Node) -> dict[str, Item]:
@@ -191,7 +209,7 @@ def read_summary(r: Reader, node: Node) -> Summary:
         ff = r.fields(f[name], f"'{name}'", ("label", "items")) or {} if name in f else {}
         lists[name] = Checklist(
             r.optional_text(ff, "label", f"the label of '{name}'"),
-            r.items(ff["items"], f"the items of '{name}'", f"summary/") if "items" in ff else ())
+            r.items(ff["items"], f"the items of '{name}'", "summary/") if "items" in ff else ())
     return Summary(lists["do"], lists["do_not"], r.optional_markdown(f, "intro", "the intro"))
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-
 from markupsafe import Markup
 
 from .markup import MarkdownRenderer, page_href
@@ -39,12 +38,15 @@ class NavLink:
 # The fixed pages besides home and the topics: (page, title, what it offers).
 SECTION_PAGES = (
     ("summary", "Summary of good practice", "What to do and what not to do, on one page."),
-    ("guidelines", "General guidelines", "Habits that keep you and the children you work with safe."),
+    ("guidelines", "General guidelines",
+     "Habits that keep you and the children you work with safe."),
     ("reporting", "Reporting concerns", "What to do and who to contact when you are worried."),
     ("glossary", "Glossary", "What the terms and abbreviations in this guidance mean."),
-    ("legal", "Legal consequences", "Offences that misuse of technology can lead to, and their penalties."),
+    ("legal", "Legal consequences",
+     "Offences that misuse of technology can lead to, and their penalties."),
     ("sources", "Further information", "Where to find more help and advice."),
-    ("about", "About this guidance", "Who publishes it, who approved it, when it is reviewed, and how to adapt it."),
+    ("about", "About this guidance",
+     "Who publishes it, who approved it, when it is reviewed, and how to adapt it."),
 )
 MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
 
@@ -69,8 +71,9 @@ def render_site(pub: Publication, status: ReviewStatus, templates: Path) -> dict
 
 def _common_context(pub: Publication, status: ReviewStatus,
                     markup: MarkdownRenderer) -> dict[str, Any]:
-    sections = [NavLink(title, page_href(name), about) for name, title, about in SECTION_PAGES]
-    by_name = dict(zip((name for name, _, _ in SECTION_PAGES), sections))
+    by_name = {name: NavLink(title, page_href(name), about)
+               for name, title, about in SECTION_PAGES}
+    sections = list(by_name.values())
     topics = [NavLink(t.title, f"topics/{t.id}.html") for t in pub.topics]
     return {
         "pub": pub,

@@ -91,10 +91,11 @@ def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
     what = exc.problem or exc.context or "cannot be read"
     if "'\\t'" in what or "tab character" in what:
         what = "a tab character; indent with spaces, not tabs"
-    elif "',' or ']'" in what:
-        what = "a list opened with '[' is not closed with ']'"
-    elif "',' or '}'" in what:
-        what = "a set of fields opened with '{' is not closed with '}'"
+    elif "',' or ']'" in what or "',' or '}'" in what:
+        # Point at where the bracket was opened: the end of the file helps nobody.
+        mark = exc.context_mark or mark
+        what = ("a list opened with '[' is not closed with ']'" if "]" in what else
+                "a set of fields opened with '{' is not closed with '}'")
     elif "mapping values are not allowed" in what:
         what = ("a colon followed by a space inside unquoted text; put the text in quotes "
                 "(\"…\") or use a block (|)")

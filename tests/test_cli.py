@@ -1,0 +1,146 @@
+"""The command line as an editor meets it: messages, exit codes, and output kept safe."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import ProjectMaker
+
+from policygen.cli import main
+from policygen.output import MARKER
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_clean_content_exits_0_with_a_summary(make_project: ProjectMaker) -> None:
+    project = make_project()
+    code, out, err = run("check", "--project", str(project), "--today", "2026-02-01")
+    assert code == 0, err
+    assert out == ("content is valid: 1 topics, 3 practice items, 2 glossary terms, 1 contacts, "
+                   "1 offences; review current (next review 2027-01-10)\n")
+
+
+def test_content_errors_exit_1_with_every_problem_and_no_traceback(
+        make_project: ProjectMaker) -> None:
+    project = make_project({"content/topics/email.yaml":
+                            (Path(__file__).parent / "conftest.py").read_text()
+                            .split('"content/topics/email.yaml": """\\\n')[1].split('""",')[0]
+                            .replace("summary:", "sumary:").replace("in_place:", "in_plase:")})
+    code, out, err = run("check", "--project", str(project))
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].startswith("content/topics/email.yaml:2:1: error: unknown field 'sumary'")
+    assert any(line.startswith("content/topics/email.yaml:16:1: error: unknown field "
+                               "'in_plase'") for line in lines)
+    assert lines[-1] == "2 errors found; nothing was written"
+    assert "Traceback" not in err + out
+
+
+def test_usage_errors_exit_2(make_project: ProjectMaker) -> None:
+    code, _, err = run("build", "--today", "2026-02-30")
+    assert code == 2 and "'2026-02-30' does not match the format '%Y-%m-%d'" in err
+    code, _, err = run("build", "--frobnicate")
+    assert code == 2 and "No such option '--frobnicate'" in err
+
+
+def test_strict_check_turns_warnings_into_errors(make_project: ProjectMaker) -> None:
+    project = make_project()
+    code, _, err = run("check", "--project", str(project), "--today", "2026-12-01", "--strict")
+    assert code == 1
+    assert err.splitlines() == [
+        "content/publication.yaml: warning: the guidance is due for review on 2027-01-10 "
+        "(in 40 days)", "error: warnings are errors with --strict"]
+
+
+def test_build_reports_one_line_and_writes_the_site(make_project: ProjectMaker,
+                                                    tmp_path: Path) -> None:
+    project = make_project()
+    out = tmp_path / "site"
+    code, stdout, err = run("build", "--project", str(project), "--out", str(out),
+                            "--today", "2026-02-01")
+    assert code == 0, err
+    assert stdout.startswith(f"Built 10 pages (13 files) into {out} in ")
+    assert stdout.rstrip().endswith("s; review current (next review 2027-01-10)")
+    assert (out / "topics" / "email.html").is_file() and (out / MARKER).is_file()
+
+
+def test_failed_build_leaves_previous_output_untouched(make_project: ProjectMaker,
+                                                       tmp_path: Path) -> None:
+    project = make_project()
+    out = tmp_path / "site"
+    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (project / "content" / "glossary.yaml").write_text("terms:\n  aup: [broken\n")
+    code, _, err = run("build", "--project", str(project), "--out", str(out))
+    assert code == 1 and err.startswith("content/glossary.yaml:2:8: error: YAML syntax error: "
+                                        "a list opened with '[' is not closed with ']'")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+
+
+def test_template_error_names_template_and_line_and_keeps_output(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    project = make_project()
+    out = tmp_path / "site"
+    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    before = (out / "index.html").read_bytes()
+    template = project / "templates" / "site" / "home.html"
+    template.write_text(template.read_text().replace("{{ pub.title }}", "{{ pub.titel }}", 1))
+    code, _, err = run("build", "--project", str(project), "--out", str(out))
+    assert code == 1
+    assert err.startswith("templates/site/home.html:3: error: template error: ")
+    assert "titel" in err and "Traceback" not in err
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+
+
+def test_stale_files_from_removed_pages_do_not_survive(make_project: ProjectMaker,
+                                                       tmp_path: Path) -> None:
+    project = make_project()
+    out = tmp_path / "site"
+    (project / "content" / "topics" / "gaming.yaml").write_text(
+        (project / "content" / "topics" / "email.yaml").read_text().replace("Email", "Gaming"))
+    pub = project / "content" / "publication.yaml"
+    pub.write_text(pub.read_text().replace("topics: [email]", "topics: [email, gaming]"))
+    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    assert (out / "topics" / "gaming.html").is_file()
+    (project / "content" / "topics" / "gaming.yaml").unlink()
+    pub.write_text(pub.read_text().replace("topics: [email, gaming]", "topics: [email]"))
+    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    assert not (out / "topics" / "gaming.html").exists()
+
+
+def test_refuses_to_overwrite_a_folder_policygen_did_not_make(make_project: ProjectMaker,
+                                                              tmp_path: Path) -> None:
+    project = make_project()
+    out = tmp_path / "my-documents"
+    out.mkdir()
+    (out / "letter.docx").write_bytes(b"precious")
+    code, _, err = run("build", "--project", str(project), "--out", str(out))
+    assert code == 2
+    assert f"error: {out} already exists and was not made by policygen" in err
+    assert (out / "letter.docx").read_bytes() == b"precious"
+
+
+def test_debris_of_an_interrupted_build_is_cleared(make_project: ProjectMaker,
+                                                   tmp_path: Path) -> None:
+    project = make_project()
+    debris = tmp_path / ".policygen-tmp-site-abc123"
+    debris.mkdir()
+    (debris / "index.html").write_text("half")
+    assert run("build", "--project", str(project), "--out", str(tmp_path / "site"))[0] == 0
+    assert not debris.exists()
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run([sys.executable, "-m", "policygen", "--help"], capture_output=True,
+                            text=True, check=True)
+    assert "check" in result.stdout and "build" in result.stdout
