@@ -14,14 +14,9 @@ EMAIL = "content/topics/email.yaml"
 PUB = "content/publication.yaml"
 
 
-def minimal(**edits: tuple[str, str]) -> dict[str, str]:
-    """MINIMAL with text substitutions: edits map a file to (old text, new text)."""
-    files = {name: textwrap.dedent(text) for name, text in MINIMAL.items()}
-    for name, (old, new) in edits.items():
-        path = name.replace("__", "/").replace("_yaml", ".yaml")
-        assert old in files[path], f"fixture text {old!r} not in {path}"
-        files[path] = files[path].replace(old, new, 1)
-    return files
+def minimal() -> dict[str, str]:
+    """The minimal valid project as {path: text}, ready to edit."""
+    return {name: textwrap.dedent(text) for name, text in MINIMAL.items()}
 
 
 def errors_for(files: dict[str, str]) -> list[str]:
@@ -95,7 +90,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "edits", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_content_error_names_file_line_and_expectation(
         name: str, edits: dict[str, tuple[str, str]], expected: str) -> None:
-    files = {k: textwrap.dedent(v) for k, v in MINIMAL.items()}
+    files = minimal()
     for path, (old, new) in edits.items():
         assert old in files[path], f"fixture text {old!r} not in {path}"
         files[path] = files[path].replace(old, new, 1)
@@ -103,13 +98,14 @@ def test_content_error_names_file_line_and_expectation(
 
 
 def test_missing_file_is_named() -> None:
-    files = {k: textwrap.dedent(v) for k, v in MINIMAL.items() if not k.endswith("legal.yaml")}
+    files = minimal()
+    del files["content/legal.yaml"]
     assert errors_for(files) == ["content/legal.yaml: the file content/legal.yaml is missing; "
                                  "every publication needs it (see docs/content-format.md)"]
 
 
 def test_every_problem_is_reported_sorted_by_file_and_line() -> None:
-    files = {k: textwrap.dedent(v) for k, v in MINIMAL.items()}
+    files = minimal()
     files[EMAIL] = files[EMAIL].replace("summary:", "sumary:").replace("in_place:", "in_plase:")
     files[PUB] = files[PUB].replace("2027-01-10", "2027-13-10")
     errors = errors_for(files)
@@ -117,20 +113,20 @@ def test_every_problem_is_reported_sorted_by_file_and_line() -> None:
 
 
 def test_text_that_looks_like_yes_or_no_stays_as_written() -> None:
-    files = {k: textwrap.dedent(v) for k, v in MINIMAL.items()}
+    files = minimal()
     files[EMAIL] = files[EMAIL].replace("title: Email", "title: no")
     assert parse_content(files).publication.topics[0].title == "no"
 
 
 def test_unknown_file_in_content_is_reported() -> None:
-    files = {k: textwrap.dedent(v) for k, v in MINIMAL.items()}
+    files = minimal()
     files["content/glosary.yaml"] = "terms: {}\n"
     assert any(e.startswith("content/glosary.yaml: policygen does not know this file")
                for e in errors_for(files))
 
 
 def test_error_format_shows_source_line_and_caret() -> None:
-    files = {k: textwrap.dedent(v) for k, v in MINIMAL.items()}
+    files = minimal()
     files[EMAIL] = files[EMAIL].replace("summary:", "sumary:")
     with pytest.raises(ContentError) as caught:
         parse_content(files)

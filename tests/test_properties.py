@@ -6,10 +6,10 @@ import textwrap
 
 import yaml
 from bs4 import BeautifulSoup
+from conftest import MINIMAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINIMAL
 from policygen.content import parse_content
 from policygen.errors import ContentError
 from policygen.markup import MarkdownRenderer
