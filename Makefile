@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 .PHONY: site test check lint clean
 
 site: $(VENV)/.installed
+	bash scripts/system-deps.sh print
 	$(BIN)/policygen build
 
 check: $(VENV)/.installed
 	$(BIN)/policygen check
 
 test: $(VENV)/.installed-test
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test

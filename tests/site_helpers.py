@@ -40,3 +40,10 @@ def local_links(page: Path, soup: BeautifulSoup) -> list[tuple[Path, str]]:
             target, fragment = urldefrag(url)
             found.append(((page.parent / target).resolve() if target else page, fragment))
     return found
+
+
+def plain(markdown_text: str) -> str:
+    """The words of a Markdown text as a reader sees them."""
+    from policygen.markup import MarkdownRenderer
+    html = MarkdownRenderer().inline(markdown_text)
+    return words(BeautifulSoup(html, "html.parser").get_text(" "))

@@ -22,7 +22,7 @@ def stale_site(make_project: ProjectMaker, tmp_path: Path) -> Path:
     pub = make_project() / "content" / "publication.yaml"
     pub.write_text(pub.read_text().replace("next_review: 2027-01-10", "next_review: 2020-06-01"))
     out = tmp_path / "site"
-    build(BuildOptions(pub.parents[1], out, date(2020, 1, 1)))
+    build(BuildOptions(pub.parents[1], out, date(2020, 1, 1), frozenset({"site"})))
     return out
 
 

@@ -64,7 +64,7 @@ def test_build_reports_one_line_and_writes_the_site(make_project: ProjectMaker,
                                                     tmp_path: Path) -> None:
     project = make_project()
     out = tmp_path / "site"
-    code, stdout, err = run("build", "--project", str(project), "--out", str(out),
+    code, stdout, err = run("build", "--format", "site", "--project", str(project), "--out", str(out),
                             "--today", "2026-02-01")
     assert code == 0, err
     assert stdout.startswith(f"Built 10 pages (13 files) into {out} in ")
@@ -76,10 +76,10 @@ def test_failed_build_leaves_previous_output_untouched(make_project: ProjectMake
                                                        tmp_path: Path) -> None:
     project = make_project()
     out = tmp_path / "site"
-    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(out))[0] == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (project / "content" / "glossary.yaml").write_text("terms:\n  aup: [broken\n")
-    code, _, err = run("build", "--project", str(project), "--out", str(out))
+    code, _, err = run("build", "--format", "site", "--project", str(project), "--out", str(out))
     assert code == 1 and err.startswith("content/glossary.yaml:2:8: error: YAML syntax error: "
                                         "a list opened with '[' is not closed with ']'")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -90,11 +90,11 @@ def test_template_error_names_template_and_line_and_keeps_output(
         make_project: ProjectMaker, tmp_path: Path) -> None:
     project = make_project()
     out = tmp_path / "site"
-    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(out))[0] == 0
     before = (out / "index.html").read_bytes()
     template = project / "templates" / "site" / "home.html"
     template.write_text(template.read_text().replace("{{ pub.title }}", "{{ pub.titel }}", 1))
-    code, _, err = run("build", "--project", str(project), "--out", str(out))
+    code, _, err = run("build", "--format", "site", "--project", str(project), "--out", str(out))
     assert code == 1
     assert err.startswith("templates/site/home.html:3: error: template error: ")
     assert "titel" in err and "Traceback" not in err
@@ -110,11 +110,11 @@ def test_stale_files_from_removed_pages_do_not_survive(make_project: ProjectMake
         (project / "content" / "topics" / "email.yaml").read_text().replace("Email", "Gaming"))
     pub = project / "content" / "publication.yaml"
     pub.write_text(pub.read_text().replace("topics: [email]", "topics: [email, gaming]"))
-    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(out))[0] == 0
     assert (out / "topics" / "gaming.html").is_file()
     (project / "content" / "topics" / "gaming.yaml").unlink()
     pub.write_text(pub.read_text().replace("topics: [email, gaming]", "topics: [email]"))
-    assert run("build", "--project", str(project), "--out", str(out))[0] == 0
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(out))[0] == 0
     assert not (out / "topics" / "gaming.html").exists()
 
 
@@ -124,7 +124,7 @@ def test_refuses_to_overwrite_a_folder_policygen_did_not_make(make_project: Proj
     out = tmp_path / "my-documents"
     out.mkdir()
     (out / "letter.docx").write_bytes(b"precious")
-    code, _, err = run("build", "--project", str(project), "--out", str(out))
+    code, _, err = run("build", "--format", "site", "--project", str(project), "--out", str(out))
     assert code == 2
     assert f"error: {out} already exists and was not made by policygen" in err
     assert (out / "letter.docx").read_bytes() == b"precious"
@@ -136,7 +136,7 @@ def test_debris_of_an_interrupted_build_is_cleared(make_project: ProjectMaker,
     debris = tmp_path / ".policygen-tmp-site-abc123"
     debris.mkdir()
     (debris / "index.html").write_text("half")
-    assert run("build", "--project", str(project), "--out", str(tmp_path / "site"))[0] == 0
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(tmp_path / "site"))[0] == 0
     assert not debris.exists()
 
 

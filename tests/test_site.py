@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_helpers import html_pages, local_links, parse, visible_text, words
+from site_helpers import html_pages, local_links, parse, plain, visible_text
 
 from policygen import BuildOptions, build
 from policygen.content import load_content
-from policygen.markup import MarkdownRenderer
 
 TODAY = date(2026, 11, 25)
+SITE_ONLY = frozenset({"site"})
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +23,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The repository's default content, built once for this module: (project, site)."""
     from conftest import REPO
     out = tmp_path_factory.mktemp("site") / "build"
-    build(BuildOptions(REPO, out, TODAY))
+    build(BuildOptions(REPO, out, TODAY, SITE_ONLY))
     return REPO, out
-
-
-def plain(markdown_text: str) -> str:
-    """The words of a Markdown text as a reader sees them."""
-    from bs4 import BeautifulSoup
-    html = MarkdownRenderer().inline(markdown_text)
-    return words(BeautifulSoup(html, "html.parser").get_text(" "))
 
 
 def test_every_page_is_there(built: tuple[Path, Path]) -> None:
@@ -165,7 +158,7 @@ def test_no_third_party_requests_and_no_inline_script_or_style(
 def test_review_banner_on_every_page(tmp_path: Path, default_project: Path, today: date,
                                      state: str, message: str) -> None:
     out = tmp_path / "out"
-    build(BuildOptions(default_project, out, today))
+    build(BuildOptions(default_project, out, today, SITE_ONLY))
     for page in html_pages(out):
         soup = parse(page)
         banner = soup.find(id="review-status")
@@ -187,8 +180,8 @@ def test_dates_are_kept_apart_on_the_about_page(built: tuple[Path, Path]) -> Non
 
 def test_identical_input_gives_identical_output(tmp_path: Path, default_project: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    build(BuildOptions(default_project, first, TODAY))
-    build(BuildOptions(default_project, second, TODAY))
+    build(BuildOptions(default_project, first, TODAY, SITE_ONLY))
+    build(BuildOptions(default_project, second, TODAY, SITE_ONLY))
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for rel in files:
@@ -197,13 +190,13 @@ def test_identical_input_gives_identical_output(tmp_path: Path, default_project:
 
 def test_feed_and_sitemap_only_with_a_site_url(tmp_path: Path, default_project: Path) -> None:
     out = tmp_path / "plain"
-    build(BuildOptions(default_project, out, TODAY))
+    build(BuildOptions(default_project, out, TODAY, SITE_ONLY))
     assert not (out / "feed.xml").exists() and not (out / "sitemap.xml").exists()
 
     pub_file = default_project / "content" / "publication.yaml"
     pub_file.write_text("site_url: https://esafety.example.org/guidance\n" + pub_file.read_text())
     out = tmp_path / "with-url"
-    build(BuildOptions(default_project, out, TODAY))
+    build(BuildOptions(default_project, out, TODAY, SITE_ONLY))
     import xml.etree.ElementTree as ET
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.parse(out / "feed.xml").getroot()

@@ -50,13 +50,37 @@ def check(project: Path, today: datetime | None, strict: bool) -> None:
 @_project_option
 @_today_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the site.  [default: build/ in the project]")
-def build(project: Path, today: datetime | None, out: Path | None) -> None:
-    """Check the content, then build the website into the output folder."""
+              help="Where to write the output.  [default: build/ in the project]")
+@click.option("--format", "formats", default=",".join(pipeline.FORMATS), show_default=True,
+              callback=lambda ctx, param, value: _choices(value, pipeline.FORMATS, "--format"),
+              help="What to build, comma-separated: site, posters, handbook.")
+@click.option("--paper", default="a4", show_default=True,
+              type=click.Choice(["a4", "a3", "both"], case_sensitive=False),
+              help="Poster paper size; 'both' makes A4 and A3 (A3 files end in -a3).")
+@click.option("--print-shop", is_flag=True,
+              help="Add 3 mm bleed and crop marks and write PDF/X, for a professional printer.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="How many PDFs to render at once.  [default: one per core]")
+def build(project: Path, today: datetime | None, out: Path | None, formats: frozenset[str],
+          paper: str, print_shop: bool, strict: bool, jobs: int | None) -> None:
+    """Check the content, then build the website, posters and handbook."""
+    papers = ("a4", "a3") if paper.lower() == "both" else (paper.lower(),)
+    options = pipeline.BuildOptions(project, out, _day(today), formats, papers, print_shop,
+                                    strict, jobs)
     with _errors_to_exit_codes():
-        report = pipeline.build(pipeline.BuildOptions(project, out, _day(today)))
-        _print_warnings(report.check.warnings)
+        report = pipeline.build(options)
+        _print_warnings(report.check.warnings + report.warnings)
         click.echo(report.summary())
+
+
+def _choices(value: str, allowed: tuple[str, ...], option: str) -> frozenset[str]:
+    chosen = {part.strip().lower() for part in value.split(",") if part.strip()}
+    unknown = sorted(chosen - set(allowed))
+    if unknown or not chosen:
+        raise click.BadParameter(f"expected some of {', '.join(allowed)}, separated by commas; "
+                                 f"got '{value}'", param_hint=option)
+    return frozenset(chosen)
 
 
 def _day(value: datetime | None) -> date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import markdown
 import nh3
@@ -16,6 +16,9 @@ ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "block
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _INTERNAL = re.compile(r"(glossary|topic|page):(.*)")
+
+# Where an internal link (kind, target) goes in one output; "" drops the link, keeping its text.
+LinkResolver = Callable[[str, str], str]
 
 
 def page_href(page: str) -> str:
@@ -69,18 +72,26 @@ class _LinkTreeprocessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown, linker: GlossaryLinker) -> None:
         super().__init__(md)
         self.linker = linker
-        self.root_prefix = ""
+        self.resolve: LinkResolver = internal_href
         self.seen: set[str] | None = None
 
     def run(self, root: etree.Element) -> None:
         for link in root.iter("a"):
             match = _INTERNAL.fullmatch(link.get("href", "").strip())
             if match:
-                link.set("href", self.root_prefix + internal_href(*match.groups()))
-                if match.group(1) == "glossary" and self.seen is not None:
-                    self.seen.add(match.group(2))
+                self._resolve(link, *match.groups())
         if self.seen is not None:
             self._link_terms(root)
+
+    def _resolve(self, link: etree.Element, kind: str, target: str) -> None:
+        href = self.resolve(kind, target)
+        if href:
+            link.set("href", href)
+        else:
+            link.tag = "span"
+            link.attrib.clear()
+        if kind == "glossary" and self.seen is not None:
+            self.seen.add(target)
 
     def _link_terms(self, element: etree.Element) -> None:
         if element.tag in ("a", "code"):
@@ -105,8 +116,7 @@ class _LinkTreeprocessor(Treeprocessor):
             if ident is None and previous is not None:
                 previous.tail = (previous.tail or "") + piece
                 continue
-            href = self.root_prefix + internal_href("glossary", ident or "")
-            link = etree.Element("a", {"href": href,
+            link = etree.Element("a", {"href": self.resolve("glossary", ident or ""),
                                        "class": "term"})
             link.text = piece
             parent.insert(index, link)
@@ -127,8 +137,13 @@ class MarkdownRenderer:
         self._md.treeprocessors.register(self._links, "policygen-links", 1)
 
     def start_page(self, root_prefix: str, link_terms: bool = True) -> None:
-        """Begin a page: links become relative to it and each term is linked once on it."""
-        self._links.root_prefix = root_prefix
+        """Begin a site page: links become relative to it and each term is linked once on it."""
+        self.start_document(lambda kind, target: root_prefix + internal_href(kind, target),
+                            link_terms)
+
+    def start_document(self, resolve: LinkResolver, link_terms: bool = True) -> None:
+        """Begin a page or document whose internal links `resolve` places."""
+        self._links.resolve = resolve
         self._links.seen = set() if link_terms else None
 
     def block(self, text: str) -> str:

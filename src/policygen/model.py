@@ -18,11 +18,20 @@ FIXED_PAGES = ("home", "summary", "guidelines", "glossary", "reporting", "legal"
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One rule, note or duty, with the stable id a variant refers to it by."""
+    """One rule, note or duty, with the stable id a variant refers to it by.
+
+    `poster` is an optional shorter wording for posters, which must be readable from across a
+    room; without it the poster shows `text`.
+    """
 
     id: str
     text: str
     location: Location = field(default=Location(""), compare=False)
+    poster: str = ""
+
+    @property
+    def poster_text(self) -> str:
+        return self.poster or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +255,126 @@ class Publication:
     warn_days: int = 60
     supporting_documents: tuple[str, ...] = ()
     circulated_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference a variant makes to the base guidance, and the adaptation rule it is under."""
+
+    kind: str  # one of CHANGE_KINDS
+    target: str  # what changed: an item, topic, section, list or field id, or a term
+    before: str  # the base's text or value; empty when something is added
+    after: str  # the variant's text or value; empty when something is removed
+    rule: str  # the id of the adaptation rule covering this kind; empty when none does
+    permission: str  # free, notify or forbidden (notify when no rule covers the kind)
+    location: Location = field(default=Location(""), compare=False)  # the variant's line
+    where: str = ""  # where it sits ("email/best, after email/work-account") or where terms were
+    count: int = 0  # terms replaced, or links turned into plain text by an exclusion
+
+    @property
+    def needs_notice(self) -> bool:
+        return self.permission != "free"
+
+
+# A variant's overlay, entry by entry (variant.py reads them; changes.py applies them).
+
+_Day = date  # for annotations in classes that have a field called `date`
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One entry of a variant naming what it changes (an id or a term) and the new value."""
+
+    target: str
+    value: str = ""
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """An item to add (with its text) or to move, and where it goes.
+
+    `relation` is "after" or "before" an item id (`anchor`), or "end" of a list (`anchor`
+    is then a list name such as email/best).
+    """
+
+    id: str  # a new item's own id (add), or the full id of the item to move
+    relation: str
+    anchor: str
+    text: str = ""
+    location: Location = field(default=Location(""), compare=False)
+    anchor_location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """Who adapts the guidance, and how their copy looks."""
+
+    name: str
+    logo: str = ""  # a file in the variant's folder, relative to it
+    accent_colour: str = ""  # #rrggbb, lower case
+    url: str = ""
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """The organisation's own safeguarding lead, filling the base's empty local lead."""
+
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    instructions: str = ""
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalSection:
+    """A page the variant adds of its own (case law, a local procedure); text is Markdown."""
+
+    id: str
+    title: str
+    text: str
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    """A notification sent to the author, or an approval received: which changes, when."""
+
+    date: date
+    fingerprint: str
+    edition: _Day | None = None  # the base edition the changes were made against
+    by: str = ""  # who approved (approvals only)
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantDates:
+    adopted: date | None = None
+    last_reviewed: date | None = None
+    next_review: date | None = None
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEdits:
+    exclude: tuple[Edit, ...] = ()
+    rename: tuple[Edit, ...] = ()  # target: topic id; value: the new title
+    reword: tuple[Edit, ...] = ()  # target: "<topic>/summary", "<topic>/intro", "<topic>/scope"
+    order: tuple[Edit, ...] = ()  # topic ids to put first, in this order
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEdits:
+    reword: tuple[Edit, ...] = ()
+    remove: tuple[Edit, ...] = ()
+    add: tuple[Placement, ...] = ()
+    move: tuple[Placement, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEdits:
+    exclude: tuple[Edit, ...] = ()
+    add: tuple[LocalSection, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -10,9 +11,9 @@ from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
 
-# Written into every output folder so that a later build knows the folder is ours to replace.
+# Written into every output folder so that a later build knows the folder is ours to replace;
+# it also records what each PDF was made from, so that an unchanged PDF is not rendered again.
 MARKER = ".policygen-output"
-MARKER_TEXT = b"This folder is written by policygen; each build replaces it whole.\n"
 _TEMP_PREFIX = ".policygen-tmp-"
 _OLD_PREFIX = ".policygen-old-"
 
@@ -32,7 +33,8 @@ def check_output_path(out: Path, project: Path) -> None:
                           "untouched. Choose another --out, or empty that folder yourself")
 
 
-def write_output(files: Mapping[str, bytes], out: Path) -> None:
+def write_output(files: Mapping[str, bytes], out: Path,
+                 pdf_inputs: Mapping[str, str] | None = None) -> None:
     """Write every file into a temporary folder beside `out`, then swap it in."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -43,7 +45,7 @@ def write_output(files: Mapping[str, bytes], out: Path) -> None:
             target = temp / safe_relative(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        (temp / MARKER).write_bytes(MARKER_TEXT)
+        (temp / MARKER).write_bytes(_marker(pdf_inputs or {}))
         _swap(temp, out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -80,3 +82,19 @@ def safe_relative(name: str) -> Path:
     if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in name:
         raise OutputError(f"refusing to write '{name}': output paths stay inside the output folder")
     return Path(*path.parts)
+
+
+def _marker(pdf_inputs: Mapping[str, str]) -> bytes:
+    record = {"generator": "policygen", "note": "each build replaces this folder whole",
+              "pdf_inputs": dict(sorted(pdf_inputs.items()))}
+    return (json.dumps(record, indent=1) + "\n").encode("utf-8")
+
+
+def read_pdf_inputs(out: Path) -> dict[str, str]:
+    """What the previous build's PDFs were made from; nothing when unknown or unreadable."""
+    try:
+        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        inputs = record.get("pdf_inputs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in inputs.items()} if isinstance(inputs, dict) else {}

@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
 
 from .content import LoadedContent, load_content
-from .errors import Location, Problem, Severity
+from .errors import ContentError, Location, Problem, Severity
 from .model import Publication
-from .output import check_output_path, write_output
+from .output import check_output_path, read_pdf_inputs, write_output
+from .printing import PAPERS, PrintOptions, print_jobs
 from .review import ReviewState, ReviewStatus, build_date, review_status
 from .site import render_site
-from .templating import default_templates_dir
+from .templating import default_templates_dir, make_environment
+
+if TYPE_CHECKING:
+    from .pdf import RenderedPdf
 
 log = logging.getLogger(__name__)
 
 
+FORMATS = ("site", "posters", "handbook")
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
+    """What to build and where; the defaults build everything on A4."""
+
     project: Path
     out: Path | None = None
     today: date | None = None
+    formats: frozenset[str] = frozenset(FORMATS)
+    papers: tuple[str, ...] = ("a4",)
+    print_shop: bool = False
+    strict: bool = False
+    workers: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +67,18 @@ class BuildReport:
     out: Path
     pages: int
     files: int
+    pdfs_rendered: int
+    pdfs_reused: int
     seconds: float
+    warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
-        return (f"Built {self.pages} pages ({self.files} files) into {self.out} in "
+        pdfs = ""
+        if self.pdfs_rendered or self.pdfs_reused:
+            pdfs = f", {self.pdfs_rendered + self.pdfs_reused} PDFs"
+            if self.pdfs_reused:
+                pdfs += f" ({self.pdfs_reused} unchanged)"
+        return (f"Built {self.pages} pages{pdfs} ({self.files} files) into {self.out} in "
                 f"{self.seconds:.2f} s; review {describe_status(self.check.status)}")
 
 
@@ -65,17 +91,57 @@ def check(project: Path, today: date | None = None) -> CheckReport:
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """Check everything, render the site, then swap it into the output folder."""
+    """Check everything, render the PDFs and the site, then swap them into the output folder."""
     started = time.perf_counter()
     report = check(options.project, options.today)
     out = options.out or options.project / "build"
     check_output_path(out, options.project)
-    templates = options.project / "templates"
-    files = render_site(report.publication, report.status,
-                        templates if templates.is_dir() else default_templates_dir())
-    write_output(files, out)
-    pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildReport(report, out, pages, len(files), time.perf_counter() - started)
+    templates = templates_dir(options.project)
+    env = make_environment(templates)
+    pdfs = render_pdfs(env, report, options, out)
+    downloads = {pdf.path: len(pdf.data) for pdf in pdfs}
+    files = render_site(report.publication, report.status, env, templates / "assets",
+                        downloads) if "site" in options.formats else {}
+    files.update({pdf.path: pdf.data for pdf in pdfs})
+    warnings = tuple(pdf_warnings(pdfs))
+    if options.strict and (warnings or report.warnings):
+        raise ContentError([replace(w, severity=Severity.ERROR)
+                            for w in report.warnings + warnings])
+    write_output(files, out, {pdf.path: pdf.key for pdf in pdfs})
+    reused = sum(pdf.reused for pdf in pdfs)
+    return BuildReport(report, out, sum(name.endswith(".html") for name in files), len(files),
+                       len(pdfs) - reused, reused, time.perf_counter() - started, warnings)
+
+
+def templates_dir(project: Path) -> Path:
+    """The project's own templates/ when it has one, else those shipped with policygen."""
+    own = project / "templates"
+    return own if own.is_dir() else default_templates_dir()
+
+
+def render_pdfs(env: Environment, report: CheckReport, options: BuildOptions,
+                out: Path) -> list[RenderedPdf]:
+    """Posters and handbook; a poster that cannot fit one page stops the build."""
+    if not {"posters", "handbook"} & options.formats:
+        return []
+    from .pdf import read_pdf_cache, render_all
+    print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
+    jobs = list(print_jobs(env, report.publication, report.status, print_options,
+                           options.formats))
+    cache = read_pdf_cache(out, read_pdf_inputs(out))
+    roots = tuple(options.project / folder for folder in ("content", "templates"))
+    pdfs = render_all(jobs, roots, cache, options.workers)
+    sources = {job.path: job.source for job in jobs}
+    problems = [Problem(Location(sources[pdf.path]), pdf.error) for pdf in pdfs if pdf.error]
+    if problems:
+        raise ContentError(problems)
+    return pdfs
+
+
+def pdf_warnings(pdfs: list[RenderedPdf]) -> Iterator[Problem]:
+    for pdf in pdfs:
+        for message in pdf.warnings:
+            yield Problem(Location(pdf.path), f"while rendering: {message}", Severity.WARNING)
 
 
 def review_warnings(loaded: LoadedContent, status: ReviewStatus) -> list[Problem]:

@@ -161,10 +161,19 @@ class Reader:
         return found
 
     def items(self, node: Node, what: str, prefix: str = "") -> tuple[Item, ...]:
-        """`id: text` items, each keeping its full id (`prefix/id`) and position."""
+        """`id: text` items, each keeping its full id (`prefix/id`) and position.
+
+        An item may instead be written with fields, `text` and a shorter `poster` wording.
+        """
         items = []
         for ident, key, value in self.entries(node, what):
-            text = self.markdown(value, f"the item '{ident}' in {what}")
+            item_what = f"the item '{ident}' in {what}"
+            if isinstance(value, MappingNode):
+                f = self.fields(value, item_what, ("text",), ("poster",)) or {}
+                text = self.markdown(f["text"], item_what) if "text" in f else ""
+                poster = self.optional_markdown(f, "poster", f"the poster wording of {item_what}")
+            else:
+                text, poster = self.markdown(value, item_what), ""
             if text:
-                items.append(Item(prefix + ident, text, self.location(key)))
+                items.append(Item(prefix + ident, text, self.location(key), poster))
         return tuple(items)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from .markup import MarkdownRenderer, page_href
 from .model import Publication
 from .review import ReviewStatus
-from .templating import make_environment, render
+from .templating import markdown_functions, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +50,19 @@ SECTION_PAGES = (
 MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
 
 
-def render_site(pub: Publication, status: ReviewStatus, templates: Path) -> dict[str, bytes]:
-    """Render every page, the static assets and (with a site URL) the feed and sitemap."""
-    env = make_environment(templates)
+def render_site(pub: Publication, status: ReviewStatus, env: jinja2.Environment,
+                assets: Path, downloads: Mapping[str, int] | None = None) -> dict[str, bytes]:
+    """Render every page, the static assets and (with a site URL) the feed and sitemap.
+
+    `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages.
+    """
     markup = MarkdownRenderer(pub.glossary.terms)
-    common = _common_context(pub, status, markup)
+    common = {**_common_context(pub, status, markup), "downloads": dict(downloads or {})}
     files: dict[str, bytes] = {}
     pages = list(site_pages(pub))
     for page in pages:
         files[page.path] = render_page(env, markup, common, page).encode("utf-8")
-    files.update(read_assets(templates / "assets"))
+    files.update(read_assets(assets))
     if pub.site_url:
         markup.start_page(pub.site_url, link_terms=False)
         files["feed.xml"] = render(env, "site/feed.xml", {**common, "root": ""}).encode("utf-8")
@@ -78,9 +80,7 @@ def _common_context(pub: Publication, status: ReviewStatus,
     return {
         "pub": pub,
         "status": status,
-        # The renderer's output is sanitised HTML, so the templates may insert it unescaped.
-        "md": lambda text: Markup(markup.block(text)),
-        "inline": lambda text: Markup(markup.inline(text)),
+        **markdown_functions(markup),
         "section_pages": sections,
         "main_nav": [NavLink("Home", "index.html")] + [by_name[n] for n in MAIN_NAV],
         "footer_nav": [NavLink("Home", "index.html")] + topics + sections,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .errors import Location, PolicygenError, Problem
+from .markup import MarkdownRenderer
 
 _CHANGE_KIND_NAMES = {"terminology": "terminology", "branding": "logo and colours",
                       "contacts": "local contacts", "dates": "dates", "reword": "rewording items",
@@ -46,10 +49,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         longdate=long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
-        lower_first=lower_first, change_kind=_CHANGE_KIND_NAMES.get,
+        lower_first=lower_first, filesize=file_size,
+        change_kind=_CHANGE_KIND_NAMES.get,
         permission=_PERMISSION_NAMES.get,
     )
     return env
+
+
+def markdown_functions(renderer: MarkdownRenderer) -> dict[str, Callable[[str], Markup]]:
+    """`md` and `inline` for templates: the renderer's output is sanitised, so marked safe."""
+    return {"md": lambda text: Markup(renderer.block(text)),
+            "inline": lambda text: Markup(renderer.inline(text))}
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
@@ -101,3 +111,11 @@ def slug(text: str) -> str:
 
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+
+def file_size(size: int) -> str:
+    """1.2 MB, 340 KB: how big a download is, as people say it."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

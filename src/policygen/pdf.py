@@ -1,0 +1,218 @@
+"""PDF rendering with WeasyPrint: offline, one page per poster, reproducible, cached, parallel.
+
+WeasyPrint is imported only inside the functions that render, so that `check` and a site-only
+build never pay for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .printing import PrintJob
+
+log = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"         # tagged, so screen readers can read it
+PRINT_SHOP_VARIANT = "pdf/x-4"   # what professional printers ask for
+_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    """A rendered job: the PDF bytes, or why it could not be made, and what WeasyPrint said."""
+
+    path: str
+    key: str
+    data: bytes = b""
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+    size_pt: float = 0.0
+    reused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PdfCache:
+    """PDFs of the previous build, by output path: (input key, bytes)."""
+
+    entries: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
+
+    def get(self, path: str, key: str) -> bytes | None:
+        found = self.entries.get(path)
+        return found[1] if found and found[0] == key else None
+
+
+def job_key(job: PrintJob) -> str:
+    """Everything a PDF depends on: its HTML (content, templates, options) and the tools."""
+    digest = hashlib.sha256()
+    for part in (_CACHE_VERSION, _weasyprint_version(), str(job.print_shop), *job.candidates):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _weasyprint_version() -> str:
+    from importlib.metadata import version
+    return version("weasyprint")
+
+
+def render_all(jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: PdfCache,
+               workers: int | None = None) -> list[RenderedPdf]:
+    """Render every job not already in the cache, across the machine's cores."""
+    keyed = [(job, job_key(job)) for job in jobs]
+    done = {job.path: RenderedPdf(job.path, key, data, reused=True)
+            for job, key in keyed if (data := cache.get(job.path, key)) is not None}
+    todo = [(job, key) for job, key in keyed if job.path not in done]
+    roots = tuple(str(root.resolve()) for root in allowed_roots)
+    for result in _map(todo, roots, workers):
+        done[result.path] = result
+    return [done[job.path] for job in jobs]
+
+
+def _map(todo: list[tuple[PrintJob, str]], roots: tuple[str, ...],
+         workers: int | None) -> Iterable[RenderedPdf]:
+    count = min(workers or os.cpu_count() or 1, len(todo))
+    if count <= 1:
+        return [render_job(job, key, roots) for job, key in todo]
+    # Longest jobs first (the handbook), so that one core is not left with it at the end.
+    ordered = sorted(todo, key=lambda pair: -len(pair[0].candidates[0]))
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(render_job, *zip(*ordered, strict=True),
+                                [roots] * len(ordered)))
+    return results
+
+
+def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
+    """Render one job; a poster tries its candidates until one fills exactly one page."""
+    with _captured_warnings() as warnings:
+        fetcher = _project_fetcher(roots)
+        if not job.one_page:
+            document = _layout(job.candidates[0], fetcher)
+            return _finish(job, key, document, warnings, job.sizes_pt[0], fetcher)
+        index, document = _first_fitting(job, fetcher)
+        if document is None:
+            return RenderedPdf(job.path, key, error=_overflow_message(job, fetcher))
+        return _finish(job, key, document, warnings, job.sizes_pt[index], fetcher)
+
+
+def _first_fitting(job: PrintJob, fetcher: Any) -> tuple[int, Any]:
+    """The first candidate that fits one page, phase by phase (see printing.poster_steps)."""
+    start = 0
+    for length in job.phases or (len(job.candidates),):
+        found = _search_phase(job.candidates, start, start + length - 1, fetcher)
+        if found[1] is not None:
+            return found
+        start += length
+    return -1, None
+
+
+def _search_phase(candidates: tuple[str, ...], low: int, high: int,
+                  fetcher: Any) -> tuple[int, Any]:
+    """Binary search: within a phase each candidate takes less room than the one before."""
+    best: tuple[int, Any] = (-1, None)
+    while low <= high:
+        middle = (low + high) // 2
+        document = _layout(candidates[middle], fetcher)
+        if len(document.pages) == 1:
+            best, high = (middle, document), middle - 1
+        else:
+            low = middle + 1
+    return best
+
+
+def _overflow_message(job: PrintJob, fetcher: Any) -> str:
+    overflow_mm = _needed_height_mm(job, fetcher) - _text_height_mm(job)
+    return (f"the poster '{job.title}' ({job.path}) does not fit on one page even at the "
+            f"smallest readable size ({min(job.sizes_pt):g} pt): it is about "
+            f"{max(overflow_mm, 1):.0f} mm too long for {job.paper.name}. Shorten its items "
+            "(a shorter 'poster' wording can be given per item) or split the topic.")
+
+
+def _text_height_mm(job: PrintJob) -> float:
+    """The height a poster's text may take: the page less its margins and the footer."""
+    paper = job.paper
+    return paper.height_mm - 2 * paper.margin_mm - paper.footer_mm - 4
+
+
+def _needed_height_mm(job: PrintJob, fetcher: Any) -> float:
+    """How tall the smallest candidate is when laid out on an endless page of the same width."""
+    endless = f"<style>@page {{ size: {job.paper.width_mm}mm 5000mm; }}</style></head>"
+    document = _layout(job.candidates[-1].replace("</head>", endless, 1), fetcher)
+    root = document.pages[0]._page_box.children[0]  # the <html> box
+    return float(root.margin_height()) * 25.4 / 96
+
+
+def _layout(html: str, fetcher: Any) -> Any:
+    from weasyprint import HTML
+    return HTML(string=html, base_url="policygen:/", url_fetcher=fetcher).render()
+
+
+def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], size: float,
+            fetcher: Any) -> RenderedPdf:
+    variant = PRINT_SHOP_VARIANT if job.print_shop else PDF_VARIANT
+    data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
+                              pdf_identifier=key[:32].encode("ascii"))
+    refused = tuple(f"refused to load '{url}': PDFs may only use files inside the project"
+                    for url in fetcher.refused)
+    return RenderedPdf(job.path, key, data, warnings=tuple(warnings) + refused, size_pt=size)
+
+
+def _project_fetcher(roots: tuple[str, ...]) -> Any:
+    """A URL fetcher that serves files under the project's own folders and nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+        refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = os.path.realpath(unquote(parts.path))
+                if any(path == root or path.startswith(root + os.sep) for root in roots):
+                    return super().fetch(url, headers)
+            self.refused.append(url)
+            raise ValueError(f"refused: {url}")
+
+    fetcher = ProjectFetcher(allowed_protocols=("file",), allow_redirects=False)
+    fetcher.refused = []
+    return fetcher
+
+
+class _captured_warnings:
+    """Collects what WeasyPrint logs as warnings: they become build warnings."""
+
+    def __enter__(self) -> list[str]:
+        self.messages: list[str] = []
+        self.handler = _ListHandler(self.messages)
+        logging.getLogger("weasyprint").addHandler(self.handler)
+        return self.messages
+
+    def __exit__(self, *_: object) -> None:
+        logging.getLogger("weasyprint").removeHandler(self.handler)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def read_pdf_cache(out: Path, manifest: Mapping[str, str]) -> PdfCache:
+    """The previous build's PDFs that are still on disk, with the keys they were made from."""
+    entries = {}
+    for path, key in manifest.items():
+        file = out / path
+        if file.is_file():
+            entries[path] = (key, file.read_bytes())
+    return PdfCache(entries)
+

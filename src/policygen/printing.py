@@ -1,0 +1,185 @@
+"""Posters and the handbook as HTML print jobs; pdf.py turns the jobs into PDF bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import jinja2
+import segno
+from markupsafe import Markup
+
+from .markup import MarkdownRenderer
+from .model import Publication
+from .review import ReviewState, ReviewStatus
+from .site import SECTION_PAGES
+from .templating import long_date, markdown_functions, render
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper size with the room kept free for an office printer and the footer."""
+
+    name: str
+    width_mm: int
+    height_mm: int
+    margin_mm: int
+    footer_mm: int
+    footer_pt: float
+    scale: float
+    suffix: str
+
+
+A4 = Paper("A4", 210, 297, 12, 25, 9.0, 1.0, "")
+A3 = Paper("A3", 297, 420, 15, 34, 12.5, 1.41, "-a3")
+PAPERS = {"a4": A4, "a3": A3}
+
+# Poster body text sizes on A4, largest first. 14 pt is the clear-print minimum; A3 scales up.
+POSTER_SIZES_PT = (18.0, 17.0, 16.0, 15.0, 14.5, 14.0)
+# Below this size the "what can happen" notes are left out, so the practice items stay large.
+CONSEQUENCES_DOWN_TO_PT = 16.0
+
+
+def poster_steps(paper: Paper) -> tuple[tuple[tuple[bool, float], ...], ...]:
+    """Phases of (show consequences, body size), each from most room taken to least.
+
+    First with the "what can happen" notes down to 16 pt, then without them from the largest
+    size again: within a phase, a smaller size always takes less room, so it can be searched.
+    """
+    with_notes = [(True, s) for s in POSTER_SIZES_PT if s >= CONSEQUENCES_DOWN_TO_PT]
+    without = [(False, s) for s in POSTER_SIZES_PT]
+    return tuple(tuple((notes, round(size * paper.scale, 1)) for notes, size in phase)
+                 for phase in (with_notes, without))
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    """One PDF to render: the HTML to try, largest text first, and what the PDF must be."""
+
+    path: str
+    title: str
+    source: str
+    candidates: tuple[str, ...]
+    sizes_pt: tuple[float, ...]
+    one_page: bool
+    print_shop: bool = False
+    paper: Paper = A4
+    phases: tuple[int, ...] = ()  # lengths of the runs of candidates that can be searched
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOptions:
+    papers: tuple[Paper, ...] = (A4,)
+    print_shop: bool = False
+
+
+def status_line(pub: Publication, status: ReviewStatus) -> str:
+    """The review state in one line, for footers and covers."""
+    when = long_date(status.next_review)
+    if status.state is ReviewState.OVERDUE:
+        return f"OVERDUE FOR REVIEW: this guidance was due for review on {when}."
+    if status.state is ReviewState.DUE:
+        return f"Review due soon: this guidance is due for review on {when}."
+    return f"Current guidance. Next review due {when}."
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code for the page's address, as inline SVG (nothing fetched, nothing written)."""
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=4, border=0, omitsize=True, dark="#000"))
+
+
+def print_jobs(env: jinja2.Environment, pub: Publication, status: ReviewStatus,
+               options: PrintOptions, formats: frozenset[str]) -> Iterator[PrintJob]:
+    """Every PDF the build asked for: posters on each paper, then the handbook."""
+    renderer = MarkdownRenderer(pub.glossary.terms)
+    if "posters" in formats:
+        for paper in options.papers:
+            for poster in posters(pub):
+                yield poster_job(env, renderer, pub, status, options, paper, poster)
+    if "handbook" in formats:
+        yield handbook_job(env, renderer, pub, status, options)
+
+
+@dataclass(frozen=True, slots=True)
+class Poster:
+    """What one poster shows, the template that lays it out, and the file its text is from."""
+
+    name: str
+    title: str
+    template: str
+    page: str
+    source: str
+    context: dict[str, Any]
+
+
+def posters(pub: Publication) -> Iterator[Poster]:
+    for topic in pub.topics:
+        yield Poster(topic.id, topic.title, "print/poster-topic.html",
+                     f"topics/{topic.id}.html", topic.location.file, {"topic": topic})
+    yield Poster("summary", "Summary of good practice", "print/poster-summary.html",
+                 "summary.html", "content/summary.yaml", {"summary": pub.summary})
+    yield Poster("guidelines", pub.guidelines.title, "print/poster-guidelines.html",
+                 "guidelines.html", "content/guidelines.yaml", {"guidelines": pub.guidelines})
+    yield Poster("reporting", "Reporting concerns", "print/poster-reporting.html",
+                 "reporting.html", "content/reporting.yaml", {"reporting": pub.reporting})
+
+
+def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, pub: Publication,
+               status: ReviewStatus, options: PrintOptions, paper: Paper,
+               poster: Poster) -> PrintJob:
+    page_url = pub.site_url + poster.page if pub.site_url else ""
+    common = {
+        **_print_context(pub, status), **poster.context, **markdown_functions(renderer),
+        "title": poster.title, "paper": paper, "print_shop": options.print_shop,
+        "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
+        "organisation": None,
+    }
+    phases = poster_steps(paper)
+    steps = [step for phase in phases for step in phase]
+    candidates = []
+    for consequences, size in steps:
+        renderer.start_document(lambda kind, target: "", link_terms=False)
+        candidates.append(render(env, poster.template,
+                                 {**common, "body": size, "consequences": consequences}))
+    return PrintJob(f"posters/{poster.name}{paper.suffix}.pdf", poster.title, poster.source,
+                    tuple(candidates), tuple(size for _, size in steps), one_page=True,
+                    print_shop=options.print_shop, paper=paper,
+                    phases=tuple(len(phase) for phase in phases))
+
+
+def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, pub: Publication,
+                 status: ReviewStatus, options: PrintOptions) -> PrintJob:
+    renderer.start_document(_handbook_link, link_terms=True)
+    sections = [{"name": name, "title": pub.guidelines.title if name == "guidelines" else title}
+                for name, title, _ in SECTION_PAGES]
+    html = render(env, "print/handbook.html", {
+        **_print_context(pub, status), **markdown_functions(renderer),
+        "print_shop": options.print_shop, "sections": sections,
+    })
+    return PrintJob("handbook.pdf", "the handbook", "content/publication.yaml", (html,), (11.0,),
+                    one_page=False,
+                    print_shop=options.print_shop)
+
+
+def _handbook_link(kind: str, target: str) -> str:
+    """Internal links point inside the handbook itself."""
+    if kind == "glossary":
+        return f"#term-{target}"
+    if kind == "topic":
+        return f"#topic-{target}"
+    return "#contents" if target == "home" else f"#section-{target}"
+
+
+def _print_context(pub: Publication, status: ReviewStatus) -> dict[str, Any]:
+    return {
+        "pub": pub, "status": status, "status_line": status_line(pub, status),
+        "edition": pub.dates.last_updated or pub.dates.published,
+        "current_url": pub.site_url,
+    }
+
+
+def edition_date(pub: Publication) -> date:
+    return pub.dates.last_updated or pub.dates.published
