@@ -144,3 +144,32 @@ def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run([sys.executable, "-m", "policygen", "--help"], capture_output=True,
                             text=True, check=True)
     assert "check" in result.stdout and "build" in result.stdout
+
+
+def test_unknown_format_is_a_usage_error(make_project: ProjectMaker) -> None:
+    code, _, err = run("build", "--project", str(make_project()), "--format", "site,poster")
+    assert code == 2
+    assert ("Invalid value for --format: expected some of site, posters, handbook, separated "
+            "by commas; got 'site,poster'") in err
+
+
+def test_strict_build_fails_on_warnings_and_writes_nothing(make_project: ProjectMaker,
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, _, err = run("build", "--format", "site", "--project", str(make_project()),
+                       "--out", str(out), "--today", "2026-12-01", "--strict")
+    assert code == 1
+    assert err.startswith("content/publication.yaml: error: the guidance is due for review on "
+                          "2027-01-10 (in 40 days)")
+    assert not out.exists()
+
+
+def test_build_everything_on_both_papers(make_project: ProjectMaker, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, stdout, err = run("build", "--project", str(make_project()), "--out", str(out),
+                            "--paper", "both", "--today", "2026-02-01")
+    assert code == 0, err
+    assert stdout.startswith(f"Built 10 pages, 9 PDFs (22 files) into {out} in ")
+    assert sorted(p.name for p in (out / "posters").iterdir()) == sorted(
+        f"{name}{suffix}.pdf" for name in ("email", "summary", "guidelines", "reporting")
+        for suffix in ("", "-a3"))

@@ -192,24 +192,40 @@ def test_files_outside_the_project_and_the_network_are_refused(tmp_path: Path) -
             f'<img src="https://example.org/x.png" alt="y"></body></html>')
     job = PrintJob("x.pdf", "x", "content/x.yaml", (html,), (11.0,), one_page=False)
     result = render_job(job, "k" * 64, (str(REPO / "content"),))
-    refused = [w for w in result.warnings if w.startswith("refused to load")]
-    assert len(refused) == 3
+    assert sorted(result.refused) == sorted([secret.as_uri(), "https://example.org/x.png",
+                                             "http://example.org/x.css"])
+    assert not any("refused" in w for w in result.warnings)
     reader = PdfReader(__import__("io").BytesIO(result.data))
     assert "SECRET" not in (reader.pages[0].extract_text() or "")
     assert not reader.pages[0]["/Resources"].get("/XObject")
 
 
-def test_markdown_images_never_reach_a_pdf(make_project: ProjectMaker, tmp_path: Path) -> None:
+def test_markdown_images_are_refused_before_anything_is_rendered(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
     svg = tmp_path / "evil.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>EVIL</text></svg>')
     project = make_project()
     topic = project / "content" / "topics" / "email.yaml"
-    topic.write_text(topic.read_text().replace(
-        "read the AUP.", f"read the AUP. ![diagram]({svg.as_uri()}) ![x]({svg})"))
-    out = tmp_path / "out"
-    build(BuildOptions(project, out, TODAY, frozenset({"posters"})))
-    reader = PdfReader(out / "posters" / "email.pdf")
-    assert "EVIL" not in page_texts(out / "posters" / "email.pdf")[0]
+    topic.write_text(topic.read_text().replace("read the AUP.", f"read the AUP. ![x]({svg})"))
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", TODAY, frozenset({"posters"})))
+    assert [f"{p.location}: {p.message}" for p in caught.value.problems] == [
+        "content/topics/email.yaml:8: images are not allowed in the text: a picture would be "
+        "fetched from outside the guidance (and could not be read by everyone); describe it in "
+        "words instead"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_markdown_images_never_reach_a_pdf_even_past_the_check(tmp_path: Path) -> None:
+    svg = tmp_path / "evil.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>EVIL</text></svg>')
+    from policygen.markup import MarkdownRenderer
+    html = MarkdownRenderer().block(f"![diagram]({svg.as_uri()}) and ![x]({svg})")
+    job = PrintJob("x.pdf", "x", "content/x.yaml",
+                   (f"<html lang='en'><body>{html}</body></html>",), (11.0,), one_page=False)
+    result = render_job(job, "k" * 64, (str(REPO / "content"),))
+    reader = PdfReader(__import__("io").BytesIO(result.data))
+    assert "EVIL" not in (reader.pages[0].extract_text() or "")
     assert not reader.pages[0]["/Resources"].get("/XObject")
 
 
@@ -250,3 +266,19 @@ def test_print_shop_pdfs_have_bleed_and_crop_marks(make_project: ProjectMaker,
     assert float(media.width) - float(trim.width) == pytest.approx(2 * bleed_pt, abs=0.1)
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b"PDF/X-4" in xmp
+
+
+def test_a_template_asking_the_network_stops_the_build(make_project: ProjectMaker,
+                                                       tmp_path: Path) -> None:
+    project = make_project()
+    template = project / "templates" / "print" / "poster.html"
+    template.write_text(template.read_text().replace(
+        "<style>", '<link rel="stylesheet" href="https://cdn.example.org/x.css">\n<style>', 1))
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", TODAY, frozenset({"posters"})))
+    messages = {f"{p.location}: {p.message}" for p in caught.value.problems}
+    assert ("content/topics/email.yaml: posters/email.pdf asked for "
+            "'https://cdn.example.org/x.css', which was refused: PDFs may only use files inside "
+            "the project's content/ and templates/ folders, and nothing from the network"
+            in messages)
+    assert not (tmp_path / "out").exists()

@@ -20,6 +20,7 @@ CONTENT_DIR = "content"
 SECTION_FILES = ("publication", "consequences", "guidelines", "summary", "glossary",
                  "reporting", "legal", "sources")
 _INTERNAL_LINK = re.compile(r"\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(")
 
 T = TypeVar("T")
 
@@ -251,18 +252,31 @@ def check_links(publication: Publication, texts: tuple[MarkdownText, ...],
     }
     problems = []
     for text in texts:
+        for match in _IMAGE.finditer(text.text):
+            line = _text_line(text, match.start())
+            problems.append(Problem(
+                Location(text.location.file, line), "images are not allowed in the text: a "
+                "picture would be fetched from outside the guidance (and could not be read by "
+                "everyone); describe it in words instead",
+                source_line=sources[text.location.file].line(line)))
         for match in _INTERNAL_LINK.finditer(text.text):
             kind, target = match.group(1), match.group(2)
             if target in targets[kind]:
                 continue
-            line = text.first_text_line + text.text.count("\n", 0, match.start()) \
-                if text.first_text_line != text.location.line else text.location.line
+            line = _text_line(text, match.start())
             source = sources[text.location.file]
             problems.append(Problem(
                 Location(text.location.file, line), f"the link '{kind}:{target}' points at a "
                 f"{_KIND_NAMES[kind]} that does not exist{suggest(target, targets[kind])}",
                 source_line=source.line(line)))
     return problems
+
+
+def _text_line(text: MarkdownText, offset: int) -> int:
+    """The file line of a position in a Markdown text (exact for block text, | or >)."""
+    if text.first_text_line == text.location.line:
+        return text.location.line
+    return text.first_text_line + text.text.count("\n", 0, offset)
 
 
 _KIND_NAMES = {"glossary": "glossary term", "topic": "topic", "page": "page"}

@@ -34,6 +34,7 @@ class RenderedPdf:
     data: bytes = b""
     error: str = ""
     warnings: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()  # addresses the fetcher would not serve
     size_pt: float = 0.0
     reused: bool = False
 
@@ -159,9 +160,10 @@ def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], size: f
     variant = PRINT_SHOP_VARIANT if job.print_shop else PDF_VARIANT
     data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
                               pdf_identifier=key[:32].encode("ascii"))
-    refused = tuple(f"refused to load '{url}': PDFs may only use files inside the project"
-                    for url in fetcher.refused)
-    return RenderedPdf(job.path, key, data, warnings=tuple(warnings) + refused, size_pt=size)
+    # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
+    said = tuple(w for w in warnings if "refused:" not in w)
+    return RenderedPdf(job.path, key, data, warnings=said, refused=tuple(fetcher.refused),
+                       size_pt=size)
 
 
 def _project_fetcher(roots: tuple[str, ...]) -> Any:

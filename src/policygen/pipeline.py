@@ -133,6 +133,10 @@ def render_pdfs(env: Environment, report: CheckReport, options: BuildOptions,
     pdfs = render_all(jobs, roots, cache, options.workers)
     sources = {job.path: job.source for job in jobs}
     problems = [Problem(Location(sources[pdf.path]), pdf.error) for pdf in pdfs if pdf.error]
+    problems += [Problem(Location(sources[pdf.path]), f"{pdf.path} asked for '{url}', which was "
+                         "refused: PDFs may only use files inside the project's content/ and "
+                         "templates/ folders, and nothing from the network")
+                 for pdf in pdfs for url in pdf.refused]
     if problems:
         raise ContentError(problems)
     return pdfs
