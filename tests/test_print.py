@@ -271,7 +271,7 @@ def test_print_shop_pdfs_have_bleed_and_crop_marks(make_project: ProjectMaker,
 def test_a_template_asking_the_network_stops_the_build(make_project: ProjectMaker,
                                                        tmp_path: Path) -> None:
     project = make_project()
-    template = project / "templates" / "print" / "poster.html"
+    template = project / "templates" / "print" / "head.html"
     template.write_text(template.read_text().replace(
         "<style>", '<link rel="stylesheet" href="https://cdn.example.org/x.css">\n<style>', 1))
     with pytest.raises(ContentError) as caught:
