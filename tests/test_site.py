@@ -30,7 +30,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_every_page_is_there(built: tuple[Path, Path]) -> None:
     project, site = built
     pub = load_content(project).publication
-    expected = {"index.html", "404.html", "summary.html", "guidelines.html", "glossary.html",
+    expected = {"index.html", "404.html", "accessibility.html", "summary.html", "guidelines.html", "glossary.html",
                 "reporting.html", "legal.html", "sources.html", "about.html"}
     expected |= {f"topics/{t.id}.html" for t in pub.topics}
     assert {p.relative_to(site).as_posix() for p in html_pages(site)} == expected

@@ -83,7 +83,8 @@ def _common_context(pub: Publication, status: ReviewStatus,
         **markdown_functions(markup),
         "section_pages": sections,
         "main_nav": [NavLink("Home", "index.html")] + [by_name[n] for n in MAIN_NAV],
-        "footer_nav": [NavLink("Home", "index.html")] + topics + sections,
+        "footer_nav": [NavLink("Home", "index.html")] + topics + sections
+        + [NavLink("Accessibility statement", "accessibility.html")],
         "protected": protected_names(pub),
     }
 
@@ -101,6 +102,9 @@ def site_pages(pub: Publication) -> Iterator[Page]:
         context = {name: getattr(pub, name)} if hasattr(pub, name) else {}
         yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title), about,
                    context, link_terms=name != "glossary")
+    yield Page("accessibility.html", "site/accessibility.html", "Accessibility statement",
+               "How accessible this website is, and how to ask for another format.",
+               link_terms=False)
     yield Page("404.html", "site/404.html", "Page not found", "There is no page at this address.")
 
 
