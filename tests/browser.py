@@ -1,17 +1,30 @@
-"""Debian's Chromium, headless, for what a reader's browser really does with a page."""
+"""Debian's Chromium, headless, for what a reader's browser really does with a page.
+
+Driven two ways: the `chromium` command for a quick DOM dump, and Playwright (its Python
+package, pointed at Debian's browser: no browser is ever downloaded) for everything
+interactive. Every request a page makes is recorded, so a test can prove none left the machine.
+"""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
+# The strictest policy a board could set: nothing inline, nothing from anywhere else.
+STRICT_CSP = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
 def chromium() -> str:
@@ -32,3 +45,29 @@ def dump_dom(url: str, width: int = 1280) -> str:
              f"--window-size={width},900", "--virtual-time-budget=3000", "--dump-dom", url],
             capture_output=True, text=True, timeout=120, check=True)
     return result.stdout
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site with a strict Content-Security-Policy, quietly."""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", STRICT_CSP)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (a free port) for the duration; yields the base URL."""
+    handler = functools.partial(_SiteHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-from browser import dump_dom
 from bs4 import BeautifulSoup
-from conftest import ProjectMaker
 
+from browser import dump_dom, serve
+from conftest import ProjectMaker
 from policygen import BuildOptions, build
 
 
@@ -24,11 +22,6 @@ def stale_site(make_project: ProjectMaker, tmp_path: Path) -> Path:
     out = tmp_path / "site"
     build(BuildOptions(pub.parents[1], out, date(2020, 1, 1), frozenset({"site"})))
     return out
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def shown_messages(html: str) -> tuple[list[str], list[str]]:
@@ -51,15 +44,8 @@ def test_browser_says_overdue_when_read_after_the_review_date(stale_site: Path) 
 def test_same_from_a_local_server_under_a_sub_path(stale_site: Path, tmp_path: Path) -> None:
     # Publishing under a sub-path must not break the relative script and stylesheet links.
     root = tmp_path / "www"
-    (root / "guidance").parent.mkdir(parents=True)
-    stale_site.rename(root / "guidance")
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/guidance/topics/email.html"
-        classes, shown = shown_messages(dump_dom(url, width=320))
-    finally:
-        server.shutdown()
-        server.server_close()
+    root.mkdir()
+    shutil.move(stale_site, root / "guidance")
+    with serve(root) as base:
+        classes, shown = shown_messages(dump_dom(f"{base}guidance/topics/email.html", 320))
     assert "review--overdue" in classes and shown == ["overdue"]
