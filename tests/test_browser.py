@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-
 from browser import dump_dom, serve
+from bs4 import BeautifulSoup
 from conftest import ProjectMaker
+
 from policygen import BuildOptions, build
 
 

@@ -3,16 +3,15 @@ print, and a strict Content-Security-Policy — on every page, served and from d
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser import CHROMIUM_FLAGS, chromium, serve
 from conftest import REPO
+
 from policygen import BuildOptions, build
 
 playwright_api = pytest.importorskip("playwright.sync_api")

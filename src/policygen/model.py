@@ -288,6 +288,7 @@ class Edit:
     target: str
     value: str = ""
     location: Location = field(default=Location(""), compare=False)
+    poster: str = ""  # a reworded item's shorter poster wording, when the editor gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +305,7 @@ class Placement:
     text: str = ""
     location: Location = field(default=Location(""), compare=False)
     anchor_location: Location = field(default=Location(""), compare=False)
+    poster: str = ""  # an added item's shorter poster wording
 
 
 @dataclass(frozen=True, slots=True)
