@@ -67,6 +67,7 @@ MINIMAL: dict[str, str] = {
         title: General guidelines
         items:
           tell-manager: Tell your manager about anything that worries you.
+          grooming-signs: Learn the signs of grooming.
         """,
     "content/summary.yaml": """\
         do:

@@ -22,7 +22,7 @@ def minimal() -> dict[str, str]:
 def errors_for(files: dict[str, str]) -> list[str]:
     with pytest.raises(ContentError) as caught:
         parse_content(files)
-    return [f"{p.location}: {p.message}" for p in caught.value.problems]
+    return [f"{p.location}: {p.message}" for p in caught.value.problems if p.is_error]
 
 
 def test_minimal_content_is_valid() -> None:
@@ -137,3 +137,14 @@ def test_error_format_shows_source_line_and_caret() -> None:
         "    sumary: Use your work account.",
         "    ^",
     ]
+
+
+def test_a_core_glossary_term_nobody_uses_is_a_warning() -> None:
+    assert parse_content(minimal()).warnings == ()
+    files = minimal()
+    files["content/guidelines.yaml"] = files["content/guidelines.yaml"].replace(
+        "  grooming-signs: Learn the signs of grooming.\n", "")
+    loaded = parse_content(files)
+    assert [f"{p.location}: {p.severity.value}: {p.message}" for p in loaded.warnings] == [
+        "content/glossary.yaml:6:3: warning: the glossary term 'grooming' is not used anywhere "
+        "in the guidance"]

@@ -109,3 +109,9 @@ def _errors_to_exit_codes() -> Iterator[None]:
     except PolicygenError as error:
         click.echo(f"{error}\nnothing was written", err=True)
         sys.exit(EXIT_CONTENT)
+    except OSError as error:
+        # A full disk or a folder we may not write: the last good output is still in place.
+        where = f" ({error.filename})" if error.filename else ""
+        click.echo(f"error: could not write the output: {error.strerror}{where}; the previous "
+                   "output is unchanged", err=True)
+        sys.exit(EXIT_CONTENT)

@@ -11,7 +11,8 @@ from typing import TypeVar
 from yaml.nodes import MappingNode, Node
 
 from . import sections
-from .errors import ContentError, Location, Problem, suggest
+from .errors import ContentError, Location, Problem, Severity, suggest
+from .markup import GlossaryLinker
 from .model import FIXED_PAGES, Item, Publication, Topic
 from .reader import ID_PATTERN, MarkdownText, Reader
 from .yamlsrc import SourceFile, parse_yaml, read_source
@@ -31,6 +32,7 @@ class LoadedContent:
 
     publication: Publication
     markdown_texts: tuple[MarkdownText, ...]
+    warnings: tuple[Problem, ...] = ()
 
 
 def load_content(project: Path) -> LoadedContent:
@@ -41,8 +43,13 @@ def load_content(project: Path) -> LoadedContent:
                                     "run policygen in a project folder or pass --project")])
     problems: list[Problem] = []
     texts: dict[str, SourceFile] = {}
+    inside = project.resolve()
     for path in sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml")):
         name = path.relative_to(project).as_posix()
+        if inside not in path.resolve().parents:
+            problems.append(Problem(Location(name), "this is a link to a file outside the "
+                                    "project; content must live inside it (copy the file in)"))
+            continue
         source, found = read_source(path, name)
         problems += found
         if source is not None:
@@ -77,10 +84,11 @@ def parse_content(files: Mapping[str, SourceFile | str],
         problems += check_unique_ids(publication, sources)
         problems += check_links(publication, texts, sources)
         problems += check_protected(publication, nodes)
+        problems += unused_terms(publication, texts)
     errors = [p for p in problems if p.is_error]
     if errors or publication is None:
         raise ContentError(problems or [Problem(Location(CONTENT_DIR), "content is incomplete")])
-    return LoadedContent(publication, texts)
+    return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error))
 
 
 def _section(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, SourceFile],
@@ -270,6 +278,20 @@ def check_links(publication: Publication, texts: tuple[MarkdownText, ...],
                 f"{_KIND_NAMES[kind]} that does not exist{suggest(target, targets[kind])}",
                 source_line=source.line(line)))
     return problems
+
+
+def unused_terms(publication: Publication, texts: tuple[MarkdownText, ...]) -> list[Problem]:
+    """Warn about core glossary terms that no text uses: probably renamed or left over."""
+    linker = GlossaryLinker(publication.glossary.terms)
+    glossary_file = f"{CONTENT_DIR}/glossary.yaml"
+    used: set[str] = set()
+    for text in texts:
+        if text.location.file != glossary_file:
+            linker.split(text.text, used)
+            used |= {m.group(1) for m in re.finditer(r"\(glossary:([\w-]+)\)", text.text)}
+    return [Problem(term.location, f"the glossary term '{term.term}' is not used anywhere in "
+                    "the guidance", Severity.WARNING)
+            for term in publication.glossary.terms if term.group == "core" and term.id not in used]
 
 
 def _text_line(text: MarkdownText, offset: int) -> int:

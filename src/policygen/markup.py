@@ -45,7 +45,9 @@ class GlossaryLinker:
                 self.term_ids.setdefault(word.casefold(), term.id)
         words = sorted({w for t in terms for w in (t.term, *t.aliases)}, key=len, reverse=True)
         # Acronyms match only in capitals ("AUP", not "aup" inside a word); words in any case.
-        alternatives = [re.escape(w) if w.isupper() else f"(?i:{re.escape(w)})" for w in words]
+        # A term may be split over two lines of the source, so any run of spaces matches.
+        escaped = {w: re.escape(w).replace(r"\ ", r"\s+") for w in words}
+        alternatives = [escaped[w] if w.isupper() else f"(?i:{escaped[w]})" for w in words]
         self.pattern = re.compile(rf"(?<![\w/.-])(?:{'|'.join(alternatives)})(?![\w-])") \
             if words else None
 
@@ -56,7 +58,7 @@ class GlossaryLinker:
         pieces: list[tuple[str, str | None]] = []
         last = 0
         for match in self.pattern.finditer(text):
-            ident = self.term_ids[match.group(0).casefold()]
+            ident = self.term_ids[" ".join(match.group(0).split()).casefold()]
             if ident in seen:
                 continue
             seen.add(ident)

@@ -87,7 +87,7 @@ def check(project: Path, today: date | None = None) -> CheckReport:
     loaded = load_content(project)
     pub = loaded.publication
     status = review_status(pub.dates.next_review, build_date(today), pub.warn_days)
-    return CheckReport(pub, status, tuple(review_warnings(loaded, status)))
+    return CheckReport(pub, status, loaded.warnings + tuple(review_warnings(loaded, status)))
 
 
 def build(options: BuildOptions) -> BuildReport:

@@ -1,0 +1,289 @@
+"""Lay a variant over the base guidance: the adapted publication and the ledger of its changes.
+
+The public entry points for a variant are here and in variant.py (reading) and ledger.py (state,
+fingerprint, report); itemlists.py does the item operations and terminology.py the words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from .content import check_unique_ids
+from .errors import ContentError, Location, Severity, suggest
+from .itemlists import apply_items
+from .ledger import AdaptedPublication, Ledger, adaptation_state, missing, variant_next_review
+from .model import (
+    FIXED_PAGES,
+    Edit,
+    Glossary,
+    Level,
+    LocalLead,
+    LocalSection,
+    Publication,
+    Sources,
+    Summary,
+    Topic,
+    TopicEdits,
+)
+from .reader import MarkdownText
+from .terminology import Substituter, map_prose, term_forms, unlink
+from .variant import Variant
+
+_LINK = re.compile(r"\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?")
+_KIND_NAMES = {"glossary": "glossary term", "topic": "topic", "page": "page"}
+
+
+def apply_variant(pub: Publication, variant: Variant) -> AdaptedPublication:
+    """The base with the variant laid over it, and the record of every change it makes.
+
+    Raise ContentError naming the variant's file and line for every id that does not exist,
+    every change the publisher's rules refuse, and every problem in the merged result.
+    """
+    ledger = Ledger(pub, variant)
+    adapted = apply_organisation(pub, variant, ledger)
+    adapted = apply_topics(adapted, variant.topics, ledger)
+    adapted = apply_items(adapted, variant.items, ledger)
+    adapted = apply_labels(adapted, variant.labels, ledger)
+    adapted = apply_reporting(adapted, variant, ledger)
+    adapted = apply_dates(adapted, variant, ledger)
+    adapted, excluded = exclude_sections(adapted, variant.sections.exclude, ledger)
+    local = add_sections(variant.sections.add, ledger)
+    adapted, local = apply_terminology(adapted, local, variant.terminology, ledger)
+    check_merged(adapted, local, excluded, variant, ledger)
+    if any(problem.is_error for problem in ledger.problems):
+        raise ContentError(ledger.problems)
+    changes = tuple(ledger.changes)
+    return AdaptedPublication(adapted, pub, variant, changes,
+                              adaptation_state(variant, changes, pub), local, excluded,
+                              tuple(ledger.problems))
+
+
+def apply_organisation(pub: Publication, variant: Variant, ledger: Ledger) -> Publication:
+    org = variant.organisation
+    for name in ("name", "logo", "accent_colour", "url"):
+        if getattr(org, name):
+            ledger.record("branding", f"organisation/{name}", "", getattr(org, name),
+                          org.location)
+    if variant.title is None:
+        return pub
+    ledger.record("rename", "title", pub.title, variant.title.value, variant.title.location)
+    return replace(pub, title=variant.title.value)
+
+
+def apply_topics(pub: Publication, edits: TopicEdits, ledger: Ledger) -> Publication:
+    for edit in edits.exclude:
+        pub = exclude_topic(pub, edit, ledger)
+    topics = {topic.id: topic for topic in pub.topics}
+    for edit in edits.rename + edits.reword:
+        ident, _, name = edit.target.partition("/")
+        if ident not in topics:
+            missing(ledger, ident, edit.location, topics, "topic")
+            continue
+        kind, name = ("reword", name) if name else ("rename", "title")
+        ledger.record(kind, edit.target, getattr(topics[ident], name), edit.value, edit.location)
+        new_text: dict[str, Any] = {name: edit.value}
+        topics[ident] = replace(topics[ident], **new_text)
+    return replace(pub, topics=order_topics(tuple(topics.values()), edits.order, ledger))
+
+
+def exclude_topic(pub: Publication, edit: Edit, ledger: Ledger) -> Publication:
+    topic = next((t for t in pub.topics if t.id == edit.target), None)
+    if topic is None or len(pub.topics) == 1:
+        if topic is None:
+            missing(ledger, edit.target, edit.location, (t.id for t in pub.topics), "topic")
+        else:
+            ledger.error(edit.location, "a variant must keep at least one topic")
+        return pub
+    kept = replace(pub, topics=tuple(t for t in pub.topics if t is not topic))
+    kept, links = unlink(kept, "topic", {topic.id})
+    ledger.record("sections", topic.id, topic.title, "", edit.location, count=links)
+    ledger.gone[topic.id] = f"this variant excludes the topic '{topic.id}' (line " \
+        f"{edit.location.line})"
+    return kept
+
+
+def order_topics(topics: tuple[Topic, ...], order: tuple[Edit, ...],
+                 ledger: Ledger) -> tuple[Topic, ...]:
+    """The listed topics first, in the order given; the rest after them as the base has them."""
+    by_id = {topic.id: topic for topic in topics}
+    first: list[str] = []
+    for edit in order:
+        if edit.target not in by_id:
+            missing(ledger, edit.target, edit.location, by_id, "topic")
+        elif edit.target not in first:
+            first.append(edit.target)
+    ordered = tuple(by_id[i] for i in first) + tuple(t for t in topics if t.id not in first)
+    ids_before, ids_after = [t.id for t in topics], [t.id for t in ordered]
+    if ids_after != ids_before:
+        ledger.record("move", "topics", ", ".join(ids_before), ", ".join(ids_after),
+                      order[0].location)
+    return ordered
+
+
+def apply_labels(pub: Publication, labels: tuple[Edit, ...], ledger: Ledger) -> Publication:
+    """New labels for practice levels (all topics, or `email/best` for one) and summary lists."""
+    chosen = {edit.target: edit.value for edit in labels}
+    for edit in labels:
+        before = old_labels(pub, edit.target)
+        if not before:
+            missing(ledger, edit.target.split("/")[0], edit.location,
+                    (t.id for t in pub.topics), "topic")
+            continue
+        ledger.record("terminology", f"{edit.target} (label)", ", ".join(before), edit.value,
+                      edit.location)
+
+    def label(topic: Topic, level: Level) -> str:
+        return chosen.get(f"{topic.id}/{level.key}") or chosen.get(level.key) or level.label
+
+    summary = pub.summary
+    return replace(pub, topics=tuple(replace(t, practice=tuple(
+        replace(level, label=label(t, level)) for level in t.practice)) for t in pub.topics),
+        summary=replace(summary, do=replace(summary.do, label=chosen.get("do", summary.do.label)),
+                        do_not=replace(summary.do_not, label=chosen.get(
+                            "do_not", summary.do_not.label))))
+
+
+def old_labels(pub: Publication, key: str) -> list[str]:
+    if key in ("do", "do_not"):
+        return [pub.summary.do.label if key == "do" else pub.summary.do_not.label]
+    topic, _, level = key.rpartition("/")
+    return sorted({lv.label for t in pub.topics for lv in t.practice
+                   if lv.key == level and topic in ("", t.id)})
+
+
+def apply_reporting(pub: Publication, variant: Variant, ledger: Ledger) -> Publication:
+    """The local lead and local contacts: the contacts kind, allowed even where protected."""
+    reporting, lead = pub.reporting, variant.local_lead
+    if lead is not None:
+        old = reporting.local_lead
+        new = LocalLead(lead.role or old.role, lead.instructions or old.instructions,
+                        lead.name, lead.phone, lead.email)
+        ledger.record("contacts", "reporting/local_lead", _lead_text(old), _lead_text(new),
+                      lead.location)
+        reporting = replace(reporting, local_lead=new)
+    known = {contact.id for contact in reporting.contacts}
+    added = []
+    for contact in variant.contacts:
+        if contact.id in known:
+            ledger.error(contact.location, f"the contact '{contact.id}' is already in the base "
+                         "guidance; give yours its own id")
+            continue
+        ledger.record("contacts", contact.id, "", contact.name, contact.location)
+        added.append(contact)
+    return replace(pub, reporting=replace(reporting, contacts=reporting.contacts + tuple(added)))
+
+
+def _lead_text(lead: LocalLead) -> str:
+    return ", ".join(part for part in (lead.name, lead.role, lead.phone, lead.email) if part) \
+        if lead.name else ""
+
+
+def apply_dates(pub: Publication, variant: Variant, ledger: Ledger) -> Publication:
+    dates = variant.dates
+    for name in ("last_reviewed", "next_review"):
+        mine, base = getattr(dates, name), getattr(pub.dates, name)
+        if mine and mine != base:
+            ledger.record("dates", f"dates/{name}", base.isoformat() if base else "",
+                          mine.isoformat(), dates.location)
+    if dates.next_review and dates.next_review > pub.dates.next_review:
+        ledger.error(dates.location, f"the base guidance is due for review on "
+                     f"{pub.dates.next_review}, before this variant's {dates.next_review}; "
+                     "the earlier date applies", Severity.WARNING)
+    return replace(pub, dates=replace(
+        pub.dates, last_reviewed=dates.last_reviewed or pub.dates.last_reviewed,
+        next_review=variant_next_review(variant, pub)))
+
+
+def exclude_sections(pub: Publication, edits: tuple[Edit, ...],
+                     ledger: Ledger) -> tuple[Publication, tuple[str, ...]]:
+    excluded: list[str] = []
+    for edit in edits:
+        if edit.target not in excluded:
+            pub, links = empty_section(pub, edit.target)
+            ledger.record("sections", edit.target, edit.target, "", edit.location, count=links)
+            excluded.append(edit.target)
+    return pub, tuple(excluded)
+
+
+def empty_section(pub: Publication, name: str) -> tuple[Publication, int]:
+    """The publication with one section's content taken out, and links to it made plain text."""
+    terms = {t.id for t in pub.glossary.terms} if name == "glossary" else set()
+    pub, term_links = unlink(pub, "glossary", terms)
+    summary, reporting = pub.summary, pub.reporting
+    emptied: dict[str, Any] = {
+        "guidelines": replace(pub.guidelines, items=(), intro="", future_title="", future_text=""),
+        "summary": Summary(replace(summary.do, items=()), replace(summary.do_not, items=())),
+        "glossary": Glossary(()),
+        "reporting": replace(reporting, intro="", emergency="", steps=(), contacts=()),
+        "legal": replace(pub.legal, intro="", note="", offences=()),
+        "sources": Sources(())}
+    pub, page_links = unlink(replace(pub, **{name: emptied[name]}), "page", {name})
+    return pub, term_links + page_links
+
+
+def add_sections(local: tuple[LocalSection, ...], ledger: Ledger) -> tuple[LocalSection, ...]:
+    for section in local:
+        ledger.record("sections", section.id, "", section.title, section.location)
+    return local
+
+
+def apply_terminology(pub: Publication, local: tuple[LocalSection, ...], terms: tuple[Edit, ...],
+                      ledger: Ledger) -> tuple[Publication, tuple[LocalSection, ...]]:
+    if not terms:
+        return pub, local
+    substitute = Substituter(term_forms(terms))
+    pub = map_prose(pub, substitute)
+    local = tuple(replace(s, title=substitute(s.title, s.id), text=substitute(s.text, s.id))
+                  for s in local)
+    used = set()
+    for form, found in substitute.results():
+        if found:
+            used.add(form.entry.target)
+        # A phrase mapped to itself ("social workers: social workers") only shields it.
+        if found and form.term != form.replacement:
+            ledger.record("terminology", form.term, form.term, form.replacement,
+                          form.entry.location, ", ".join(f"{a} {n}" for a, n in found.items()),
+                          sum(found.values()))
+    for edit in terms:
+        if edit.target not in used:
+            ledger.error(edit.location, f"the term '{edit.target}' is not found anywhere in the "
+                         "guidance, so nothing was changed; check its spelling",
+                         Severity.WARNING)
+    warn_glossary_twins(pub, terms, ledger)
+    return pub, local
+
+
+def warn_glossary_twins(pub: Publication, terms: tuple[Edit, ...], ledger: Ledger) -> None:
+    """Terminology can give two glossary entries one name ("AUP: RUP" beside the RUP entry)."""
+    seen: dict[str, str] = {}
+    for term in pub.glossary.terms:
+        first = seen.setdefault(term.term.casefold(), term.id)
+        cause = next((e for e in terms if e.value.casefold() == term.term.casefold()), None)
+        if first != term.id and cause is not None:
+            drop = first if first != term.term.casefold() else term.id
+            ledger.error(cause.location, f"the glossary now has two entries called "
+                         f"'{term.term}' ('{first}' and '{term.id}'); remove one with items: "
+                         f"remove: [glossary/{drop}]", Severity.WARNING)
+
+
+def check_merged(pub: Publication, local: tuple[LocalSection, ...], excluded: tuple[str, ...],
+                 variant: Variant, ledger: Ledger) -> None:
+    """The merged guidance is checked again: ids still unique, the variant's links all resolve."""
+    ledger.problems += check_unique_ids(pub, {variant.file: variant.source})
+    targets = {"glossary": {t.id for t in pub.glossary.terms}, "topic": {t.id for t in pub.topics},
+               "page": (set(FIXED_PAGES) - set(excluded)) | {s.id for s in local}}
+    for text in variant.markdown_texts:
+        for match in _LINK.finditer(text.text):
+            kind, target = match.groups()
+            if target not in targets[kind]:
+                ledger.error(Location(text.location.file, _line_of(text, match.start())),
+                             f"the link '{kind}:{target}' points at a {_KIND_NAMES[kind]} that "
+                             f"is not in this variant{suggest(target, sorted(targets[kind]))}")
+
+
+def _line_of(text: MarkdownText, offset: int) -> int:
+    if text.first_text_line == text.location.line:
+        return text.location.line
+    return text.first_text_line + text.text.count("\n", 0, offset)

@@ -1,0 +1,358 @@
+"""The ledger of a variant: its change records, their fingerprint, where they stand with the
+author (not notified, notified, approved, changed since), and the change report."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from .errors import Location, Problem, Severity, suggest
+from .model import (
+    CHANGE_KINDS,
+    AdaptationRule,
+    Change,
+    LocalSection,
+    Publication,
+    Revision,
+    SignOff,
+)
+from .variant import Variant
+
+# Kinds of change that take something away or alter it; a protected id refuses them.
+_PROTECTABLE = ("reword", "remove", "move", "rename", "sections")
+_VERBS = {"terminology": "changing the term", "branding": "changing the branding",
+          "contacts": "changing the contact", "dates": "changing the date", "reword": "rewording",
+          "add": "adding", "remove": "removing", "move": "moving", "rename": "renaming"}
+
+
+class Ledger:
+    """The change records made while applying one variant, and the problems found on the way."""
+
+    def __init__(self, base: Publication, variant: Variant) -> None:
+        self.rules = {kind: rule for rule in base.adaptation.rules for kind in rule.changes}
+        self.protected = base.adaptation.protected
+        self.source = variant.source
+        self.changes: list[Change] = []
+        self.problems: list[Problem] = list(variant.warnings)
+        self.gone: dict[str, str] = {}  # ids this variant removed or excluded → why
+        self.emptied_by: dict[str, Location] = {}  # list → the last edit taking an item out
+
+    def error(self, where: Location, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(where, message, severity, self.source.line(where.line)))
+
+    def record(self, kind: str, target: str, before: str, after: str, where: Location,
+               place: str = "", count: int = 0) -> None:
+        """Keep a change under the rule for its kind, or report it when the rules refuse it."""
+        rule = self.rules.get(kind)
+        # No rule for a kind: the author's general rule is that changes are notified.
+        change = Change(kind, target, before, after, rule.id if rule else "",
+                        rule.permission if rule else "notify", where, place, count)
+        refusal = self.refusal(change)
+        if refusal:
+            self.error(where, refusal)
+        else:
+            self.changes.append(change)
+
+    def refusal(self, change: Change) -> str:
+        verb = _VERBS.get(change.kind) or ("adding the section" if change.after else "excluding")
+        if change.permission == "forbidden":
+            return (f"{verb} '{change.target}' is not allowed: the publisher's adaptation rule "
+                    f"'{change.rule}' forbids {change.kind} changes")
+        protected = next((p for p in self.protected if change.target == p
+                          or change.target.startswith(p + "/")), None)
+        if protected and change.kind in _PROTECTABLE:
+            return (f"{verb} '{change.target}' is not allowed: the publisher protects "
+                    f"'{protected}' (adaptation: protected, in content/publication.yaml); a "
+                    "local copy may add to it but not remove or change what is there")
+        return ""
+
+
+def missing(ledger: Ledger, target: str, where: Location, known: Iterable[str],
+            what: str = "item", advice: str = "") -> None:
+    """Report an id that is not there: why (this variant took it away), or the nearest ids."""
+    reason = ledger.gone.get(target) or ledger.gone.get(target.split("/")[0])
+    if reason:
+        ledger.error(where, f"the {what} '{target}' is no longer there: {reason}")
+        return
+    ledger.error(where, f"there is no {what} '{target}' in the base guidance"
+                 f"{nearest(target, sorted(known))}{advice}")
+
+
+def nearest(target: str, known: list[str]) -> str:
+    """The closest ids as a hint; within one topic or list, compared by their own part only."""
+    prefix, _, short = target.rpartition("/")
+    siblings = [k for k in known if k.rpartition("/")[0] == prefix] if prefix else []
+    if not siblings:
+        return suggest(target, known)
+    close = difflib.get_close_matches(short, [s.rpartition("/")[2] for s in siblings], 3, 0.6)
+    if close:
+        return " (did you mean " + " or ".join(f"'{prefix}/{c}'" for c in close) + "?)"
+    shown = ", ".join(siblings[:12]) + (", …" if len(siblings) > 12 else "")
+    return f"; the ids in '{prefix}' are: {shown}"
+
+
+class AdaptationStatus(Enum):
+    """Whether the author knows about a variant's changes, and has approved them."""
+
+    NO_NOTIFICATION_NEEDED = "no-notification-needed"
+    NOT_NOTIFIED = "not-notified"
+    NOTIFIED = "notified"
+    APPROVED = "approved"
+    CHANGED_SINCE_APPROVAL = "changed-since-approval"
+    CHANGED_SINCE_NOTIFICATION = "changed-since-notification"
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptationState:
+    """A variant's standing with the author, for banners, the index of variants and reports."""
+
+    status: AdaptationStatus
+    fingerprint: str  # of the changes the author must be told about
+    organisation: str
+    publisher: str
+    edition: date  # the base edition this build adapts
+    sign_off: SignOff | None = None  # the notification or approval the status refers to
+    upstream: tuple[Revision, ...] = ()  # base revisions since the edition signed off
+
+    @property
+    def signed_edition(self) -> date | None:
+        # Older records have no edition; the date they were made is the best stand-in.
+        return self.sign_off.edition or self.sign_off.date if self.sign_off else None
+
+    @property
+    def base_moved_on(self) -> bool:
+        return self.signed_edition is not None and self.signed_edition < self.edition
+
+    @property
+    def text(self) -> str:
+        """One line for a banner: who adapted whose guidance, and where the changes stand."""
+        head = (f"Adapted by {self.organisation} from {self.publisher}'s guidance (edition "
+                f"{long_date(self.edition)}). ")
+        return head + _STATUS_TEXT[self.status](self) + self._moved_on_text()
+
+    def _moved_on_text(self) -> str:
+        if not self.base_moved_on or self.signed_edition is None:
+            return ""
+        approvals = (AdaptationStatus.APPROVED, AdaptationStatus.CHANGED_SINCE_APPROVAL)
+        what = "approval" if self.status in approvals else "notification"
+        return (f" The {what} was for the edition of {long_date(self.signed_edition)}; "
+                f"{self.publisher} has updated the guidance since.")
+
+
+def _by(state: AdaptationState) -> str:
+    return state.sign_off.by if state.sign_off else ""
+
+
+def _on(state: AdaptationState) -> str:
+    return long_date(state.sign_off.date) if state.sign_off else ""
+
+
+_STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState], str]] = {
+    AdaptationStatus.NO_NOTIFICATION_NEEDED:
+        lambda s: "It makes only changes the publisher allows without notice.",
+    AdaptationStatus.NOT_NOTIFIED: lambda s: "Changes not yet notified to the author.",
+    AdaptationStatus.NOTIFIED:
+        lambda s: f"Changes notified to the author on {_on(s)}, awaiting approval.",
+    AdaptationStatus.APPROVED: lambda s: f"Changes approved by {_by(s)} on {_on(s)}.",
+    AdaptationStatus.CHANGED_SINCE_APPROVAL:
+        lambda s: f"Changed since approval by {_by(s)} on {_on(s)}; the new changes are not "
+                  "yet notified.",
+    AdaptationStatus.CHANGED_SINCE_NOTIFICATION:
+        lambda s: f"Changed since the author was notified on {_on(s)}; the new changes are "
+                  "not yet notified.",
+}
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def base_edition(pub: Publication) -> date:
+    """Which edition of the base this is: when it was last updated, else published."""
+    return pub.dates.last_updated or pub.dates.published
+
+
+def fingerprint(changes: Iterable[Change]) -> str:
+    """A short, stable hash of the changes the author must be told about.
+
+    Only what the variant asks for counts: free changes (a new phone number) never undo an
+    approval, and neither do the base's own words or counts, which move with each edition
+    (a base that moved on is told by the edition instead). Order and positions do not count.
+    """
+    records = sorted([c.kind, c.target, c.after, c.where if c.kind == "add" else ""]
+                     for c in changes if c.needs_notice)
+    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def adaptation_state(variant: Variant, changes: Sequence[Change],
+                     base: Publication) -> AdaptationState:
+    """Where the variant's changes stand with the author, against this edition of the base."""
+    current = fingerprint(changes)
+    notified, approved = variant.notified, variant.approved
+    status, sign_off = AdaptationStatus.NOT_NOTIFIED, None
+    if not any(change.needs_notice for change in changes):
+        status = AdaptationStatus.NO_NOTIFICATION_NEEDED
+    elif approved and approved.fingerprint == current:
+        status, sign_off = AdaptationStatus.APPROVED, approved
+    elif notified and notified.fingerprint == current:
+        status, sign_off = AdaptationStatus.NOTIFIED, notified
+    elif approved:
+        status, sign_off = AdaptationStatus.CHANGED_SINCE_APPROVAL, approved
+    elif notified:
+        status, sign_off = AdaptationStatus.CHANGED_SINCE_NOTIFICATION, notified
+    edition = base_edition(base)
+    signed = (sign_off.edition or sign_off.date) if sign_off else edition
+    upstream = tuple(r for r in base.revisions if signed < r.date <= edition)
+    return AdaptationState(status, current, variant.organisation.name, base.publisher.name,
+                           edition, sign_off, upstream)
+
+
+def variant_next_review(variant: Variant, pub: Publication) -> date:
+    """The variant's own next review, or the base's; the earlier when both are set."""
+    mine = variant.dates.next_review
+    return min(mine, pub.dates.next_review) if mine else pub.dates.next_review
+
+
+def with_sign_off(text: str, key: str, sign_off: SignOff) -> str:
+    """The variant's text with its `notified` or `approved` block replaced or added at the end.
+
+    Everything else stays as the editor wrote it, comments included: this is how `policygen
+    notify` and `policygen approve` record what they did.
+    """
+    kept: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        if line.startswith(f"{key}:"):
+            skipping = True
+        elif skipping and line[:1] not in ("", " ", "\t"):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept).rstrip() + "\n\n" + "\n".join(_sign_off_lines(key, sign_off)) + "\n"
+
+
+def _sign_off_lines(key: str, sign_off: SignOff) -> list[str]:
+    lines = [f"{key}:"]
+    if sign_off.by:
+        lines.append(f"  by: {_yaml_quote(sign_off.by)}")
+    lines += [f"  date: {sign_off.date.isoformat()}", f"  fingerprint: \"{sign_off.fingerprint}\""]
+    if sign_off.edition:
+        lines.append(f"  edition: {sign_off.edition.isoformat()}")
+    return lines
+
+
+def _yaml_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptedPublication:
+    """The base with a variant laid over it, and the ledger of what the variant changed.
+
+    An excluded section stays in `publication` with its content emptied, so that nothing in
+    it is rendered or linked by accident; renderers skip the pages in `excluded_sections` and
+    add a page for each of `local_sections`.
+    """
+
+    publication: Publication
+    base: Publication
+    variant: Variant
+    changes: tuple[Change, ...]
+    state: AdaptationState
+    local_sections: tuple[LocalSection, ...] = ()
+    excluded_sections: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+
+_GROUPS = (("notify", "Changes the author must be told about"),
+           ("free", "Changes you may make freely"))
+_WIDTH = 92
+
+
+def format_change_report(adapted: AdaptedPublication) -> str:
+    """The report of `policygen changes NAME`: every change, grouped by permission and rule."""
+    lines = report_head(adapted)
+    rules = {rule.id: rule for rule in adapted.base.adaptation.rules}
+    for permission, title in _GROUPS:
+        group = [change for change in adapted.changes if change.permission == permission]
+        if group:
+            lines += ["", f"{title} ({len(group)}):"]
+        for rule_id in dict.fromkeys(change.rule for change in group):
+            lines += ["", _rule_heading(rule_id, rules.get(rule_id))]
+            ordered = sorted((c for c in group if c.rule == rule_id),
+                             key=lambda c: CHANGE_KINDS.index(c.kind))
+            lines += [line for change in ordered for line in describe_change(change)]
+    return "\n".join(lines + upstream_lines(adapted.state)) + "\n"
+
+
+def _rule_heading(rule_id: str, rule: AdaptationRule | None) -> str:
+    if rule is None:
+        return "  No rule covers these kinds of change; they need notifying."
+    explanation = " ".join(rule.explanation.split())
+    return f"  Rule '{rule_id}'" + (f": {explanation}" if explanation else "")
+
+
+def report_head(adapted: AdaptedPublication) -> list[str]:
+    state, base = adapted.state, adapted.base
+    to_notify = sum(change.needs_notice for change in adapted.changes)
+    return [f"Changes made by {state.organisation} ({adapted.variant.file})",
+            f"to \"{base.title}\" by {state.publisher}, edition {long_date(state.edition)}",
+            "", state.text,
+            f"Fingerprint of the {to_notify} changes to notify: {state.fingerprint}"
+            if to_notify else "No change needs notifying."]
+
+
+def describe_change(change: Change) -> list[str]:
+    """A change as the report lists it: one line, then any text it adds or takes away."""
+    head = f"    {change.kind:<12} {change.target}"
+    line = f" (line {change.location.line})" if change.location.line else ""
+    links = _links_note(change.count) if change.kind in ("sections", "remove") else ""
+    if change.kind == "terminology":
+        times = f", {change.count} times ({change.where})" if change.count else ""
+        return [f"{head}: \"{change.before}\" → \"{change.after}\"{times}{line}"]
+    if change.kind == "reword":
+        return [f"{head}: reworded{line}"] + _quoted("before", change.before) \
+            + _quoted("after", change.after)
+    if change.kind == "add":
+        return [f"{head}: added at {change.where}{line}"] + _quoted("text", change.after)
+    if change.kind == "remove":
+        return [f"{head}: removed{links}{line}"] + _quoted("was", change.before)
+    if change.kind == "move":
+        return [f"{head}: moved from {change.before} to {change.after}{line}"]
+    if change.kind == "sections":
+        done = f"added \"{change.after}\"" if change.after else f"excluded{links}"
+        return [f"{head}: {done}{line}"]
+    before = f"\"{change.before}\" → " if change.before else ""
+    return [f"{head}: {before}\"{change.after}\"{line}"]
+
+
+def _links_note(count: int) -> str:
+    if not count:
+        return ""
+    return f"; {count} link{'s' if count > 1 else ''} to it now plain text"
+
+
+def _quoted(label: str, text: str) -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), _WIDTH,
+                         initial_indent=f"{'':17}{label + ':':<8}", subsequent_indent=" " * 25)
+
+
+def upstream_lines(state: AdaptationState) -> list[str]:
+    """What the base changed since the edition the variant was notified or approved against."""
+    if not state.base_moved_on or state.signed_edition is None:
+        return []
+    lines = ["", f"The base guidance has been updated since the edition of "
+             f"{long_date(state.signed_edition)} that these changes were sent for:"]
+    for revision in state.upstream:
+        summary = " ".join(revision.summary.split())
+        lines += textwrap.wrap(f"{revision.date.isoformat()}, version {revision.version}: "
+                               f"{summary}", _WIDTH, initial_indent="  ",
+                               subsequent_indent="    ")
+    return lines + ([] if state.upstream else ["  (the base records no revision notes for it)"])
