@@ -12,14 +12,18 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
+from .changes import apply_variant
 from .content import LoadedContent, load_content
+from .edition import Edition, base_edition_of, variant_edition_of
 from .errors import ContentError, Location, Problem, Severity
+from .ledger import AdaptedPublication
 from .model import Publication
 from .output import check_output_path, read_pdf_inputs, write_output
-from .printing import PAPERS, PrintOptions, print_jobs
+from .printing import PAPERS, PrintJob, PrintOptions, print_jobs
 from .review import ReviewState, ReviewStatus, build_date, review_status
-from .site import render_site
+from .site import VARIANT_INDEX, render_site, render_variant_index
 from .templating import default_templates_dir, make_environment
+from .variant import list_variants, load_variant
 
 if TYPE_CHECKING:
     from .pdf import RenderedPdf
@@ -32,7 +36,7 @@ FORMATS = ("site", "posters", "handbook")
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """What to build and where; the defaults build everything on A4."""
+    """What to build and where; the defaults build the base guidance, everything, on A4."""
 
     project: Path
     out: Path | None = None
@@ -42,6 +46,8 @@ class BuildOptions:
     print_shop: bool = False
     strict: bool = False
     workers: int | None = None
+    variant: str | None = None  # build this variant instead of the base
+    all_variants: bool = False  # the base, and every variant under variants/<name>/
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +57,24 @@ class CheckReport:
     publication: Publication
     status: ReviewStatus
     warnings: tuple[Problem, ...]
+    variants: tuple[str, ...] = ()
 
     def summary(self) -> str:
         pub = self.publication
         items = sum(len(level.items) for t in pub.topics for level in t.practice)
+        variants = f", {len(self.variants)} variants" if self.variants else ""
         return (f"{len(pub.topics)} topics, {items} practice items, "
                 f"{len(pub.glossary.terms)} glossary terms, {len(pub.reporting.contacts)} "
-                f"contacts, {len(pub.legal.offences)} offences; "
+                f"contacts, {len(pub.legal.offences)} offences{variants}; "
                 f"review {describe_status(self.status)}")
+
+
+@dataclass(frozen=True, slots=True)
+class VariantFailure:
+    """A variant that could not be built in a build of all of them, and why."""
+
+    name: str
+    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +87,8 @@ class BuildReport:
     pdfs_reused: int
     seconds: float
     warnings: tuple[Problem, ...] = ()
+    variants_built: tuple[str, ...] = ()
+    failures: tuple[VariantFailure, ...] = ()
 
     def summary(self) -> str:
         pdfs = ""
@@ -78,39 +96,95 @@ class BuildReport:
             pdfs = f", {self.pdfs_rendered + self.pdfs_reused} PDFs"
             if self.pdfs_reused:
                 pdfs += f" ({self.pdfs_reused} unchanged)"
-        return (f"Built {self.pages} pages{pdfs} ({self.files} files) into {self.out} in "
-                f"{self.seconds:.2f} s; review {describe_status(self.check.status)}")
+        variants = f" for {len(self.variants_built)} variants and the base" \
+            if self.variants_built else ""
+        failed = f"; {len(self.failures)} variants FAILED" if self.failures else ""
+        return (f"Built {self.pages} pages{pdfs} ({self.files} files){variants} into "
+                f"{self.out} in {self.seconds:.2f} s; review "
+                f"{describe_status(self.check.status)}{failed}")
 
 
-def check(project: Path, today: date | None = None) -> CheckReport:
-    """Load and check the content; raise ContentError listing every problem."""
+def check(project: Path, today: date | None = None,
+          include_variants: bool = False) -> CheckReport:
+    """Load and check the content (and the variants); raise ContentError listing every problem."""
     loaded = load_content(project)
     pub = loaded.publication
-    status = review_status(pub.dates.next_review, build_date(today), pub.warn_days)
-    return CheckReport(pub, status, loaded.warnings + tuple(review_warnings(loaded, status)))
+    day = build_date(today)
+    status = review_status(pub.dates.next_review, day, pub.warn_days)
+    warnings = loaded.warnings + tuple(review_warnings(loaded, status))
+    names = list_variants(project) if include_variants else ()
+    problems: list[Problem] = []
+    for name in names:
+        try:
+            warnings += adapt(project, pub, name).warnings
+        except ContentError as error:
+            problems += error.problems
+    if problems:
+        raise ContentError(problems + list(warnings))
+    return CheckReport(pub, status, warnings, names)
+
+
+def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
+    """A variant laid over the base, with the variant's own warnings kept."""
+    variant = load_variant(project, name)
+    adapted = apply_variant(base, variant)
+    return replace(adapted, warnings=variant.warnings + adapted.warnings)
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """Check everything, render the PDFs and the site, then swap them into the output folder."""
+    """Check everything, render the PDFs and the sites, then swap them into the output folder."""
     started = time.perf_counter()
     report = check(options.project, options.today)
     out = options.out or options.project / "build"
     check_output_path(out, options.project)
     templates = templates_dir(options.project)
     env = make_environment(templates)
-    pdfs = render_pdfs(env, report, options, out)
-    downloads = {pdf.path: len(pdf.data) for pdf in pdfs}
-    files = render_site(report.publication, report.status, env, templates / "assets",
-                        downloads) if "site" in options.formats else {}
-    files.update({pdf.path: pdf.data for pdf in pdfs})
-    warnings = tuple(pdf_warnings(pdfs))
+    editions, failures = select_editions(report, options)
+    pdfs, pdf_failures = render_pdfs(env, editions, options, out)
+    failures += pdf_failures
+    failed = tuple(f"variants/{failure.name}/" for failure in failures)
+    editions = [e for e in editions if e.prefix not in failed]
+    kept = [pdf for pdf in pdfs if not pdf.path.startswith(failed)]
+    files = render_sites(env, templates, editions, kept, options, failures)
+    files.update({pdf.path: pdf.data for pdf in kept})
+    warnings = tuple(pdf_warnings(kept)) + tuple(
+        w for e in editions if e.adaptation for w in e.adaptation.warnings)
     if options.strict and (warnings or report.warnings):
         raise ContentError([replace(w, severity=Severity.ERROR)
                             for w in report.warnings + warnings])
-    write_output(files, out, {pdf.path: pdf.key for pdf in pdfs})
-    reused = sum(pdf.reused for pdf in pdfs)
+    write_output(files, out, {pdf.path: pdf.key for pdf in kept})
+    reused = sum(pdf.reused for pdf in kept)
     return BuildReport(report, out, sum(name.endswith(".html") for name in files), len(files),
-                       len(pdfs) - reused, reused, time.perf_counter() - started, warnings)
+                       len(kept) - reused, reused, time.perf_counter() - started, warnings,
+                       tuple(e.adaptation.variant.name for e in editions if e.adaptation),
+                       tuple(failures))
+
+
+def select_editions(report: CheckReport,
+                    options: BuildOptions) -> tuple[list[Edition], list[VariantFailure]]:
+    """The base, one variant, or the base and every variant (a failing one set aside)."""
+    today = report.status.today
+    if options.variant:
+        return [variant_edition(report, options, options.variant, "")], []
+    editions = [base_edition_of(report.publication, today)]
+    failures = []
+    if options.all_variants:
+        for name in list_variants(options.project):
+            try:
+                editions.append(variant_edition(report, options, name, f"variants/{name}/"))
+            except ContentError as error:
+                failures.append(VariantFailure(name, tuple(error.problems)))
+    return editions, failures
+
+
+def variant_edition(report: CheckReport, options: BuildOptions, name: str,
+                    prefix: str) -> Edition:
+    """A variant's edition; published under the base's address only inside a build of all."""
+    adapted = adapt(options.project, report.publication, name)
+    site_url = report.publication.site_url + prefix if prefix and report.publication.site_url \
+        else ""
+    adapted = replace(adapted, publication=replace(adapted.publication, site_url=site_url))
+    return variant_edition_of(adapted, report.status.today, prefix)
 
 
 def templates_dir(project: Path) -> Path:
@@ -119,27 +193,66 @@ def templates_dir(project: Path) -> Path:
     return own if own.is_dir() else default_templates_dir()
 
 
-def render_pdfs(env: Environment, report: CheckReport, options: BuildOptions,
-                out: Path) -> list[RenderedPdf]:
-    """Posters and handbook; a poster that cannot fit one page stops the build."""
+def render_sites(env: Environment, templates: Path, editions: list[Edition],
+                 pdfs: list[RenderedPdf], options: BuildOptions,
+                 failures: list[VariantFailure]) -> dict[str, bytes]:
+    """Each edition's pages under its prefix, and with several, the index of variants."""
+    files: dict[str, bytes] = {}
+    if "site" not in options.formats:
+        return files
+    for edition in editions:
+        downloads = {pdf.path.removeprefix(edition.prefix): len(pdf.data) for pdf in pdfs
+                     if owner(pdf.path, editions) is edition}
+        site = render_site(edition, env, templates / "assets", downloads,
+                           links_to_variants=options.all_variants and not edition.prefix)
+        files.update({edition.prefix + path: data for path, data in site.items()})
+    if options.all_variants:
+        files[VARIANT_INDEX] = render_variant_index(editions, failures, env)
+    return files
+
+
+def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions,
+                out: Path) -> tuple[list[RenderedPdf], list[VariantFailure]]:
+    """Posters, handbooks and notices for every edition, rendered together across the cores.
+
+    A PDF that cannot be made (a poster that will not fit) stops the build for the base; in a
+    build of all variants it only sets that variant aside.
+    """
     if not {"posters", "handbook"} & options.formats:
-        return []
+        return [], []
     from .pdf import read_pdf_cache, render_all
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
-    jobs = list(print_jobs(env, report.publication, report.status, print_options,
-                           options.formats))
-    cache = read_pdf_cache(out, read_pdf_inputs(out))
-    roots = tuple(options.project / folder for folder in ("content", "templates"))
-    pdfs = render_all(jobs, roots, cache, options.workers)
+    jobs = [job for edition in editions
+            for job in print_jobs(env, edition, print_options, options.formats)]
+    roots = tuple(options.project / folder for folder in ("content", "templates", "variants"))
+    pdfs = render_all(jobs, roots, read_pdf_cache(out, read_pdf_inputs(out)), options.workers)
+    problems = pdf_problems(jobs, pdfs)
+    failures = []
+    for edition in editions:
+        mine = [p for path, p in problems if owner(path, editions) is edition]
+        if mine and (not edition.prefix or not options.all_variants):
+            raise ContentError(mine)
+        if mine:
+            failures.append(VariantFailure(edition.name, tuple(mine)))
+    return pdfs, failures
+
+
+def owner(path: str, editions: list[Edition]) -> Edition:
+    """The edition an output path belongs to: the one with the longest matching prefix."""
+    return max((e for e in editions if path.startswith(e.prefix)), key=lambda e: len(e.prefix))
+
+
+def pdf_problems(jobs: list[PrintJob], pdfs: list[RenderedPdf]) -> list[tuple[str, Problem]]:
+    """(PDF path, problem) for each PDF that failed or asked for something refused."""
     sources = {job.path: job.source for job in jobs}
-    problems = [Problem(Location(sources[pdf.path]), pdf.error) for pdf in pdfs if pdf.error]
-    problems += [Problem(Location(sources[pdf.path]), f"{pdf.path} asked for '{url}', which was "
-                         "refused: PDFs may only use files inside the project's content/ and "
-                         "templates/ folders, and nothing from the network")
-                 for pdf in pdfs for url in pdf.refused]
-    if problems:
-        raise ContentError(problems)
-    return pdfs
+    found = [(pdf.path, Problem(Location(sources[pdf.path]), pdf.error))
+             for pdf in pdfs if pdf.error]
+    found += [(pdf.path, Problem(Location(sources[pdf.path]), f"{pdf.path} asked for '{url}', "
+                                 "which was refused: PDFs may only use files inside the "
+                                 "project's content/ and templates/ folders, and nothing "
+                                 "from the network"))
+              for pdf in pdfs for url in pdf.refused]
+    return found
 
 
 def pdf_warnings(pdfs: list[RenderedPdf]) -> Iterator[Problem]:

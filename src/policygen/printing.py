@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from .markup import MarkdownRenderer
 from .model import Publication
+from .edition import Edition
 from .review import ReviewState, ReviewStatus
-from .site import SECTION_PAGES
+from .site import SECTION_PAGES, notice_context
 from .templating import long_date, markdown_functions, render
 
 
@@ -75,6 +76,9 @@ class PrintOptions:
     print_shop: bool = False
 
 
+NOTICE_PDF = "adaptation-notice.pdf"
+
+
 def status_line(pub: Publication, status: ReviewStatus) -> str:
     """The review state in one line, for footers and covers."""
     when = long_date(status.next_review)
@@ -91,16 +95,18 @@ def qr_svg(url: str) -> Markup:
     return Markup(code.svg_inline(scale=4, border=0, omitsize=True, dark="#000"))
 
 
-def print_jobs(env: jinja2.Environment, pub: Publication, status: ReviewStatus,
-               options: PrintOptions, formats: frozenset[str]) -> Iterator[PrintJob]:
-    """Every PDF the build asked for: posters on each paper, then the handbook."""
-    renderer = MarkdownRenderer(pub.glossary.terms)
+def print_jobs(env: jinja2.Environment, edition: Edition, options: PrintOptions,
+               formats: frozenset[str]) -> Iterator[PrintJob]:
+    """Every PDF the build asked for: posters on each paper, the handbook, a variant's notice."""
+    renderer = MarkdownRenderer(edition.publication.glossary.terms)
     if "posters" in formats:
         for paper in options.papers:
-            for poster in posters(pub):
-                yield poster_job(env, renderer, pub, status, options, paper, poster)
+            for poster in posters(edition):
+                yield poster_job(env, renderer, edition, options, paper, poster)
     if "handbook" in formats:
-        yield handbook_job(env, renderer, pub, status, options)
+        yield handbook_job(env, renderer, edition, options)
+    if edition.adaptation and {"posters", "handbook"} & formats:
+        yield notice_job(env, renderer, edition)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,27 +121,29 @@ class Poster:
     context: dict[str, Any]
 
 
-def posters(pub: Publication) -> Iterator[Poster]:
+def posters(edition: Edition) -> Iterator[Poster]:
+    pub = edition.publication
     for topic in pub.topics:
         yield Poster(topic.id, topic.title, "print/poster-topic.html",
                      f"topics/{topic.id}.html", topic.location.file, {"topic": topic})
-    yield Poster("summary", "Summary of good practice", "print/poster-summary.html",
-                 "summary.html", "content/summary.yaml", {"summary": pub.summary})
-    yield Poster("guidelines", pub.guidelines.title, "print/poster-guidelines.html",
-                 "guidelines.html", "content/guidelines.yaml", {"guidelines": pub.guidelines})
-    yield Poster("reporting", "Reporting concerns", "print/poster-reporting.html",
-                 "reporting.html", "content/reporting.yaml", {"reporting": pub.reporting})
+    sections = (
+        Poster("summary", "Summary of good practice", "print/poster-summary.html",
+               "summary.html", "content/summary.yaml", {"summary": pub.summary}),
+        Poster("guidelines", pub.guidelines.title, "print/poster-guidelines.html",
+               "guidelines.html", "content/guidelines.yaml", {"guidelines": pub.guidelines}),
+        Poster("reporting", "Reporting concerns", "print/poster-reporting.html",
+               "reporting.html", "content/reporting.yaml", {"reporting": pub.reporting}))
+    yield from (poster for poster in sections if edition.shows(poster.name))
 
 
-def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, pub: Publication,
-               status: ReviewStatus, options: PrintOptions, paper: Paper,
-               poster: Poster) -> PrintJob:
+def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
+               options: PrintOptions, paper: Paper, poster: Poster) -> PrintJob:
+    pub = edition.publication
     page_url = pub.site_url + poster.page if pub.site_url else ""
     common = {
-        **_print_context(pub, status), **poster.context, **markdown_functions(renderer),
+        **_print_context(edition), **poster.context, **markdown_functions(renderer),
         "title": poster.title, "paper": paper, "print_shop": options.print_shop,
         "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
-        "organisation": None,
     }
     phases = poster_steps(paper)
     steps = [step for phase in phases for step in phase]
@@ -144,24 +152,45 @@ def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, pub: Publica
         renderer.start_document(lambda kind, target: "", link_terms=False)
         candidates.append(render(env, poster.template,
                                  {**common, "body": size, "consequences": consequences}))
-    return PrintJob(f"posters/{poster.name}{paper.suffix}.pdf", poster.title, poster.source,
-                    tuple(candidates), tuple(size for _, size in steps), one_page=True,
+    return PrintJob(f"{edition.prefix}posters/{poster.name}{paper.suffix}.pdf", poster.title,
+                    _source(edition, poster.source), tuple(candidates),
+                    tuple(size for _, size in steps), one_page=True,
                     print_shop=options.print_shop, paper=paper,
                     phases=tuple(len(phase) for phase in phases))
 
 
-def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, pub: Publication,
-                 status: ReviewStatus, options: PrintOptions) -> PrintJob:
+def _source(edition: Edition, base_file: str) -> str:
+    """The file an editor should look at when a PDF fails: the variant's, for a variant."""
+    return edition.adaptation.variant.file if edition.adaptation else base_file
+
+
+def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
+                 options: PrintOptions) -> PrintJob:
+    pub = edition.publication
     renderer.start_document(_handbook_link, link_terms=True)
     sections = [{"name": name, "title": pub.guidelines.title if name == "guidelines" else title}
-                for name, title, _ in SECTION_PAGES]
+                for name, title, _ in SECTION_PAGES if edition.shows(name)]
     html = render(env, "print/handbook.html", {
-        **_print_context(pub, status), **markdown_functions(renderer),
+        **_print_context(edition), **markdown_functions(renderer),
         "print_shop": options.print_shop, "sections": sections,
+        "local_sections": edition.local_sections,
+        "shown": {section["name"] for section in sections},
     })
-    return PrintJob("handbook.pdf", "the handbook", "content/publication.yaml", (html,), (11.0,),
-                    one_page=False,
-                    print_shop=options.print_shop)
+    return PrintJob(f"{edition.prefix}handbook.pdf", "the handbook",
+                    _source(edition, "content/publication.yaml"), (html,), (11.0,),
+                    one_page=False, print_shop=options.print_shop)
+
+
+def notice_job(env: jinja2.Environment, renderer: MarkdownRenderer,
+               edition: Edition) -> PrintJob:
+    """The adaptation notice addressed to the author, as a PDF to attach to the email."""
+    renderer.start_document(lambda kind, target: "", link_terms=False)
+    html = render(env, "print/notice.html", {
+        **_print_context(edition), **markdown_functions(renderer),
+        "notice": notice_context(edition), "print_shop": False,
+    })
+    return PrintJob(f"{edition.prefix}{NOTICE_PDF}", "the adaptation notice",
+                    _source(edition, ""), (html,), (11.0,), one_page=False)
 
 
 def _handbook_link(kind: str, target: str) -> str:
@@ -173,13 +202,15 @@ def _handbook_link(kind: str, target: str) -> str:
     return "#contents" if target == "home" else f"#section-{target}"
 
 
-def _print_context(pub: Publication, status: ReviewStatus) -> dict[str, Any]:
+def _print_context(edition: Edition) -> dict[str, Any]:
+    pub = edition.publication
+    adaptation = edition.adaptation
     return {
-        "pub": pub, "status": status, "status_line": status_line(pub, status),
-        "edition": pub.dates.last_updated or pub.dates.published,
+        "pub": pub, "status": edition.status,
+        "status_line": status_line(pub, edition.status),
+        "edition_date": pub.dates.last_updated or pub.dates.published,
         "current_url": pub.site_url,
+        "adaptation": adaptation,
+        "current_from": adaptation.variant.organisation.name if adaptation
+        else pub.publisher.name,
     }
-
-
-def edition_date(pub: Publication) -> date:
-    return pub.dates.last_updated or pub.dates.published

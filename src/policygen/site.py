@@ -9,9 +9,9 @@ from typing import Any
 
 import jinja2
 
+from .edition import Edition
 from .markup import MarkdownRenderer, page_href
 from .model import Publication
-from .review import ReviewStatus
 from .templating import markdown_functions, render
 
 
@@ -48,21 +48,29 @@ SECTION_PAGES = (
      "Who publishes it, who approved it, when it is reviewed, and how to adapt it."),
 )
 MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
+VARIANT_INDEX = "variants/index.html"
 
 
-def render_site(pub: Publication, status: ReviewStatus, env: jinja2.Environment,
-                assets: Path, downloads: Mapping[str, int] | None = None) -> dict[str, bytes]:
+def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
+                downloads: Mapping[str, int] | None = None,
+                links_to_variants: bool = False) -> dict[str, bytes]:
     """Render every page, the static assets and (with a site URL) the feed and sitemap.
 
-    `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages.
+    `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages;
+    `links_to_variants` adds the index of local versions to the footer.
     """
+    pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
-    common = {**_common_context(pub, status, markup), "downloads": dict(downloads or {})}
+    common = {**_common_context(edition, markup), "downloads": dict(downloads or {})}
+    if links_to_variants:
+        common["footer_nav"] = common["footer_nav"] + [
+            NavLink("Local versions of this guidance", VARIANT_INDEX)]
     files: dict[str, bytes] = {}
-    pages = list(site_pages(pub))
+    pages = list(site_pages(edition))
     for page in pages:
         files[page.path] = render_page(env, markup, common, page).encode("utf-8")
     files.update(read_assets(assets))
+    files.update(brand_assets(edition))
     if pub.site_url:
         markup.start_page(pub.site_url, link_terms=False)
         files["feed.xml"] = render(env, "site/feed.xml", {**common, "root": ""}).encode("utf-8")
@@ -71,26 +79,37 @@ def render_site(pub: Publication, status: ReviewStatus, env: jinja2.Environment,
     return files
 
 
-def _common_context(pub: Publication, status: ReviewStatus,
-                    markup: MarkdownRenderer) -> dict[str, Any]:
-    by_name = {name: NavLink(title, page_href(name), about)
-               for name, title, about in SECTION_PAGES}
-    sections = list(by_name.values())
+def section_links(edition: Edition) -> list[NavLink]:
+    """The fixed sections this edition has, then the variant's own sections."""
+    fixed = [NavLink(_title(edition.publication, name, title), page_href(name), about)
+             for name, title, about in SECTION_PAGES if edition.shows(name)]
+    local = [NavLink(s.title, f"{s.id}.html", "") for s in edition.local_sections]
+    return fixed[:-1] + local + fixed[-1:]  # "about" stays last
+
+
+def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any]:
+    pub = edition.publication
+    sections = section_links(edition)
+    main = [link for link in sections if link.href in {f"{n}.html" for n in MAIN_NAV}]
     topics = [NavLink(t.title, f"topics/{t.id}.html") for t in pub.topics]
     return {
         "pub": pub,
-        "status": status,
+        "status": edition.status,
+        "adaptation": edition.adaptation,
+        "brand": bool(edition.logo or edition.accent_colour),
+        "logo": logo_name(edition),
         **markdown_functions(markup),
         "section_pages": sections,
-        "main_nav": [NavLink("Home", "index.html")] + [by_name[n] for n in MAIN_NAV],
+        "main_nav": [NavLink("Home", "index.html")] + main,
         "footer_nav": [NavLink("Home", "index.html")] + topics + sections
         + [NavLink("Accessibility statement", "accessibility.html")],
         "protected": protected_names(pub),
     }
 
 
-def site_pages(pub: Publication) -> Iterator[Page]:
+def site_pages(edition: Edition) -> Iterator[Page]:
     """Every HTML page of the site, in the order a reader meets them."""
+    pub = edition.publication
     yield Page("index.html", "site/home.html", "Home", pub.subtitle or pub.title)
     for index, topic in enumerate(pub.topics):
         yield Page(f"topics/{topic.id}.html", "site/topic.html", topic.title, topic.summary, {
@@ -99,13 +118,51 @@ def site_pages(pub: Publication) -> Iterator[Page]:
             "next_topic": pub.topics[index + 1] if index + 1 < len(pub.topics) else None,
         })
     for name, title, about in SECTION_PAGES:
-        context = {name: getattr(pub, name)} if hasattr(pub, name) else {}
-        yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title), about,
-                   context, link_terms=name != "glossary")
+        if edition.shows(name):
+            context = {name: getattr(pub, name)} if hasattr(pub, name) else {}
+            yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title), about,
+                       context, link_terms=name != "glossary")
+    for section in edition.local_sections:
+        yield Page(f"{section.id}.html", "site/local.html", section.title, section.title,
+                   {"section": section})
+    if edition.adaptation:
+        yield Page("adaptation.html", "site/adaptation.html", "How this copy was adapted",
+                   edition.adaptation.state.text, {"notice": notice_context(edition)})
     yield Page("accessibility.html", "site/accessibility.html", "Accessibility statement",
                "How accessible this website is, and how to ask for another format.",
                link_terms=False)
     yield Page("404.html", "site/404.html", "Page not found", "There is no page at this address.")
+
+
+def logo_name(edition: Edition) -> str:
+    """Where the variant's logo goes in the site, keeping its kind (.svg, .png, .jpg)."""
+    return f"assets/logo{edition.logo.suffix.lower()}" if edition.logo else ""
+
+
+def brand_assets(edition: Edition) -> dict[str, bytes]:
+    """The variant's logo and a stylesheet with its colour (no inline style: strict CSP)."""
+    files = {}
+    if edition.logo:
+        files[logo_name(edition)] = edition.logo.read_bytes()
+    if edition.accent_colour:
+        css = f":root {{ --accent: {edition.accent_colour}; }}\n"
+        files["assets/brand.css"] = css.encode("ascii")
+    return files
+
+
+def notice_context(edition: Edition) -> dict[str, Any]:
+    """The changes of a variant grouped the way the author reads them: to approve, or free."""
+    assert edition.adaptation is not None
+    changes = edition.adaptation.changes
+    rules = {rule.id: rule for rule in edition.adaptation.base.adaptation.rules}
+    return {
+        "to_approve": [c for c in changes if c.needs_notice],
+        "free": [c for c in changes if not c.needs_notice],
+        "rules": rules,
+        "base": edition.adaptation.base,
+        "state": edition.adaptation.state,
+        "variant": edition.adaptation.variant,
+    }
 
 
 def _title(pub: Publication, name: str, default: str) -> str:
@@ -139,3 +196,31 @@ def protected_names(pub: Publication) -> list[str]:
     names.update({c.id: f"the contact “{c.name}” under reporting concerns"
                   for c in pub.reporting.contacts})
     return [names.get(ident, f"the item {ident}") for ident in pub.adaptation.protected]
+
+
+@dataclass(frozen=True, slots=True)
+class VariantEntry:
+    """One line of the index of variants: a built variant, or one that failed and why."""
+
+    name: str
+    organisation: str
+    state: str
+    status: Any = None
+    error: str = ""
+
+
+def render_variant_index(editions: list[Edition], failures: list[Any],
+                         env: jinja2.Environment) -> bytes:
+    """variants/index.html: every variant, its organisation, its approval and review state."""
+    base = editions[0]
+    entries = [VariantEntry(e.adaptation.variant.name, e.adaptation.variant.organisation.name,
+                            e.adaptation.state.text, e.status)
+               for e in editions if e.adaptation]
+    entries += [VariantEntry(f.name, "", "", error=f.problems[0].format().splitlines()[0])
+                for f in failures]
+    markup = MarkdownRenderer(base.publication.glossary.terms)
+    common = {**_common_context(base, markup), "downloads": {}}
+    page = Page(VARIANT_INDEX, "site/variants.html", "Local versions of this guidance",
+                "Organisations that have adapted this guidance, and where their changes stand.",
+                {"entries": sorted(entries, key=lambda e: e.name)})
+    return render_page(env, markup, common, page).encode("utf-8")

@@ -49,7 +49,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         longdate=long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
-        lower_first=lower_first, filesize=file_size,
+        lower_first=lower_first, filesize=file_size, css_string=css_string,
+        first_paragraph=first_paragraph,
         change_kind=_CHANGE_KIND_NAMES.get,
         permission=_PERMISSION_NAMES.get,
     )
@@ -119,3 +120,16 @@ def file_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string, safe inside a <style> element whatever it contains."""
+    plain = str(Markup(text).unescape()) if isinstance(text, Markup) else str(text)
+    escaped = "".join(c if c.isalnum() or c in " .,:;()'-/?!&%+=_" else f"\\{ord(c):x} "
+                      for c in " ".join(plain.split()))
+    return Markup(f'"{escaped}"')
+
+
+def first_paragraph(text: str) -> str:
+    """The first paragraph of a Markdown text, where a poster has room for no more."""
+    return text.strip().split("\n\n", 1)[0]
