@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import jinja2
 import segno
 from markupsafe import Markup
 
+from .edition import Edition
 from .markup import MarkdownRenderer
 from .model import Publication
-from .edition import Edition
 from .review import ReviewState, ReviewStatus
 from .site import SECTION_PAGES, notice_context
 from .templating import long_date, markdown_functions, render
