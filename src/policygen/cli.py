@@ -12,6 +12,8 @@ import click
 
 from . import pipeline
 from .errors import ContentError, OutputError, PolicygenError, Problem, format_problems
+from .ledger import format_change_report
+from .review import build_date
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -36,9 +38,9 @@ def main() -> None:
 @_today_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI gates).")
 def check(project: Path, today: datetime | None, strict: bool) -> None:
-    """Check the content and print a summary; nothing is written."""
+    """Check the content and every variant, and print a summary; nothing is written."""
     with _errors_to_exit_codes():
-        report = pipeline.check(project, _day(today))
+        report = pipeline.check(project, _day(today), include_variants=True)
         _print_warnings(report.warnings)
         if strict and report.warnings:
             click.echo("error: warnings are errors with --strict", err=True)
@@ -62,16 +64,87 @@ def check(project: Path, today: datetime | None, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="How many PDFs to render at once.  [default: one per core]")
+@click.option("--variant", metavar="NAME", default=None,
+              help="Build this variant (variants/NAME/) instead of the base guidance.")
+@click.option("--all", "all_variants", is_flag=True,
+              help="Build the base and every variant, each variant in variants/NAME/.")
 def build(project: Path, today: datetime | None, out: Path | None, formats: frozenset[str],
-          paper: str, print_shop: bool, strict: bool, jobs: int | None) -> None:
+          paper: str, print_shop: bool, strict: bool, jobs: int | None, variant: str | None,
+          all_variants: bool) -> None:
     """Check the content, then build the website, posters and handbook."""
+    if variant and all_variants:
+        raise click.UsageError("give either --variant NAME or --all, not both")
     papers = ("a4", "a3") if paper.lower() == "both" else (paper.lower(),)
     options = pipeline.BuildOptions(project, out, _day(today), formats, papers, print_shop,
-                                    strict, jobs)
+                                    strict, jobs, variant, all_variants)
     with _errors_to_exit_codes():
         report = pipeline.build(options)
         _print_warnings(report.check.warnings + report.warnings)
+        for failure in report.failures:
+            click.echo(f"error: the variant '{failure.name}' was not built:", err=True)
+            click.echo(format_problems(list(failure.problems)), err=True)
         click.echo(report.summary())
+        if report.failures:
+            sys.exit(EXIT_CONTENT)
+
+
+@main.command()
+@click.argument("name")
+@_project_option
+def changes(name: str, project: Path) -> None:
+    """Print what the variant NAME changes, and under which adaptation rule."""
+    with _errors_to_exit_codes():
+        base = pipeline.check(project).publication
+        adapted = pipeline.adapt(project, base, name)
+        _print_warnings(adapted.warnings)
+        click.echo(format_change_report(adapted), nl=False)
+
+
+@main.command()
+@click.argument("name")
+@_project_option
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="The date of the notice.  [default: today]")
+@click.option("--from", "sender", default=None, metavar="ADDRESS",
+              help="Your email address.  [default: the local lead's email]")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the email.  [default: variants/NAME/notice-DATE.eml]")
+def notify(name: str, project: Path, day: datetime | None, sender: str | None,
+           out: Path | None) -> None:
+    """Write the notice of NAME's changes as an email to the author, and record it."""
+    from .notices import notify as write_notice
+    with _errors_to_exit_codes():
+        result = write_notice(project, name, build_date(_day(day)), sender, out)
+        click.echo(result.message)
+
+
+@main.command()
+@click.argument("name")
+@_project_option
+@click.option("--by", required=True, help="Who approved the changes (the body or person).")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="The date of the approval.  [default: today]")
+def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
+    """Record that the changes of the variant NAME, as they are now, were approved."""
+    from .notices import approve as record_approval
+    with _errors_to_exit_codes():
+        adapted = record_approval(project, name, by, build_date(_day(day)))
+        click.echo(adapted.state.text)
+
+
+@main.command()
+@click.argument("name")
+@_project_option
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to create the variant in.  [default: variants/ in the project]")
+@click.option("--organisation", default="", help="Your organisation's name.")
+def fork(name: str, project: Path, into: Path | None, organisation: str) -> None:
+    """Start a variant NAME: a folder with a variant.yaml that explains every option."""
+    from .scaffold import fork as scaffold
+    with _errors_to_exit_codes():
+        target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
+                          organisation)
+        click.echo(f"Created {target}. Edit it, then run: policygen changes {name}")
 
 
 def _choices(value: str, allowed: tuple[str, ...], option: str) -> frozenset[str]:

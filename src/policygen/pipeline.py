@@ -62,7 +62,7 @@ class CheckReport:
     def summary(self) -> str:
         pub = self.publication
         items = sum(len(level.items) for t in pub.topics for level in t.practice)
-        variants = f", {len(self.variants)} variants" if self.variants else ""
+        variants = f", {_count(len(self.variants), 'variant')}" if self.variants else ""
         return (f"{len(pub.topics)} topics, {items} practice items, "
                 f"{len(pub.glossary.terms)} glossary terms, {len(pub.reporting.contacts)} "
                 f"contacts, {len(pub.legal.offences)} offences{variants}; "
@@ -89,6 +89,7 @@ class BuildReport:
     warnings: tuple[Problem, ...] = ()
     variants_built: tuple[str, ...] = ()
     failures: tuple[VariantFailure, ...] = ()
+    all_variants: bool = False
 
     def summary(self) -> str:
         pdfs = ""
@@ -96,9 +97,12 @@ class BuildReport:
             pdfs = f", {self.pdfs_rendered + self.pdfs_reused} PDFs"
             if self.pdfs_reused:
                 pdfs += f" ({self.pdfs_reused} unchanged)"
-        variants = f" for {len(self.variants_built)} variants and the base" \
-            if self.variants_built else ""
-        failed = f"; {len(self.failures)} variants FAILED" if self.failures else ""
+        variants = ""
+        if self.all_variants:
+            variants = f" for the base and {_count(len(self.variants_built), 'variant')}"
+        elif self.variants_built:
+            variants = f" for the variant {self.variants_built[0]}"
+        failed = f"; {_count(len(self.failures), 'variant')} FAILED" if self.failures else ""
         return (f"Built {self.pages} pages{pdfs} ({self.files} files){variants} into "
                 f"{self.out} in {self.seconds:.2f} s; review "
                 f"{describe_status(self.check.status)}{failed}")
@@ -157,7 +161,7 @@ def build(options: BuildOptions) -> BuildReport:
     return BuildReport(report, out, sum(name.endswith(".html") for name in files), len(files),
                        len(kept) - reused, reused, time.perf_counter() - started, warnings,
                        tuple(e.adaptation.variant.name for e in editions if e.adaptation),
-                       tuple(failures))
+                       tuple(failures), options.all_variants)
 
 
 def select_editions(report: CheckReport,
@@ -278,3 +282,7 @@ def describe_status(status: ReviewStatus) -> str:
     return {ReviewState.CURRENT: f"current (next review {when})",
             ReviewState.DUE: f"due soon ({when})",
             ReviewState.OVERDUE: f"OVERDUE since {when}"}[status.state]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,128 @@
+"""Telling the author: the notice email (with its PDF), and recording notification and approval.
+
+These commands edit the variant's own file on purpose (that is what they are asked to do): the
+`notified:` or `approved:` block is replaced or added, everything else is kept as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from .edition import Edition, variant_edition_of
+from .errors import OutputError
+from .ledger import (
+    AdaptationStatus,
+    AdaptedPublication,
+    base_edition,
+    format_change_report,
+    with_sign_off,
+)
+from .markup import MarkdownRenderer
+from .model import SignOff
+from .pipeline import adapt, check, templates_dir
+from .printing import notice_job
+from .templating import long_date, make_environment
+from .variant import VARIANT_FILE, VARIANTS_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeResult:
+    """What `notify` did: the email written (if any) and the state it recorded."""
+
+    adapted: AdaptedPublication
+    email: Path | None
+    message: str
+
+
+def notify(project: Path, name: str, day: date, sender: str | None = None,
+           out: Path | None = None) -> NoticeResult:
+    """Write the notice email to the author and record the notification in the variant."""
+    report = check(project, day)
+    adapted = adapt(project, report.publication, name)
+    if adapted.state.status is AdaptationStatus.NO_NOTIFICATION_NEEDED:
+        return NoticeResult(adapted, None, "This variant makes only changes the publisher "
+                            "allows without notice: there is nothing to notify.")
+    edition = variant_edition_of(adapted, day)
+    email = notice_email(project, edition, day, sender)
+    target = out or project / VARIANTS_DIR / name / f"notice-{day.isoformat()}.eml"
+    _write_new(target, email.as_bytes())
+    record(project, name, "notified", SignOff(day, adapted.state.fingerprint,
+                                              base_edition(report.publication)))
+    return NoticeResult(adapted, target, f"Wrote {target}: send it to "
+                        f"{report.publication.author.email}. Recorded the notification "
+                        f"(fingerprint {adapted.state.fingerprint}) in "
+                        f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}.")
+
+
+def approve(project: Path, name: str, by: str, day: date) -> AdaptedPublication:
+    """Record that `by` approved the variant's current changes on `day`."""
+    report = check(project, day)
+    adapted = adapt(project, report.publication, name)
+    record(project, name, "approved", SignOff(day, adapted.state.fingerprint,
+                                              base_edition(report.publication), by))
+    return adapt(project, report.publication, name)
+
+
+def record(project: Path, name: str, key: str, sign_off: SignOff) -> None:
+    path = project / VARIANTS_DIR / name / VARIANT_FILE
+    path.write_text(with_sign_off(path.read_text(encoding="utf-8"), key, sign_off),
+                    encoding="utf-8")
+
+
+def notice_email(project: Path, edition: Edition, day: date,
+                 sender: str | None) -> EmailMessage:
+    """The notice as an email to the author, the PDF attached; the same input, the same bytes."""
+    assert edition.adaptation is not None
+    adapted = edition.adaptation
+    base, organisation = adapted.base, adapted.variant.organisation.name
+    sender = sender or (adapted.publication.reporting.local_lead.email or "")
+    if not sender:
+        raise OutputError("the notice needs a sender address: give --from ADDRESS, or set "
+                          "local_lead email in the variant")
+    message = EmailMessage()
+    message["From"] = f"{organisation} <{sender}>"
+    message["To"] = f"{base.author.name} <{base.author.email}>"
+    message["Subject"] = f"Notice of local changes: {organisation}'s adaptation of {base.title}"
+    message["Date"] = format_datetime(datetime.combine(day, time(9), UTC))
+    message["Message-ID"] = f"<notice-{adapted.state.fingerprint}-{adapted.variant.name}" \
+                            "@policygen.invalid>"
+    message.set_content(_email_text(adapted, day))
+    message.add_attachment(notice_pdf(project, edition), maintype="application",
+                           subtype="pdf", filename=f"{adapted.variant.name}-notice.pdf")
+    return message
+
+
+def _email_text(adapted: AdaptedPublication, day: date) -> str:
+    base = adapted.base
+    return (f"Dear {base.author.name},\n\n"
+            f"{adapted.variant.organisation.name} has adapted {base.title} "
+            f"({base.publisher.name}, edition of {long_date(adapted.state.edition)}). As the "
+            "adaptation rules ask, this notice lists every change, so that it can be presented "
+            "for approval.\n\n"
+            + format_change_report(adapted)
+            + f"\nThe full notice is attached as a PDF. Sent on {long_date(day)}.\n")
+
+
+def notice_pdf(project: Path, edition: Edition) -> bytes:
+    from .pdf import render_job
+    env = make_environment(templates_dir(project))
+    job = notice_job(env, MarkdownRenderer(edition.publication.glossary.terms), edition)
+    roots = tuple(str((project / d).resolve()) for d in ("content", "templates", "variants"))
+    result = render_job(job, "notice" + "0" * 58, roots)
+    if result.error:
+        raise OutputError(result.error)
+    return result.data
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: a user's file is never overwritten unasked."""
+    if path.exists() and path.read_bytes() != data:
+        raise OutputError(f"{path} already exists; move it away or choose another --out")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
