@@ -43,9 +43,14 @@ def notify(project: Path, name: str, day: date, sender: str | None = None,
     """Write the notice email to the author and record the notification in the variant."""
     report = check(project, day)
     adapted = adapt(project, report.publication, name)
-    if adapted.state.status is AdaptationStatus.NO_NOTIFICATION_NEEDED:
+    state = adapted.state
+    if state.status is AdaptationStatus.NO_NOTIFICATION_NEEDED:
         return NoticeResult(adapted, None, "This variant makes only changes the publisher "
                             "allows without notice: there is nothing to notify.")
+    if state.status in (AdaptationStatus.NOTIFIED, AdaptationStatus.APPROVED) and state.sign_off:
+        return NoticeResult(adapted, None, f"These changes (fingerprint {state.fingerprint}) "
+                            f"were already {state.status.value} on "
+                            f"{long_date(state.sign_off.date)}: there is nothing new to notify.")
     edition = variant_edition_of(adapted, day)
     email = notice_email(project, edition, day, sender)
     target = out or project / VARIANTS_DIR / name / f"notice-{day.isoformat()}.eml"
