@@ -238,3 +238,17 @@ def test_all_builds_every_variant_and_one_broken_does_not_stop_the_others(
     assert any(row.startswith("Oakfield Primary ") and "not yet notified" in row for row in rows)
     home = parse(site / "index.html")
     assert home.find("a", href="variants/index.html") is not None
+
+
+def test_a_variant_logo_is_on_its_pages_and_posters(project: Path) -> None:
+    shutil.copytree(REPO / "variants" / "oakfield-primary", project / "variants" / "oakfield-primary")
+    code, _, err = run(project, "build", "--variant", "oakfield-primary", "--format",
+                       "site,posters", "--today", "2026-11-26")
+    assert code == 0, err
+    site = project / "build"
+    logo = parse(site / "index.html").select_one(".site-title img.logo")
+    assert logo is not None and (site / logo["src"]).read_bytes() == (
+        REPO / "variants" / "oakfield-primary" / "logo.svg").read_bytes()
+    assert (site / "assets" / "brand.css").read_text().startswith(":root { --accent: #")
+    page = PdfReader(site / "posters" / "email.pdf").pages[0]
+    assert page["/Resources"]["/XObject"]  # the logo, fetched from inside the project

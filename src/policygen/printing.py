@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -212,4 +213,17 @@ def _print_context(edition: Edition) -> dict[str, Any]:
         "adaptation": adaptation,
         "current_from": adaptation.variant.organisation.name if adaptation
         else pub.publisher.name,
+        "logo_uri": logo_uri(edition),
     }
+
+
+def logo_uri(edition: Edition) -> str:
+    """The variant's logo for WeasyPrint to fetch (from inside the project only).
+
+    The query carries a hash of the file, so that a new logo under the same name changes the
+    PDF's inputs and the cache renders it again.
+    """
+    if not edition.logo:
+        return ""
+    digest = hashlib.sha256(edition.logo.read_bytes()).hexdigest()[:16]
+    return f"{edition.logo.resolve().as_uri()}?v={digest}"
