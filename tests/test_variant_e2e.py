@@ -264,4 +264,5 @@ def logo_green_in_top_right(pdf: Path) -> bool:
         image = Image.open(next(Path(folder).glob("p*.png"))).convert("RGB")
         corner = image.crop((image.width * 3 // 4, 0, image.width, image.height // 8))
         return any(abs(r - 0x1d) < 12 and abs(g - 0x5e) < 12 and abs(b - 0x3b) < 12
-                   for r, g, b in corner.getdata())
+                   for r, g, b in (corner.getpixel((x, y)) for x in range(corner.width)
+                                   for y in range(corner.height)))
