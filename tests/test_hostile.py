@@ -151,3 +151,37 @@ def test_generated_content_builds_or_fails_cleanly_and_is_always_escaped(
     html = (out / "topics" / "email.html").read_text()
     assert "<b>x</b>" not in html and "<script>x()" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def _variant_with_logo(project: Path, logo: bytes, suffix: str = ".svg") -> None:
+    folder = project / "variants" / "school"
+    folder.mkdir(parents=True)
+    (folder / f"logo{suffix}").write_bytes(logo)
+    (folder / "variant.yaml").write_text(
+        f"organisation:\n  name: A School\n  logo: logo{suffix}\n")
+
+
+def test_a_huge_logo_is_refused(make_project: ProjectMaker, tmp_path: Path) -> None:
+    project = make_project()
+    _variant_with_logo(project, b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024), ".png")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", TODAY, SITE, variant="school"))
+    assert ("variants/school/variant.yaml:3:9: the logo 'logo.png' is 3072 KB; a logo may be "
+            "at most 512 KB (save a smaller copy: it is shown small)") in [
+        f"{p.location}: {p.message}" for p in caught.value.problems]
+
+
+def test_an_svg_logo_with_external_references_is_refused_in_print(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    project = make_project()
+    _variant_with_logo(project, b'<svg xmlns="http://www.w3.org/2000/svg" '
+                       b'xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+                       b'<image xlink:href="https://tracker.example/pixel.png" width="10" '
+                       b'height="10"/></svg>')
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", TODAY, frozenset({"posters"}),
+                           variant="school"))
+    assert any("'https://tracker.example/pixel.png', which was refused" in p.message
+               and p.location.file == "variants/school/variant.yaml"
+               for p in caught.value.problems)
+    assert not (tmp_path / "out").exists()

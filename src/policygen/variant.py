@@ -36,6 +36,8 @@ from .yamlsrc import SourceFile, parse_yaml, read_source
 
 VARIANTS_DIR = "variants"
 VARIANT_FILE = "variant.yaml"
+# A logo is shown a few centimetres wide; anything bigger only slows every page and PDF.
+MAX_LOGO_BYTES = 512 * 1024
 SECTION_NAMES = tuple(page for page in FIXED_PAGES if page not in ("home", "about"))
 TOPIC_TEXTS = ("summary", "intro", "scope")
 LABEL_NAMES = ("best", "safe", "poor", "do", "do_not")
@@ -230,7 +232,13 @@ def _logo_file_problem(folder: Path, logo: str) -> str:
     if not found.is_relative_to(folder.resolve()):
         return (f"the logo '{logo}' leads outside the variant's folder (it is a link); copy "
                 "the image itself into the folder")
-    return "" if found.is_file() else f"the logo '{logo}' is not a file"
+    if not found.is_file():
+        return f"the logo '{logo}' is not a file"
+    size = found.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        return (f"the logo '{logo}' is {size // 1024} KB; a logo may be at most "
+                f"{MAX_LOGO_BYTES // 1024} KB (save a smaller copy: it is shown small)")
+    return ""
 
 
 def read_lead(r: Reader, node: Node) -> Lead:
