@@ -127,6 +127,13 @@ class _LinkTreeprocessor(Treeprocessor):
         return head
 
 
+# Variants share most of their text, so each distinct piece of Markdown is converted once per
+# process. The key holds everything the HTML depends on: the text, where links go, which
+# glossary terms exist, and which of them the page has already linked.
+_CACHE: dict[tuple[object, ...], tuple[str, frozenset[str] | None]] = {}
+_CACHE_LIMIT = 200_000
+
+
 class MarkdownRenderer:
     """Renders content Markdown to safe HTML; one per site build, reused for every page."""
 
@@ -135,21 +142,43 @@ class MarkdownRenderer:
         # Raw HTML in content is shown as text, never passed through.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
-        self._links = _LinkTreeprocessor(self._md, GlossaryLinker(terms))
+        linker = GlossaryLinker(terms)
+        self._links = _LinkTreeprocessor(self._md, linker)
         self._md.treeprocessors.register(self._links, "policygen-links", 1)
+        self._terms_key = linker.pattern.pattern if linker.pattern else ""
+        self._place: object = None
 
     def start_page(self, root_prefix: str, link_terms: bool = True) -> None:
         """Begin a site page: links become relative to it and each term is linked once on it."""
         self.start_document(lambda kind, target: root_prefix + internal_href(kind, target),
-                            link_terms)
+                            link_terms, place=("site", root_prefix))
 
-    def start_document(self, resolve: LinkResolver, link_terms: bool = True) -> None:
-        """Begin a page or document whose internal links `resolve` places."""
+    def start_document(self, resolve: LinkResolver, link_terms: bool = True,
+                       place: object = None) -> None:
+        """Begin a page or document whose internal links `resolve` places.
+
+        `place` names where links go (hashable); without it nothing is cached, since two
+        resolvers cannot be told apart.
+        """
         self._links.resolve = resolve
         self._links.seen = set() if link_terms else None
+        self._place = place
 
     def block(self, text: str) -> str:
         """Markdown as block HTML (paragraphs, lists)."""
+        seen = self._links.seen
+        key = (text, self._place, self._terms_key, frozenset(seen) if seen is not None else None)
+        if self._place is not None and key in _CACHE:
+            html, seen_after = _CACHE[key]
+            if seen is not None and seen_after is not None:
+                seen |= seen_after
+            return html
+        html = self._convert(text)
+        if self._place is not None and len(_CACHE) < _CACHE_LIMIT:
+            _CACHE[key] = (html, frozenset(seen) if seen is not None else None)
+        return html
+
+    def _convert(self, text: str) -> str:
         html = self._md.reset().convert(text)
         return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                          url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)

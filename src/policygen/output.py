@@ -7,7 +7,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import OutputError
 
@@ -33,23 +35,66 @@ def check_output_path(out: Path, project: Path) -> None:
                           "untouched. Choose another --out, or empty that folder yourself")
 
 
-def write_output(files: Mapping[str, bytes], out: Path,
-                 pdf_inputs: Mapping[str, str] | None = None) -> None:
-    """Write every file into a temporary folder beside `out`, then swap it in."""
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What a build leaves in its marker for the next one: what each output was made from.
+
+    `pdf_inputs` maps a PDF's path to the hash of its inputs; `editions` maps an edition's
+    prefix ("" for the base, "variants/<name>/") to {"key": hash of its inputs, "entry": what
+    the index of variants says of it}.
+    """
+
+    pdf_inputs: Mapping[str, str] = field(default_factory=dict)
+    editions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def write_output(files: Mapping[str, bytes], out: Path, record: BuildRecord | None = None,
+                 reuse: Mapping[str, Path] | None = None) -> None:
+    """Write every file into a temporary folder beside `out`, then swap it in.
+
+    `reuse` maps output paths to files of the previous build that stay as they are; they are
+    hard-linked (or copied) rather than read and written again.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_debris(out)
     temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + out.name + "-", dir=out.parent))
     try:
+        for name, source in sorted((reuse or {}).items()):
+            _link_or_copy(source, _target(temp, name))
         for name, data in sorted(files.items()):
-            target = temp / safe_relative(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (temp / MARKER).write_bytes(_marker(pdf_inputs or {}))
+            _target(temp, name).write_bytes(data)
+        (temp / MARKER).write_bytes(_marker(record or BuildRecord()))
         _swap(temp, out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _target(temp: Path, name: str) -> Path:
+    target = temp / safe_relative(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def previous_files(out: Path, prefix: str, leave_out: tuple[str, ...] = ()) -> dict[str, Path]:
+    """The previous build's files under `prefix`, by output path (the marker left out)."""
+    folder = out / prefix
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in folder.rglob("*"):
+        name = path.relative_to(out).as_posix()
+        if path.is_file() and name != MARKER and not name.startswith(leave_out):
+            found[name] = path
+    return found
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -84,17 +129,21 @@ def safe_relative(name: str) -> Path:
     return Path(*path.parts)
 
 
-def _marker(pdf_inputs: Mapping[str, str]) -> bytes:
-    record = {"generator": "policygen", "note": "each build replaces this folder whole",
-              "pdf_inputs": dict(sorted(pdf_inputs.items()))}
-    return (json.dumps(record, indent=1) + "\n").encode("utf-8")
+def _marker(record: BuildRecord) -> bytes:
+    content = {"generator": "policygen", "note": "each build replaces this folder whole",
+               "pdf_inputs": dict(sorted(record.pdf_inputs.items())),
+               "editions": {k: dict(v) for k, v in sorted(record.editions.items())}}
+    return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def read_pdf_inputs(out: Path) -> dict[str, str]:
-    """What the previous build's PDFs were made from; nothing when unknown or unreadable."""
+def read_record(out: Path) -> BuildRecord:
+    """What the previous build recorded; an empty record when unknown or unreadable."""
     try:
-        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        inputs = record.get("pdf_inputs", {})
+        content = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        pdfs, editions = content.get("pdf_inputs", {}), content.get("editions", {})
     except (OSError, ValueError, AttributeError):
-        return {}
-    return {str(k): str(v) for k, v in inputs.items()} if isinstance(inputs, dict) else {}
+        return BuildRecord()
+    if not isinstance(pdfs, dict) or not isinstance(editions, dict):
+        return BuildRecord()
+    return BuildRecord({str(k): str(v) for k, v in pdfs.items()},
+                       {str(k): v for k, v in editions.items() if isinstance(v, dict)})

@@ -16,12 +16,19 @@ from .changes import apply_variant
 from .content import LoadedContent, load_content
 from .edition import Edition, base_edition_of, variant_edition_of
 from .errors import ContentError, Location, Problem, Severity
+from .incremental import InputHasher, Reused, build_settings
 from .ledger import AdaptedPublication
 from .model import Publication
-from .output import check_output_path, read_pdf_inputs, write_output
+from .output import BuildRecord, check_output_path, previous_files, read_record, write_output
 from .printing import PAPERS, PrintJob, PrintOptions, print_jobs
 from .review import ReviewState, ReviewStatus, build_date, review_status
-from .site import VARIANT_INDEX, render_site, render_variant_index
+from .site import (
+    VARIANT_INDEX,
+    VariantEntry,
+    render_site,
+    render_variant_index,
+    variant_entry,
+)
 from .templating import default_templates_dir, make_environment
 from .variant import list_variants, load_variant
 
@@ -143,42 +150,120 @@ def build(options: BuildOptions) -> BuildReport:
     check_output_path(out, options.project)
     templates = templates_dir(options.project)
     env = make_environment(templates)
-    editions, failures = select_editions(report, options)
-    pdfs, pdf_failures = render_pdfs(env, editions, options, out)
-    failures += pdf_failures
-    failed = tuple(f"variants/{failure.name}/" for failure in failures)
-    editions = [e for e in editions if e.prefix not in failed]
-    kept = [pdf for pdf in pdfs if not pdf.path.startswith(failed)]
-    files = render_sites(env, templates, editions, kept, options, failures)
+    previous = read_record(out)
+    plan = Plan.make(report, options, templates, previous, out)
+    pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous)
+    plan.set_aside(pdf_failures)
+    kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
+    files = render_sites(env, templates, plan, kept, options)
     files.update({pdf.path: pdf.data for pdf in kept})
     warnings = tuple(pdf_warnings(kept)) + tuple(
-        w for e in editions if e.adaptation for w in e.adaptation.warnings)
+        w for e in plan.editions if e.adaptation for w in e.adaptation.warnings)
     if options.strict and (warnings or report.warnings):
         raise ContentError([replace(w, severity=Severity.ERROR)
                             for w in report.warnings + warnings])
-    write_output(files, out, {pdf.path: pdf.key for pdf in kept})
-    reused = sum(pdf.reused for pdf in kept)
-    return BuildReport(report, out, sum(name.endswith(".html") for name in files), len(files),
-                       len(kept) - reused, reused, time.perf_counter() - started, warnings,
-                       tuple(e.adaptation.variant.name for e in editions if e.adaptation),
-                       tuple(failures), options.all_variants)
+    reuse = plan.reused_files(out)
+    write_output(files, out, plan.record(kept, previous), reuse)
+    names = set(files) | set(reuse)
+    rendered = sum(not pdf.reused for pdf in kept)
+    return BuildReport(report, out, sum(name.endswith(".html") for name in names), len(names),
+                       rendered, sum(name.endswith(".pdf") for name in names) - rendered,
+                       time.perf_counter() - started, warnings, plan.variant_names(),
+                       tuple(plan.failures), options.all_variants)
 
 
-def select_editions(report: CheckReport,
-                    options: BuildOptions) -> tuple[list[Edition], list[VariantFailure]]:
-    """The base, one variant, or the base and every variant (a failing one set aside)."""
-    today = report.status.today
+@dataclass
+class Plan:
+    """The editions a build makes anew, those it takes over unchanged, and those that failed."""
+
+    editions: list[Edition]
+    keys: dict[str, str]
+    reused: list[Reused]
+    failures: list[VariantFailure]
+    options: BuildOptions
+    base: Edition
+
+    @classmethod
+    def make(cls, report: CheckReport, options: BuildOptions, templates: Path,
+             previous: BuildRecord, out: Path) -> Plan:
+        today = report.status.today
+        hasher = InputHasher(options.project, templates, build_settings(
+            options.formats, options.papers, options.print_shop, options.all_variants, today))
+        plan = cls([], {}, [], [], options, base_edition_of(report.publication, today))
+        for variant, prefix in planned(options):
+            key = hasher.key(variant, prefix)
+            before = previous.editions.get(prefix, {})
+            if before.get("key") == key and previous_files(out, prefix):
+                plan.reused.append(Reused(prefix, key, dict(before.get("entry", {}))))
+                continue
+            plan.keys[prefix] = key
+            plan.add(report, variant, prefix)
+        return plan
+
+    def add(self, report: CheckReport, variant: str | None, prefix: str) -> None:
+        if variant is None:
+            self.editions.append(self.base)
+            return
+        try:
+            self.editions.append(variant_edition(report, self.options, variant, prefix))
+        except ContentError as error:
+            if not self.options.all_variants:
+                raise
+            self.failures.append(VariantFailure(variant, tuple(error.problems)))
+
+    def set_aside(self, failures: list[VariantFailure]) -> None:
+        """Variants whose PDFs could not be made are left out; the others are still built."""
+        self.failures += failures
+        self.editions = [e for e in self.editions if e.prefix not in self.failed_prefixes]
+
+    @property
+    def failed_prefixes(self) -> tuple[str, ...]:
+        return tuple(f"variants/{failure.name}/" for failure in self.failures)
+
+    def variant_names(self) -> tuple[str, ...]:
+        made = [e.adaptation.variant.name for e in self.editions if e.adaptation]
+        if self.options.variant:
+            return (self.options.variant,)
+        return tuple(sorted(made + [r.prefix.split("/")[1] for r in self.reused if r.prefix]))
+
+    def entries(self) -> list[VariantEntry]:
+        """The lines of the index of variants: built now, taken over, or failed."""
+        entries = [variant_entry(e) for e in self.editions if e.adaptation]
+        entries += [VariantEntry.from_record(r.entry) for r in self.reused if r.prefix]
+        return entries + [VariantEntry(f.name, error=f.problems[0].format().splitlines()[0])
+                          for f in self.failures]
+
+    def reused_files(self, out: Path) -> dict[str, Path]:
+        files: dict[str, Path] = {}
+        for reused in self.reused:
+            files.update(previous_files(out, reused.prefix, _owned_elsewhere(reused.prefix)))
+        return files
+
+    def record(self, pdfs: list[RenderedPdf], previous: BuildRecord) -> BuildRecord:
+        """What the next build needs to know: each edition's and each PDF's inputs."""
+        editions = {r.prefix: {"key": r.key, "entry": r.entry} for r in self.reused}
+        for edition in self.editions:
+            entry = variant_entry(edition).as_record() if edition.adaptation else {}
+            editions[edition.prefix] = {"key": self.keys[edition.prefix], "entry": entry}
+        pdf_inputs = {pdf.path: pdf.key for pdf in pdfs}
+        for reused in self.reused:
+            pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
+                               if path.startswith(reused.prefix)
+                               and not path.startswith(_owned_elsewhere(reused.prefix))})
+        return BuildRecord(pdf_inputs, editions)
+
+
+def _owned_elsewhere(prefix: str) -> tuple[str, ...]:
+    """The base's folder holds the variants' folders and their index; they are not the base's."""
+    return () if prefix else ("variants/",)
+
+
+def planned(options: BuildOptions) -> list[tuple[str | None, str]]:
+    """(variant name or None for the base, output prefix) for each edition asked for."""
     if options.variant:
-        return [variant_edition(report, options, options.variant, "")], []
-    editions = [base_edition_of(report.publication, today)]
-    failures = []
-    if options.all_variants:
-        for name in list_variants(options.project):
-            try:
-                editions.append(variant_edition(report, options, name, f"variants/{name}/"))
-            except ContentError as error:
-                failures.append(VariantFailure(name, tuple(error.problems)))
-    return editions, failures
+        return [(options.variant, "")]
+    names = list_variants(options.project) if options.all_variants else []
+    return [(None, "")] + [(name, f"variants/{name}/") for name in names]
 
 
 def variant_edition(report: CheckReport, options: BuildOptions, name: str,
@@ -197,26 +282,25 @@ def templates_dir(project: Path) -> Path:
     return own if own.is_dir() else default_templates_dir()
 
 
-def render_sites(env: Environment, templates: Path, editions: list[Edition],
-                 pdfs: list[RenderedPdf], options: BuildOptions,
-                 failures: list[VariantFailure]) -> dict[str, bytes]:
-    """Each edition's pages under its prefix, and with several, the index of variants."""
+def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[RenderedPdf],
+                 options: BuildOptions) -> dict[str, bytes]:
+    """Each new edition's pages under its prefix, and with --all, the index of variants."""
     files: dict[str, bytes] = {}
     if "site" not in options.formats:
         return files
-    for edition in editions:
+    for edition in plan.editions:
         downloads = {pdf.path.removeprefix(edition.prefix): len(pdf.data) for pdf in pdfs
-                     if owner(pdf.path, editions) is edition}
+                     if owner(pdf.path, plan.editions) is edition}
         site = render_site(edition, env, templates / "assets", downloads,
                            links_to_variants=options.all_variants and not edition.prefix)
         files.update({edition.prefix + path: data for path, data in site.items()})
     if options.all_variants:
-        files[VARIANT_INDEX] = render_variant_index(editions, failures, env)
+        files[VARIANT_INDEX] = render_variant_index(plan.base, plan.entries(), env)
     return files
 
 
-def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions,
-                out: Path) -> tuple[list[RenderedPdf], list[VariantFailure]]:
+def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions, out: Path,
+                previous: BuildRecord) -> tuple[list[RenderedPdf], list[VariantFailure]]:
     """Posters, handbooks and notices for every edition, rendered together across the cores.
 
     A PDF that cannot be made (a poster that will not fit) stops the build for the base; in a
@@ -229,7 +313,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     jobs = [job for edition in editions
             for job in print_jobs(env, edition, print_options, options.formats)]
     roots = tuple(options.project / folder for folder in ("content", "templates", "variants"))
-    pdfs = render_all(jobs, roots, read_pdf_cache(out, read_pdf_inputs(out)), options.workers)
+    pdfs = render_all(jobs, roots, read_pdf_cache(out, previous.pdf_inputs), options.workers)
     problems = pdf_problems(jobs, pdfs)
     failures = []
     for edition in editions:
@@ -241,9 +325,10 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     return pdfs, failures
 
 
-def owner(path: str, editions: list[Edition]) -> Edition:
+def owner(path: str, editions: list[Edition]) -> Edition | None:
     """The edition an output path belongs to: the one with the longest matching prefix."""
-    return max((e for e in editions if path.startswith(e.prefix)), key=lambda e: len(e.prefix))
+    return max((e for e in editions if path.startswith(e.prefix)), key=lambda e: len(e.prefix),
+               default=None)
 
 
 def pdf_problems(jobs: list[PrintJob], pdfs: list[RenderedPdf]) -> list[tuple[str, Problem]]:

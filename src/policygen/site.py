@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -203,21 +204,36 @@ class VariantEntry:
     """One line of the index of variants: a built variant, or one that failed and why."""
 
     name: str
-    organisation: str
-    state: str
-    status: Any = None
+    organisation: str = ""
+    state: str = ""
+    review_state: str = ""
+    next_review: date | None = None
     error: str = ""
 
+    def as_record(self) -> dict[str, Any]:
+        """What the build record keeps, so that a reused variant still has its line."""
+        return {"name": self.name, "organisation": self.organisation, "state": self.state,
+                "review_state": self.review_state,
+                "next_review": self.next_review.isoformat() if self.next_review else ""}
 
-def render_variant_index(editions: list[Edition], failures: list[Any],
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> VariantEntry:
+        day = record.get("next_review") or ""
+        return cls(str(record.get("name", "")), str(record.get("organisation", "")),
+                   str(record.get("state", "")), str(record.get("review_state", "")),
+                   date.fromisoformat(day) if day else None)
+
+
+def variant_entry(edition: Edition) -> VariantEntry:
+    assert edition.adaptation is not None
+    variant = edition.adaptation.variant
+    return VariantEntry(variant.name, variant.organisation.name, edition.adaptation.state.text,
+                        edition.status.state.value, edition.status.next_review)
+
+
+def render_variant_index(base: Edition, entries: list[VariantEntry],
                          env: jinja2.Environment) -> bytes:
     """variants/index.html: every variant, its organisation, its approval and review state."""
-    base = editions[0]
-    entries = [VariantEntry(e.adaptation.variant.name, e.adaptation.variant.organisation.name,
-                            e.adaptation.state.text, e.status)
-               for e in editions if e.adaptation]
-    entries += [VariantEntry(f.name, "", "", error=f.problems[0].format().splitlines()[0])
-                for f in failures]
     markup = MarkdownRenderer(base.publication.glossary.terms)
     common = {**_common_context(base, markup), "downloads": {}}
     page = Page(VARIANT_INDEX, "site/variants.html", "Local versions of this guidance",

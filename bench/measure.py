@@ -1,0 +1,130 @@
+"""Running a command and measuring it: wall time and peak memory, and summarising repeats."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished command.
+
+    `peak_rss_mb` is the largest resident set of any one process of the command (what the
+    kernel reports on wait, as /usr/bin/time does); `peak_tree_mb` is the most the command's
+    processes held together (sampled every 20 ms), which is what a parallel build asks of
+    the machine.
+    """
+
+    seconds: float
+    peak_rss_mb: float
+    peak_tree_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+        check: bool = True) -> Run:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        # wait4 rather than Popen.wait: it hands back the child's resource usage.
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = Run(seconds, usage.ru_maxrss / 1024, sampler.peak / 2**20, proc.returncode,
+                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}:\n"
+                           f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._stop_event.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes resident in `pid` and its descendants (0 for processes already gone)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_BYTES
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue  # the process ended between two reads
+    return total
+
+
+@dataclass(frozen=True)
+class Stat:
+    """The median and range of repeated measurements."""
+
+    median: float
+    low: float
+    high: float
+    count: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Stat:
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def seconds(self) -> str:
+        """'1.23 s (1.20–1.31, 3 runs)', or just the figure for a single run."""
+        if self.count == 1:
+            return f"{fmt_s(self.median)} (1 run)"
+        return f"{fmt_s(self.median)} ({fmt_s(self.low, unit=False)}–" \
+               f"{fmt_s(self.high, unit=False)}, {self.count} runs)"
+
+
+def fmt_s(seconds: float, unit: bool = True) -> str:
+    """Seconds with sensible precision: 0.012 s, 0.35 s, 4.2 s, 312 s."""
+    if seconds < 0.1:
+        text = f"{seconds:.3f}"
+    elif seconds < 10:
+        text = f"{seconds:.2f}"
+    elif seconds < 100:
+        text = f"{seconds:.1f}"
+    else:
+        text = f"{seconds:.0f}"
+    return f"{text} s" if unit else text
+
+
+def fmt_ms(ms: float) -> str:
+    return f"{ms:.2f}" if ms < 10 else f"{ms:.1f}" if ms < 100 else f"{ms:.0f}"

@@ -1,0 +1,72 @@
+"""Not doing again what the last build did: editions whose inputs are unchanged are reused.
+
+An edition (the base, or one variant) is made from the content, the templates, the variant's
+own folder, the options, the day, and policygen and WeasyPrint themselves. Their bytes are
+hashed; when the hash matches the one the previous build recorded for that edition, its files
+are taken over as they are, without loading the variant or rendering a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+_KEY_VERSION = "1"
+_SOURCE = Path(__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class Reused:
+    """An edition taken over from the previous build, with what the index says of it."""
+
+    prefix: str
+    key: str
+    entry: dict[str, Any]
+
+
+class InputHasher:
+    """Hashes the inputs shared by every edition once, then each edition's own on top."""
+
+    def __init__(self, project: Path, templates: Path, settings: tuple[object, ...]) -> None:
+        self.project = project
+        self._shared = hashlib.sha256()
+        for part in (_KEY_VERSION, _package_version("weasyprint"), repr(settings)):
+            self._add(self._shared, part.encode("utf-8"))
+        for root in (_SOURCE, project / "content", templates):
+            self._add_folder(self._shared, root)
+
+    def key(self, variant: str | None, prefix: str) -> str:
+        digest = self._shared.copy()
+        self._add(digest, f"{variant or ''}\0{prefix}".encode())
+        if variant:
+            self._add_folder(digest, self.project / "variants" / variant)
+        return digest.hexdigest()
+
+    def _add_folder(self, digest: Any, root: Path) -> None:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or path.name.startswith("notice-"):
+                continue  # notices are written by `notify`, not read by the build
+            self._add(digest, path.relative_to(root).as_posix().encode("utf-8"))
+            self._add(digest, path.read_bytes())
+
+    @staticmethod
+    def _add(digest: Any, data: bytes) -> None:
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+
+
+def build_settings(formats: frozenset[str], papers: tuple[str, ...], print_shop: bool,
+                   all_variants: bool, today: date) -> tuple[object, ...]:
+    """The options an edition's output depends on (the day sets the review banners)."""
+    return (sorted(formats), papers, print_shop, all_variants, today.isoformat())
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "none"

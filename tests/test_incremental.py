@@ -1,0 +1,73 @@
+"""Rebuilds do only what changed: unchanged editions are taken over, unchanged PDFs kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ProjectMaker
+
+from policygen import BuildOptions, build
+from policygen.output import read_record
+
+TODAY = date(2026, 11, 25)
+PRINT_AND_SITE = frozenset({"site", "posters"})
+
+
+@pytest.fixture
+def project(make_project: ProjectMaker) -> Path:
+    root = make_project()
+    for name, term in (("alpha", "pupils"), ("beta", "residents")):
+        folder = root / "variants" / name
+        folder.mkdir(parents=True)
+        (folder / "variant.yaml").write_text(
+            f"organisation:\n  name: {name.title()} Place\nterminology:\n  children: {term}\n")
+    return root
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_an_unchanged_rebuild_renders_nothing_and_changes_nothing(project: Path,
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(BuildOptions(project, out, TODAY, PRINT_AND_SITE, all_variants=True))
+    before = snapshot(out)
+    again = build(BuildOptions(project, out, TODAY, PRINT_AND_SITE, all_variants=True))
+    # Four posters for the base and for each variant, and each variant's adaptation notice.
+    assert first.pdfs_rendered == 14 and again.pdfs_rendered == 0 and again.pdfs_reused == 14
+    assert snapshot(out) == before
+    assert again.variants_built == ("alpha", "beta")
+    assert set(read_record(out).editions) == {"", "variants/alpha/", "variants/beta/"}
+
+
+def test_editing_one_variant_renders_only_that_variant(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(project, out, TODAY, PRINT_AND_SITE, all_variants=True))
+    before = snapshot(out)
+    variant = project / "variants" / "beta" / "variant.yaml"
+    variant.write_text(variant.read_text().replace("Beta Place", "Beta House"))
+    report = build(BuildOptions(project, out, TODAY, PRINT_AND_SITE, all_variants=True))
+    after = snapshot(out)
+    assert report.pdfs_rendered == 5  # beta's four posters (its name is on each), its notice
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert changed and all(p.startswith("variants/beta/") or p in (
+        "variants/index.html", ".policygen-output") for p in changed)
+    assert "Beta House" in (out / "variants" / "index.html").read_text()
+
+
+def test_a_new_day_or_a_new_template_is_a_new_build(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True))
+    record = read_record(out)
+    build(BuildOptions(project, out, date(2027, 1, 5), frozenset({"site"}), all_variants=True))
+    assert read_record(out).editions[""]["key"] != record.editions[""]["key"]
+    assert "review--due" in (out / "variants" / "alpha" / "index.html").read_text()
+    style = project / "templates" / "assets" / "style.css"
+    style.write_text(style.read_text() + "\n/* edited */\n")
+    build(BuildOptions(project, out, date(2027, 1, 5), frozenset({"site"}), all_variants=True))
+    assert (out / "assets" / "style.css").read_text().endswith("/* edited */\n")
+    assert (out / "variants" / "beta" / "assets" / "style.css").read_text().endswith(
+        "/* edited */\n")
