@@ -71,3 +71,47 @@ def test_a_new_day_or_a_new_template_is_a_new_build(project: Path, tmp_path: Pat
     assert (out / "assets" / "style.css").read_text().endswith("/* edited */\n")
     assert (out / "variants" / "beta" / "assets" / "style.css").read_text().endswith(
         "/* edited */\n")
+
+
+def test_shards_merged_equal_one_build_of_all(project: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policygen.cli import main
+    (project / "variants" / "gamma").mkdir()
+    (project / "variants" / "gamma" / "variant.yaml").write_text(
+        "organisation:\n  name: Gamma Hall\n")
+    whole = tmp_path / "whole"
+    build(BuildOptions(project, whole, TODAY, frozenset({"site"}), all_variants=True))
+    runner = CliRunner()
+    for k in (1, 2):
+        result = runner.invoke(main, ["build", "--all", "--shard", f"{k}/2", "--format", "site",
+                                      "--project", str(project), "--out", str(tmp_path / f"s{k}"),
+                                      "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "s2" / "variants").iterdir()) == ["beta",
+                                                                                "index.html"]
+    assert not (tmp_path / "s2" / "index.html").exists()
+    merged = tmp_path / "merged"
+    result = runner.invoke(main, ["merge", str(tmp_path / "s1"), str(tmp_path / "s2"),
+                                  "--project", str(project), "--out", str(merged),
+                                  "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Merged 2 shards (3 variants, ")
+    mine, theirs = snapshot(merged), snapshot(whole)
+    mine.pop(".policygen-output"), theirs.pop(".policygen-output")
+    assert mine == theirs
+
+
+def test_progress_is_line_oriented_in_logs_and_silent_when_quiet(project: Path,
+                                                                 tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policygen.cli import main
+    args = ["build", "--format", "posters", "--project", str(project), "--today", "2026-11-25"]
+    result = CliRunner().invoke(main, args + ["--out", str(tmp_path / "a")])
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[0] == "preparing" and "rendering PDFs 4/4" in lines
+    assert all("\r" not in line for line in lines)
+    quiet = CliRunner().invoke(main, args + ["--out", str(tmp_path / "b"), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""

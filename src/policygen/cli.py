@@ -68,24 +68,51 @@ def check(project: Path, today: datetime | None, strict: bool) -> None:
               help="Build this variant (variants/NAME/) instead of the base guidance.")
 @click.option("--all", "all_variants", is_flag=True,
               help="Build the base and every variant, each variant in variants/NAME/.")
+@click.option("--shard", default=None, metavar="K/N", callback=lambda c, p, v: _shard(v),
+              help="With --all: build only the K-th of N slices of the variants (the first "
+                   "also builds the base); join the outputs with `policygen merge`.")
+@click.option("--quiet", "-q", is_flag=True, help="Say nothing but errors.")
 def build(project: Path, today: datetime | None, out: Path | None, formats: frozenset[str],
           paper: str, print_shop: bool, strict: bool, jobs: int | None, variant: str | None,
-          all_variants: bool) -> None:
+          all_variants: bool, shard: tuple[int, int] | None, quiet: bool) -> None:
     """Check the content, then build the website, posters and handbook."""
     if variant and all_variants:
         raise click.UsageError("give either --variant NAME or --all, not both")
+    if shard and not all_variants:
+        raise click.UsageError("--shard splits the variants of a build with --all")
     papers = ("a4", "a3") if paper.lower() == "both" else (paper.lower(),)
     options = pipeline.BuildOptions(project, out, _day(today), formats, papers, print_shop,
-                                    strict, jobs, variant, all_variants)
+                                    strict, jobs, variant, all_variants, shard)
     with _errors_to_exit_codes():
-        report = pipeline.build(options)
+        report = pipeline.build(options, progress_reporter(quiet))
+        if quiet:
+            sys.exit(EXIT_CONTENT if report.failures else 0)
         _print_warnings(report.check.warnings + report.warnings)
         for failure in report.failures:
             click.echo(f"error: the variant '{failure.name}' was not built:", err=True)
             click.echo(format_problems(list(failure.problems)), err=True)
+        if sys.stderr.isatty():
+            click.echo("\r\033[K", err=True, nl=False)
         click.echo(report.summary())
         if report.failures:
             sys.exit(EXIT_CONTENT)
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True,
+                type=click.Path(file_okay=False, exists=True, path_type=Path))
+@_project_option
+@_today_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the joined output.  [default: build/ in the project]")
+def merge(shards: tuple[Path, ...], project: Path, today: datetime | None,
+          out: Path | None) -> None:
+    """Join the outputs of `build --all --shard K/N` runs (SHARDS) into one site."""
+    from .merge import merge as join
+    with _errors_to_exit_codes():
+        report = join(project, out or project / "build", list(shards), _day(today))
+        click.echo(f"Merged {len(shards)} shards ({report.variants} variants, {report.files} "
+                   f"files) into {report.out}")
 
 
 @main.command()
@@ -145,6 +172,34 @@ def fork(name: str, project: Path, into: Path | None, organisation: str) -> None
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
                           organisation)
         click.echo(f"Created {target}. Edit it, then run: policygen changes {name}")
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"expected K/N with 1 ≤ K ≤ N, like 2/8; got '{value}'",
+                                 param_hint="--shard")
+    return int(k), int(n)
+
+
+def progress_reporter(quiet: bool) -> pipeline.Progress:
+    """On a terminal, one line that updates; elsewhere (CI logs) a few plain lines."""
+    if quiet:
+        return lambda stage, done, total: None
+    if sys.stderr.isatty():
+        def on_terminal(stage: str, done: int, total: int) -> None:
+            counted = f" {done}/{total}" if total else ""
+            click.echo(f"\r\033[K{stage}{counted}", err=True, nl=False)
+        return on_terminal
+
+    def in_a_log(stage: str, done: int, total: int) -> None:
+        # Every tenth of the way, so that a long CI log shows life without flooding.
+        step = max(1, total // 10)
+        if not total or done % step == 0 or done == total:
+            click.echo(f"{stage} {done}/{total}" if total else stage, err=True)
+    return in_a_log
 
 
 def _choices(value: str, allowed: tuple[str, ...], option: str) -> frozenset[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,30 +64,37 @@ def _weasyprint_version() -> str:
     return version("weasyprint")
 
 
+# Told (PDFs done, PDFs to do) as rendering goes, for progress on a terminal.
+ProgressReporter = Callable[[int, int], None]
+
+
 def render_all(jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: PdfCache,
-               workers: int | None = None) -> list[RenderedPdf]:
+               workers: int | None = None,
+               progress: ProgressReporter | None = None) -> list[RenderedPdf]:
     """Render every job not already in the cache, across the machine's cores."""
     keyed = [(job, job_key(job)) for job in jobs]
     done = {job.path: RenderedPdf(job.path, key, data, reused=True)
             for job, key in keyed if (data := cache.get(job.path, key)) is not None}
     todo = [(job, key) for job, key in keyed if job.path not in done]
     roots = tuple(str(root.resolve()) for root in allowed_roots)
-    for result in _map(todo, roots, workers):
+    for count, result in enumerate(_map(todo, roots, workers), start=1):
         done[result.path] = result
+        if progress:
+            progress(count, len(todo))
     return [done[job.path] for job in jobs]
 
 
 def _map(todo: list[tuple[PrintJob, str]], roots: tuple[str, ...],
-         workers: int | None) -> Iterable[RenderedPdf]:
+         workers: int | None) -> Iterator[RenderedPdf]:
     count = min(workers or os.cpu_count() or 1, len(todo))
     if count <= 1:
-        return [render_job(job, key, roots) for job, key in todo]
-    # Longest jobs first (the handbook), so that one core is not left with it at the end.
+        yield from (render_job(job, key, roots) for job, key in todo)
+        return
+    # Longest jobs first (the handbooks), so that one core is not left with one at the end.
     ordered = sorted(todo, key=lambda pair: -len(pair[0].candidates[0]))
     with ProcessPoolExecutor(max_workers=count) as pool:
-        results = list(pool.map(render_job, *zip(*ordered, strict=True),
-                                [roots] * len(ordered)))
-    return results
+        futures = [pool.submit(render_job, job, key, roots) for job, key in ordered]
+        yield from (future.result() for future in as_completed(futures))
 
 
 def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -55,6 +55,7 @@ class BuildOptions:
     workers: int | None = None
     variant: str | None = None  # build this variant instead of the base
     all_variants: bool = False  # the base, and every variant under variants/<name>/
+    shard: tuple[int, int] | None = None  # (k, n): with all_variants, the k-th of n slices
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,15 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     return replace(adapted, warnings=variant.warnings + adapted.warnings)
 
 
-def build(options: BuildOptions) -> BuildReport:
+# Told what the build is doing: (stage, done, total); total is 0 when not counted.
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     """Check everything, render the PDFs and the sites, then swap them into the output folder."""
     started = time.perf_counter()
     report = check(options.project, options.today)
@@ -151,10 +160,12 @@ def build(options: BuildOptions) -> BuildReport:
     templates = templates_dir(options.project)
     env = make_environment(templates)
     previous = read_record(out)
+    progress("preparing", 0, 0)
     plan = Plan.make(report, options, templates, previous, out)
-    pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous)
+    pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous, progress)
     plan.set_aside(pdf_failures)
     kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
+    progress("writing the website", 0, 0)
     files = render_sites(env, templates, plan, kept, options)
     files.update({pdf.path: pdf.data for pdf in kept})
     warnings = tuple(pdf_warnings(kept)) + tuple(
@@ -262,8 +273,13 @@ def planned(options: BuildOptions) -> list[tuple[str | None, str]]:
     """(variant name or None for the base, output prefix) for each edition asked for."""
     if options.variant:
         return [(options.variant, "")]
-    names = list_variants(options.project) if options.all_variants else []
-    return [(None, "")] + [(name, f"variants/{name}/") for name in names]
+    names = list(list_variants(options.project)) if options.all_variants else []
+    base: list[tuple[str | None, str]] = [(None, "")]
+    if options.shard:
+        # Slice k of n takes every n-th variant; the first slice also carries the base.
+        k, n = options.shard
+        names, base = names[k - 1::n], base if k == 1 else []
+    return base + [(name, f"variants/{name}/") for name in names]
 
 
 def variant_edition(report: CheckReport, options: BuildOptions, name: str,
@@ -300,7 +316,8 @@ def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[Rende
 
 
 def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions, out: Path,
-                previous: BuildRecord) -> tuple[list[RenderedPdf], list[VariantFailure]]:
+                previous: BuildRecord,
+                progress: Progress = _quiet) -> tuple[list[RenderedPdf], list[VariantFailure]]:
     """Posters, handbooks and notices for every edition, rendered together across the cores.
 
     A PDF that cannot be made (a poster that will not fit) stops the build for the base; in a
@@ -313,7 +330,8 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     jobs = [job for edition in editions
             for job in print_jobs(env, edition, print_options, options.formats)]
     roots = tuple(options.project / folder for folder in ("content", "templates", "variants"))
-    pdfs = render_all(jobs, roots, read_pdf_cache(out, previous.pdf_inputs), options.workers)
+    pdfs = render_all(jobs, roots, read_pdf_cache(out, previous.pdf_inputs), options.workers,
+                      lambda done, total: progress("rendering PDFs", done, total))
     problems = pdf_problems(jobs, pdfs)
     failures = []
     for edition in editions:
