@@ -99,6 +99,30 @@ def build(project: Path, today: datetime | None, out: Path | None, formats: froz
 
 
 @main.command()
+@_project_option
+@_today_option
+@click.option("--variant", metavar="NAME", default=None, help="Preview this variant.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 to serve on (0: any free port).")
+@click.option("--no-pdf", is_flag=True, help="Do not render posters and the handbook.")
+def serve(project: Path, today: datetime | None, variant: str | None, port: int,
+          no_pdf: bool) -> None:
+    """Preview the site while you edit: it rebuilds when you save and the page reloads."""
+    from .preview import Preview
+    from .preview import serve as make_server
+    with _errors_to_exit_codes():
+        server = make_server(Preview(project, variant, _day(today), not no_pdf), port)
+    click.echo(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ — save a file and "
+               "the page reloads. Press Ctrl+C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
+
+
+@main.command()
 @click.argument("shards", nargs=-1, required=True,
                 type=click.Path(file_okay=False, exists=True, path_type=Path))
 @_project_option

@@ -1,0 +1,199 @@
+"""`policygen serve`: a preview server that rebuilds on save and reloads the browser.
+
+The preview is built in memory (build/ is never touched) and served on 127.0.0.1 only. Pages
+get one extra script, /__policygen/reload.js, which exists in the preview and never in a
+build. The website is rebuilt first; posters and the handbook follow in the background.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import logging
+import mimetypes
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .edition import Edition, base_edition_of
+from .errors import PolicygenError
+from .pdf import PdfCache, RenderedPdf, render_all
+from .pipeline import BuildOptions, check, templates_dir, variant_edition
+from .printing import PrintOptions, print_jobs
+from .site import render_site
+from .templating import make_environment, render
+
+log = logging.getLogger(__name__)
+WATCHED = ("content", "templates", "variants")
+_POLL_SECONDS = 0.1
+_WAIT_SECONDS = 20.0
+
+
+@dataclass
+class PreviewState:
+    """What the server shows now: the site's files, or the error that stopped the build."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    error: str = ""
+    version: int = 0
+
+
+class Preview:
+    """Builds the site into memory, rebuilds it when a watched file changes, serves it."""
+
+    def __init__(self, project: Path, variant: str | None = None, today: date | None = None,
+                 pdfs: bool = True) -> None:
+        self.project, self.variant, self.today, self.pdfs = project, variant, today, pdfs
+        self.state = PreviewState()
+        self.changed = threading.Condition()
+        self._pdf_cache: dict[str, tuple[str, bytes]] = {}
+        self._stop = threading.Event()
+
+    def rebuild(self) -> None:
+        """Build the site now; on an error keep serving, and show the error instead."""
+        try:
+            edition, env, templates = self._edition()
+            files = render_site(edition, env, templates / "assets", self._downloads())
+            self._publish(files, "")
+            if self.pdfs:
+                threading.Thread(target=self._render_pdfs, args=(edition, env, templates),
+                                 daemon=True).start()
+        except PolicygenError as error:
+            self._publish(self.state.files, str(error))
+
+    def _edition(self) -> tuple[Edition, Any, Path]:
+        report = check(self.project, self.today)
+        templates = templates_dir(self.project)
+        if self.variant:
+            options = BuildOptions(self.project, None, self.today, variant=self.variant)
+            edition = variant_edition(report, options, self.variant, "")
+        else:
+            edition = base_edition_of(report.publication, report.status.today)
+        return edition, make_environment(templates), templates
+
+    def _render_pdfs(self, edition: Edition, env: Any, templates: Path) -> None:
+        version = self.state.version
+        try:
+            jobs = list(print_jobs(env, edition, PrintOptions(), frozenset({"posters",
+                                                                             "handbook"})))
+            roots = tuple(self.project / d for d in WATCHED)
+            # One process: forking a server that is running threads is asking for trouble.
+            done = render_all(jobs, roots, PdfCache(dict(self._pdf_cache)), workers=1)
+        except PolicygenError as error:
+            log.warning("posters not updated: %s", error)
+            return
+        if self.state.version != version or any(pdf.error for pdf in done):
+            return  # a newer save is being built, or a poster does not fit: keep the site
+        self._remember(done)
+        files = render_site(edition, env, templates / "assets", self._downloads())
+        self._publish({**files, **{pdf.path: pdf.data for pdf in done}}, "")
+
+    def _remember(self, pdfs: list[RenderedPdf]) -> None:
+        self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in pdfs}
+
+    def _downloads(self) -> dict[str, int]:
+        return {path: len(data) for path, (_, data) in self._pdf_cache.items()}
+
+    def _publish(self, files: dict[str, bytes], error: str) -> None:
+        with self.changed:
+            self.state = PreviewState(files, error, self.state.version + 1)
+            self.changed.notify_all()
+
+    def wait_for_change(self, version: int, timeout: float = _WAIT_SECONDS) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.state.version != version, timeout)
+            return self.state.version
+
+    def watch(self) -> None:
+        """Poll the watched folders; rebuild when anything in them changes."""
+        seen = self._snapshot()
+        while not self._stop.wait(_POLL_SECONDS):
+            now = self._snapshot()
+            if now != seen:
+                seen = now
+                self.rebuild()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _snapshot(self) -> tuple[tuple[str, int, int], ...]:
+        found = []
+        for folder in WATCHED:
+            for path in (self.project / folder).rglob("*"):
+                if path.is_file() and not path.name.startswith(".") and "build" not in path.parts:
+                    stat = path.stat()
+                    found.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(found))
+
+
+def serve(preview: Preview, port: int = 8000, host: str = "127.0.0.1") -> http.server.HTTPServer:
+    """A server for the preview (not yet serving: call serve_forever on it)."""
+    preview.rebuild()
+    threading.Thread(target=preview.watch, daemon=True).start()
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    preview: Preview
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if path == "/__policygen/wait":
+            version = int((parse_qs(parts.query).get("version") or ["0"])[0] or 0)
+            self._send(200, "application/json",
+                       json.dumps({"version": self.preview.wait_for_change(version)}).encode())
+        elif path == "/__policygen/reload.js":
+            self._send(200, "text/javascript", _asset(self.preview, "preview/reload.js"))
+        else:
+            self._send_page(path.lstrip("/"))
+
+    def _send_page(self, name: str) -> None:
+        state = self.preview.state
+        if not name or name.endswith("/"):
+            name += "index.html"
+        if state.error and (name.endswith(".html") or not state.files):
+            self._send(200, "text/html; charset=utf-8", _error_page(self.preview, state))
+            return
+        data = state.files.get(name)
+        status = 200
+        if data is None:
+            data, status = state.files.get("404.html", b"Not found"), 404
+            name = "404.html"
+        if name.endswith(".html"):
+            data = _with_reload(data, state.version)
+        self._send(status, mimetypes.guess_type(name)[0] or "application/octet-stream", data)
+
+    def _send(self, status: int, kind: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("preview: " + format, *args)
+
+
+def _with_reload(page: bytes, version: int) -> bytes:
+    script = f'<script src="/__policygen/reload.js?v={version}"></script></body>'.encode()
+    return page.replace(b"</body>", script, 1)
+
+
+def _asset(preview: Preview, name: str) -> bytes:
+    return (templates_dir(preview.project) / name).read_bytes()
+
+
+def _error_page(preview: Preview, state: PreviewState) -> bytes:
+    env = make_environment(templates_dir(preview.project))
+    lines = state.error.splitlines()
+    count = sum(": error: " in line for line in lines) or 1
+    html = render(env, "preview/error.html", {"message": state.error, "count": count})
+    return _with_reload(html.encode("utf-8"), state.version)
+
+
