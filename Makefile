@@ -3,10 +3,12 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: site test check lint clean
+.PHONY: setup site test check lint clean
 
-site: $(VENV)/.installed
+setup: $(VENV)/.installed
 	bash scripts/system-deps.sh print
+
+site: setup
 	$(BIN)/policygen build
 
 check: $(VENV)/.installed
