@@ -219,10 +219,9 @@ def progress_reporter(quiet: bool) -> pipeline.Progress:
         return on_terminal
 
     def in_a_log(stage: str, done: int, total: int) -> None:
-        # Every tenth of the way, so that a long CI log shows life without flooding.
-        step = max(1, total // 10)
-        if not total or done % step == 0 or done == total:
-            click.echo(f"{stage} {done}/{total}" if total else stage, err=True)
+        # Only counted work, every tenth of the way: a CI log shows life without flooding.
+        if total and (done % max(1, total // 10) == 0 or done == total):
+            click.echo(f"{stage} {done}/{total}", err=True)
     return in_a_log
 
 

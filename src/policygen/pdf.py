@@ -41,13 +41,16 @@ class RenderedPdf:
 
 @dataclass(frozen=True, slots=True)
 class PdfCache:
-    """PDFs of the previous build, by output path: (input key, bytes)."""
+    """PDFs of the previous build, by output path: (input key, file). Read only when reused."""
 
-    entries: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
+    entries: Mapping[str, tuple[str, Path | bytes]] = field(default_factory=dict)
 
     def get(self, path: str, key: str) -> bytes | None:
         found = self.entries.get(path)
-        return found[1] if found and found[0] == key else None
+        if not found or found[0] != key:
+            return None
+        stored = found[1]
+        return stored if isinstance(stored, bytes) else stored.read_bytes()
 
 
 def job_key(job: PrintJob) -> str:
@@ -72,28 +75,48 @@ def render_all(jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: Pdf
                workers: int | None = None,
                progress: ProgressReporter | None = None) -> list[RenderedPdf]:
     """Render every job not already in the cache, across the machine's cores."""
-    keyed = [(job, job_key(job)) for job in jobs]
-    done = {job.path: RenderedPdf(job.path, key, data, reused=True)
-            for job, key in keyed if (data := cache.get(job.path, key)) is not None}
-    todo = [(job, key) for job, key in keyed if job.path not in done]
-    roots = tuple(str(root.resolve()) for root in allowed_roots)
-    for count, result in enumerate(_map(todo, roots, workers), start=1):
-        done[result.path] = result
-        if progress:
-            progress(count, len(todo))
-    return [done[job.path] for job in jobs]
+    with PdfRenderer(workers) as renderer:
+        return renderer.render(jobs, allowed_roots, cache, progress)
 
 
-def _map(todo: list[tuple[PrintJob, str]], roots: tuple[str, ...],
-         workers: int | None) -> Iterator[RenderedPdf]:
-    count = min(workers or os.cpu_count() or 1, len(todo))
-    if count <= 1:
-        yield from (render_job(job, key, roots) for job, key in todo)
-        return
-    # Longest jobs first (the handbooks), so that one core is not left with one at the end.
-    ordered = sorted(todo, key=lambda pair: -len(pair[0].candidates[0]))
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        futures = [pool.submit(render_job, job, key, roots) for job, key in ordered]
+class PdfRenderer:
+    """A pool of worker processes kept for a whole build (each pays WeasyPrint's import once)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PdfRenderer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool:
+            self._pool.shutdown()
+
+    def render(self, jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: PdfCache,
+               progress: ProgressReporter | None = None) -> list[RenderedPdf]:
+        """Render the jobs not already in the cache; results in the order of `jobs`."""
+        keyed = [(job, job_key(job)) for job in jobs]
+        done = {job.path: RenderedPdf(job.path, key, data, reused=True)
+                for job, key in keyed if (data := cache.get(job.path, key)) is not None}
+        todo = [(job, key) for job, key in keyed if job.path not in done]
+        roots = tuple(str(root.resolve()) for root in allowed_roots)
+        for count, result in enumerate(self._map(todo, roots), start=1):
+            done[result.path] = result
+            if progress:
+                progress(count, len(todo))
+        return [done[job.path] for job in jobs]
+
+    def _map(self, todo: list[tuple[PrintJob, str]],
+             roots: tuple[str, ...]) -> Iterator[RenderedPdf]:
+        if self.workers <= 1 or len(todo) <= 1:
+            yield from (render_job(job, key, roots) for job, key in todo)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        # Longest jobs first (the handbooks), so that one core is not left with one at the end.
+        ordered = sorted(todo, key=lambda pair: -len(pair[0].candidates[0]))
+        futures = [self._pool.submit(render_job, job, key, roots) for job, key in ordered]
         yield from (future.result() for future in as_completed(futures))
 
 
@@ -218,10 +241,5 @@ class _ListHandler(logging.Handler):
 
 def read_pdf_cache(out: Path, manifest: Mapping[str, str]) -> PdfCache:
     """The previous build's PDFs that are still on disk, with the keys they were made from."""
-    entries = {}
-    for path, key in manifest.items():
-        file = out / path
-        if file.is_file():
-            entries[path] = (key, file.read_bytes())
-    return PdfCache(entries)
-
+    return PdfCache({path: (key, out / path) for path, key in manifest.items()
+                     if (out / path).is_file()})

@@ -143,6 +143,8 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     return replace(adapted, warnings=variant.warnings + adapted.warnings)
 
 
+PDF_BATCH = 8  # editions whose PDFs are prepared and rendered together
+
 # Told what the build is doing: (stage, done, total); total is 0 when not counted.
 Progress = Callable[[str, int, int], None]
 
@@ -325,14 +327,23 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     """
     if not {"posters", "handbook"} & options.formats:
         return [], []
-    from .pdf import read_pdf_cache, render_all
+    from .pdf import PdfRenderer, read_pdf_cache
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
-    jobs = [job for edition in editions
-            for job in print_jobs(env, edition, print_options, options.formats)]
     roots = tuple(options.project / folder for folder in ("content", "templates", "variants"))
-    pdfs = render_all(jobs, roots, read_pdf_cache(out, previous.pdf_inputs), options.workers,
-                      lambda done, total: progress("rendering PDFs", done, total))
-    problems = pdf_problems(jobs, pdfs)
+    cache = read_pdf_cache(out, previous.pdf_inputs)
+    pdfs: list[RenderedPdf] = []
+    problems: list[tuple[str, Problem]] = []
+    with PdfRenderer(options.workers) as renderer:
+        # A few editions at a time: the HTML of every poster of a hundred variants at every
+        # text size would not fit the memory a build is allowed.
+        for group in batched(editions, PDF_BATCH):
+            jobs = [job for edition in group
+                    for job in print_jobs(env, edition, print_options, options.formats)]
+            done = len(pdfs)
+            rendered = renderer.render(jobs, roots, cache, lambda n, total: progress(
+                "rendering PDFs", done + n, done + total))
+            problems += pdf_problems(jobs, rendered)
+            pdfs += rendered
     failures = []
     for edition in editions:
         mine = [p for path, p in problems if owner(path, editions) is edition]
@@ -341,6 +352,11 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
         if mine:
             failures.append(VariantFailure(edition.name, tuple(mine)))
     return pdfs, failures
+
+
+def batched(editions: list[Edition], size: int) -> Iterator[list[Edition]]:
+    for start in range(0, len(editions), size):
+        yield editions[start:start + size]
 
 
 def owner(path: str, editions: list[Edition]) -> Edition | None:
