@@ -340,7 +340,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
             jobs = [job for edition in group
                     for job in print_jobs(env, edition, print_options, options.formats)]
             done = len(pdfs)
-            rendered = renderer.render(jobs, roots, cache, lambda n, total: progress(
+            rendered = renderer.render(jobs, roots, cache, lambda n, total, done=done: progress(
                 "rendering PDFs", done + n, done + total))
             problems += pdf_problems(jobs, rendered)
             pdfs += rendered
