@@ -339,9 +339,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
         for group in batched(editions, PDF_BATCH):
             jobs = [job for edition in group
                     for job in print_jobs(env, edition, print_options, options.formats)]
-            done = len(pdfs)
-            rendered = renderer.render(jobs, roots, cache, lambda n, total, done=done: progress(
-                "rendering PDFs", done + n, done + total))
+            rendered = renderer.render(jobs, roots, cache, _counting(progress, len(pdfs)))
             problems += pdf_problems(jobs, rendered)
             pdfs += rendered
     failures = []
@@ -352,6 +350,11 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
         if mine:
             failures.append(VariantFailure(edition.name, tuple(mine)))
     return pdfs, failures
+
+
+def _counting(progress: Progress, already: int) -> Callable[[int, int], None]:
+    """Progress for one group of PDFs, counted on from those rendered before it."""
+    return lambda done, total: progress("rendering PDFs", already + done, already + total)
 
 
 def batched(editions: list[Edition], size: int) -> Iterator[list[Edition]]:
