@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import sections
 from .errors import ContentError, Location, Problem, Severity, suggest
@@ -309,10 +309,11 @@ def check_protected(publication: Publication,
     """Protected ids must exist, or the rule protects nothing."""
     known = set(FIXED_PAGES) | {t.id for t in publication.topics} | all_item_ids(publication)
     reader, root = nodes[f"{CONTENT_DIR}/publication.yaml"]
-    entries = getattr(find_node(root, ("adaptation", "protected")), "value", [])
+    node = find_node(root, ("adaptation", "protected"))
+    entries = node.value if isinstance(node, SequenceNode) else []  # else reported already
     return [reader.source.problem(entry, f"the protected id '{entry.value}' does not exist"
                                   + suggest(entry.value, tuple(sorted(known))))
-            for entry in entries if entry.value not in known]
+            for entry in entries if isinstance(entry, ScalarNode) and entry.value not in known]
 
 
 def find_node(root: Node, path: tuple[str, ...]) -> Node | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .model import (
     Revision,
     SignOff,
 )
+from .templating import long_date
 from .variant import Variant
 
 # Kinds of change that take something away or alter it; a protected id refuses them.
@@ -29,6 +31,9 @@ _PROTECTABLE = ("reword", "remove", "move", "rename", "sections")
 _VERBS = {"terminology": "changing the term", "branding": "changing the branding",
           "contacts": "changing the contact", "dates": "changing the date", "reword": "rewording",
           "add": "adding", "remove": "removing", "move": "moving", "rename": "renaming"}
+
+
+_PLACE = re.compile(r"[a-z0-9-]+(?:/[a-z0-9_-]+)+")
 
 
 class Ledger:
@@ -64,8 +69,10 @@ class Ledger:
         if change.permission == "forbidden":
             return (f"{verb} '{change.target}' is not allowed: the publisher's adaptation rule "
                     f"'{change.rule}' forbids {change.kind} changes")
-        protected = next((p for p in self.protected if change.target == p
-                          or change.target.startswith(p + "/")), None)
+        # A shared consequence sits in several topics: each place it sits counts too.
+        places = [change.target, *_PLACE.findall(change.where)]
+        protected = next((p for p in self.protected for place in places
+                          if place == p or place.startswith(p + "/")), None)
         if protected and change.kind in _PROTECTABLE:
             return (f"{verb} '{change.target}' is not allowed: the publisher protects "
                     f"'{protected}' (adaptation: protected, in content/publication.yaml); a "
@@ -169,8 +176,6 @@ _STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState], str]] = {
 }
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def base_edition(pub: Publication) -> date:

@@ -145,7 +145,7 @@ class MarkdownRenderer:
         linker = GlossaryLinker(terms)
         self._links = _LinkTreeprocessor(self._md, linker)
         self._md.treeprocessors.register(self._links, "policygen-links", 1)
-        self._terms_key = linker.pattern.pattern if linker.pattern else ""
+        self._terms_key = repr(sorted(linker.term_ids.items()))
         self._place: object = None
 
     def start_page(self, root_prefix: str, link_terms: bool = True) -> None:

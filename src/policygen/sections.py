@@ -45,7 +45,10 @@ def read_party(r: Reader, node: Node, what: str, required: tuple[str, ...]) -> P
         n for n in ("name", "url", "email", "phone", "address", "role") if n not in required))
     if f is None:
         return Party("")
-    return Party(**{name: r.text(value, f"'{name}' of {what}") for name, value in f.items()})
+    found = {name: r.text(value, f"'{name}' of {what}") for name, value in f.items()
+             if name != "url"}
+    # A web address goes into a link: only http(s), never javascript: or the like.
+    return Party(**found, url=read_url(r, f.get("url"), f"'url' of {what}"))
 
 
 def read_dates(r: Reader, node: Node) -> Dates:

@@ -43,7 +43,9 @@ TOPIC_TEXTS = ("summary", "intro", "scope")
 LABEL_NAMES = ("best", "safe", "poor", "do", "do_not")
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 # Page names a local section may not take: the fixed pages and the files beside them.
-RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "assets")
+RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "assets",
+                  "variants", "adaptation", "accessibility", "adaptation-notice", "handbook",
+                  "posters")
 FIELDS = ("title", "local_lead", "contacts", "terminology", "topics", "items", "labels",
           "sections", "dates", "revisions", "notified", "approved")
 _FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
