@@ -130,14 +130,31 @@ def test_refuses_to_overwrite_a_folder_policygen_did_not_make(make_project: Proj
     assert (out / "letter.docx").read_bytes() == b"precious"
 
 
-def test_debris_of_an_interrupted_build_is_cleared(make_project: ProjectMaker,
-                                                   tmp_path: Path) -> None:
+def test_debris_of_an_interrupted_build_is_cleared_but_not_a_neighbours(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    from policygen.output import _debris_name
     project = make_project()
-    debris = tmp_path / ".policygen-tmp-site-abc123"
-    debris.mkdir()
-    (debris / "index.html").write_text("half")
-    assert run("build", "--format", "site", "--project", str(project), "--out", str(tmp_path / "site"))[0] == 0
-    assert not debris.exists()
+    site, neighbour = tmp_path / "site", tmp_path / "site-x"
+    debris = _debris_name(site, ".policygen-tmp-", "abc123")
+    theirs = _debris_name(neighbour, ".policygen-old-", "999")
+    for folder in (debris, theirs):
+        folder.mkdir()
+        (folder / "index.html").write_text("half")
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(site))[0] == 0
+    assert not debris.exists() and theirs.exists()
+
+
+def test_a_crash_between_the_two_renames_is_recovered(make_project: ProjectMaker,
+                                                      tmp_path: Path) -> None:
+    from policygen.output import _debris_name
+    project = make_project()
+    site = tmp_path / "site"
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(site))[0] == 0
+    before = (site / "index.html").read_bytes()
+    site.rename(_debris_name(site, ".policygen-old-", "4242"))  # as if the machine stopped here
+    (project / "content" / "glossary.yaml").write_text("terms: [broken\n")
+    assert run("build", "--format", "site", "--project", str(project), "--out", str(site))[0] == 1
+    assert (site / "index.html").read_bytes() == before
 
 
 def test_python_dash_m_runs_the_cli() -> None:

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from policygen import BuildOptions, ContentError, build
 from policygen import output as output_module
 from policygen.content import load_content
+from policygen.errors import WriteError
 
 TODAY = date(2026, 11, 25)
 SITE = frozenset({"site"})
@@ -88,7 +89,7 @@ def test_disk_full_half_way_keeps_the_previous_site(make_project: ProjectMaker, 
 
     original = Path.write_bytes
     monkeypatch.setattr(Path, "write_bytes", write_bytes_until_full)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="could not write the output: No space left on device"):
         build(BuildOptions(project, out, TODAY, SITE))
     monkeypatch.undo()
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -11,7 +11,14 @@ from pathlib import Path
 import click
 
 from . import pipeline
-from .errors import ContentError, OutputError, PolicygenError, Problem, format_problems
+from .errors import (
+    ContentError,
+    OutputError,
+    PolicygenError,
+    Problem,
+    WriteError,
+    format_problems,
+)
 from .ledger import format_change_report
 from .review import build_date
 
@@ -257,12 +264,14 @@ def _errors_to_exit_codes() -> Iterator[None]:
     except OutputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
+    except WriteError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
     except PolicygenError as error:
         click.echo(f"{error}\nnothing was written", err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        # A full disk or a folder we may not write: the last good output is still in place.
+        # Reading a file failed (writing is reported as a WriteError, above).
         where = f" ({error.filename})" if error.filename else ""
-        click.echo(f"error: could not write the output: {error.strerror}{where}; the previous "
-                   "output is unchanged", err=True)
+        click.echo(f"error: {error.strerror or error}{where}", err=True)
         sys.exit(EXIT_CONTENT)

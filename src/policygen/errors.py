@@ -70,7 +70,11 @@ class ContentError(PolicygenError):
 
 
 class OutputError(PolicygenError):
-    """The output folder cannot be written safely."""
+    """The output folder cannot be written safely, or an option asks for the impossible."""
+
+
+class WriteError(PolicygenError):
+    """Writing failed part way (a full disk, a folder we may not write); nothing was swapped."""
 
 
 def format_problems(problems: list[Problem]) -> str:

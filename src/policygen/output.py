@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import OutputError
+from .errors import OutputError, WriteError
 
 # Written into every output folder so that a later build knows the folder is ours to replace;
 # it also records what each PDF was made from, so that an unchanged PDF is not rendered again.
@@ -58,7 +59,8 @@ def write_output(files: Mapping[str, bytes], out: Path, record: BuildRecord | No
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_debris(out)
-    temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + out.name + "-", dir=out.parent))
+    temp = Path(tempfile.mkdtemp(prefix=_debris_name(out, _TEMP_PREFIX, "").name,
+                                 dir=out.parent))
     try:
         for name, source in sorted((reuse or {}).items()):
             _link_or_copy(source, _target(temp, name))
@@ -66,6 +68,11 @@ def write_output(files: Mapping[str, bytes], out: Path, record: BuildRecord | No
             _target(temp, name).write_bytes(data)
         (temp / MARKER).write_bytes(_marker(record or BuildRecord()))
         _swap(temp, out)
+    except OSError as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        where = f" ({error.filename})" if error.filename else ""
+        raise WriteError(f"could not write the output: {error.strerror or error}{where}; the "
+                         "previous output is unchanged") from error
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -101,7 +108,7 @@ def _swap(new: Path, out: Path) -> None:
     if not out.exists():
         os.replace(new, out)
         return
-    old = out.parent / f"{_OLD_PREFIX}{out.name}-{os.getpid()}"
+    old = _debris_name(out, _OLD_PREFIX, str(os.getpid()))
     os.replace(out, old)
     try:
         os.replace(new, out)
@@ -111,13 +118,30 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _debris_name(out: Path, prefix: str, suffix: str) -> Path:
+    """A name beside `out` that no other output folder's debris can have (its name is hashed)."""
+    tag = hashlib.sha256(out.name.encode("utf-8")).hexdigest()[:12]
+    return out.parent / f"{prefix}{tag}-{suffix}"
+
+
+def recover_interrupted(out: Path) -> None:
+    """Put back the previous output if a build stopped between the two renames of its swap."""
+    if out.exists() or not out.parent.is_dir():
+        return
+    olds = sorted(out.parent.glob(_debris_name(out, _OLD_PREFIX, "*").name),
+                  key=lambda p: p.stat().st_mtime)
+    if olds:
+        os.replace(olds[-1], out)
+
+
 def remove_debris(out: Path) -> None:
-    """Temporary folders left by an interrupted earlier build of this output are removed."""
+    """Clear what an interrupted earlier build of this output (and only this one) left."""
     if not out.parent.is_dir():
         return
-    for entry in out.parent.iterdir():
-        for prefix in (_TEMP_PREFIX + out.name + "-", _OLD_PREFIX + out.name + "-"):
-            if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
+    recover_interrupted(out)
+    for pattern in (_debris_name(out, _OLD_PREFIX, "*"), _debris_name(out, _TEMP_PREFIX, "*")):
+        for entry in out.parent.glob(pattern.name):
+            if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -19,7 +19,14 @@ from .errors import ContentError, Location, Problem, Severity
 from .incremental import InputHasher, Reused, build_settings
 from .ledger import AdaptedPublication
 from .model import Publication
-from .output import BuildRecord, check_output_path, previous_files, read_record, write_output
+from .output import (
+    BuildRecord,
+    check_output_path,
+    previous_files,
+    read_record,
+    recover_interrupted,
+    write_output,
+)
 from .printing import PAPERS, PrintJob, PrintOptions, print_jobs
 from .review import ReviewState, ReviewStatus, build_date, review_status
 from .site import (
@@ -156,8 +163,9 @@ def _quiet(stage: str, done: int, total: int) -> None:
 def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     """Check everything, render the PDFs and the sites, then swap them into the output folder."""
     started = time.perf_counter()
-    report = check(options.project, options.today)
     out = options.out or options.project / "build"
+    recover_interrupted(out.resolve())
+    report = check(options.project, options.today)
     check_output_path(out, options.project)
     templates = templates_dir(options.project)
     env = make_environment(templates)

@@ -1,0 +1,325 @@
+"""The benchmark of issue 6: policygen against its targets, and beside Hugo and MkDocs.
+
+    make bench                       # N = 1, 10, 100 variants; writes docs/benchmarks.md
+    .venv/bin/python bench/run.py --quick          # N = 1, 10; fewer runs; no Material
+    .venv/bin/python bench/run.py --sizes 1,10 --with-1000
+
+Everything runs on this machine, one measurement at a time, in throwaway folders under
+bench/.work/ (git-ignored). docs/benchmarks.md explains each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import measure
+import mdexport
+import others
+import report
+import synth
+from measure import Run, Stat
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
+PYTHON = REPO / ".venv" / "bin" / "python"
+POLICYGEN = REPO / ".venv" / "bin" / "policygen"
+TODAY = "2026-11-25"  # fixed, so that every run renders the same review banners
+EDITED_TOPIC = "email"
+
+
+@dataclass
+class Settings:
+    sizes: list[int]
+    repeats: int  # for anything that takes seconds or less
+    pdf: bool
+    material: bool
+    work: Path
+    doc: Path
+    quick: bool
+
+    def pdf_repeats(self, n: int) -> int:
+        """Cold PDF builds take minutes at 100 variants: repeat only the small ones."""
+        if n > 100 or not self.pdf:
+            return 0
+        return 1 if n >= 100 or self.quick else 2 if n >= 10 else 3
+
+    def mkdocs_repeats(self, pages: int) -> int:
+        return self.repeats if pages < 300 else 1
+
+
+@dataclass
+class SizeResult:
+    """Everything measured for N variants."""
+
+    n: int
+    pages: int = 0
+    words: int = 0
+    editions: int = 0
+    stages: dict[str, Stat] = field(default_factory=dict)
+    pdfs: int = 0
+    site_build: Stat | None = None
+    site_build_rss: float = 0.0
+    tools: dict[str, Stat] = field(default_factory=dict)  # hugo, mkdocs, mkdocs-material
+    floor: Stat | None = None
+    floor_layouts: int = 0
+    cold_build: Stat | None = None
+    cold_rss: float = 0.0
+    cold_tree: float = 0.0
+    cold_summary: str = ""
+    unchanged: Stat | None = None
+    unchanged_summary: str = ""
+    edit: dict[str, Any] = field(default_factory=dict)
+
+
+def main() -> None:
+    settings = parse_args()
+    started = time.perf_counter()
+    settings.work.mkdir(parents=True, exist_ok=True)
+    say(f"policygen benchmark: N = {', '.join(map(str, settings.sizes))} variants; "
+        f"work folder {settings.work}")
+    tools = others.install(settings.work / "tools-venv", settings.material)
+    default = measure_default_content(settings)
+    sizes = [measure_size(settings, tools, n) for n in settings.sizes]
+    info = report.environment(REPO, tools.versions, time.perf_counter() - started, settings.quick)
+    text = report.render(settings, default, sizes, info)
+    print("\n" + text)
+    settings.doc.write_text(text, encoding="utf-8")
+    say(f"wrote {settings.doc.relative_to(REPO)} in {time.perf_counter() - started:.0f} s")
+
+
+def parse_args() -> Settings:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,10,100",
+                        help="numbers of variants, comma-separated (default: 1,10,100)")
+    parser.add_argument("--with-1000", action="store_true",
+                        help="add 1000 variants (HTML and Hugo only: PDFs and MkDocs would "
+                             "take an hour there)")
+    parser.add_argument("--quick", action="store_true",
+                        help="N = 1 and 10 only, 3 runs, no MkDocs-material: for iterating")
+    parser.add_argument("--repeats", type=int, default=0,
+                        help="runs of each quick measurement (default 5; 3 with --quick)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip everything with PDFs")
+    parser.add_argument("--no-material", action="store_true", help="skip MkDocs-material")
+    parser.add_argument("--work", type=Path, default=BENCH / ".work")
+    parser.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.with_1000 and 1000 not in sizes:
+        sizes.append(1000)
+    return Settings(sorted(set(sizes)), args.repeats or (3 if args.quick else 5),
+                    not args.no_pdf, not (args.quick or args.no_material),
+                    args.work.resolve(), args.doc.resolve(), args.quick)
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def repeat(times: int, work: Any) -> list[Any]:
+    return [work() for _ in range(times)]
+
+
+# --- the default content: check, a site-only build, and what they import ---------------------
+
+def measure_default_content(settings: Settings) -> dict[str, Any]:
+    """`policygen check` and a site-only build of the shipped content and example variants."""
+    project = settings.work / "projects" / "default"
+    if project.exists():
+        shutil.rmtree(project)
+    for part in ("content", "templates", "variants"):
+        shutil.copytree(REPO / part, project / part)
+    out = settings.work / "out" / "default-site"
+    check = [str(POLICYGEN), "check", "--project", str(project), "--today", TODAY]
+    site = [str(POLICYGEN), "build", "--project", str(project), "--out", str(out),
+            "--today", TODAY, "--format", "site"]
+    say("default content: policygen check, site-only build, imports")
+    measure.run(check)  # a first, uncounted run: the disk cache, not policygen, is slow here
+    checks = repeat(settings.repeats, lambda: measure.run(check))
+    builds = repeat(settings.repeats, lambda: measure.run(site))
+    return {"check": Stat.of([r.seconds for r in checks]),
+            "check_rss": max(r.peak_rss_mb for r in checks),
+            "site": Stat.of([r.seconds for r in builds]),
+            "site_rss": max(r.peak_rss_mb for r in builds),
+            "check_imports": weasyprint_imported(check[1:]),
+            "site_imports": weasyprint_imported(site[1:])}
+
+
+def weasyprint_imported(args: list[str]) -> bool:
+    """Whether `python -X importtime -m policygen ARGS` imports WeasyPrint at any point."""
+    run = measure.run([str(PYTHON), "-X", "importtime", "-m", "policygen", *args])
+    return any(re.search(r"\|\s+weasyprint(\.|\s*$)", line)
+               for line in run.stderr.splitlines())
+
+
+# --- one size: N variants -----------------------------------------------------------------------
+
+def measure_size(settings: Settings, tools: others.Tools, n: int) -> SizeResult:
+    result = SizeResult(n)
+    work = settings.work
+    project = synth.make_project(work / "projects" / f"n{n}", n)
+    say(f"N={n}: generated {n} variants in {project}; checking them")
+    measure.run([str(POLICYGEN), "check", "--project", str(project), "--today", TODAY])
+    pdf = settings.pdf_repeats(n) > 0
+    measure_stages(settings, result, project, pdf)
+    site_out = work / "out" / f"n{n}-site"
+    measure_site_build(settings, result, project, site_out)
+    measure_others(settings, tools, result, site_out)
+    if pdf:
+        measure_floor(settings, result)
+        measure_cold_builds(settings, result, project)
+        measure_rebuilds(settings, result, project)
+    return result
+
+
+def measure_stages(settings: Settings, result: SizeResult, project: Path, pdf: bool) -> None:
+    """policygen's stages through the library, each run in a fresh process."""
+    command = [str(PYTHON), str(BENCH / "stages.py"), "--project", str(project),
+               "--today", TODAY]
+    runs = []
+    if pdf:
+        dump = settings.work / "floor" / f"n{result.n}"
+        shutil.rmtree(dump, ignore_errors=True)
+        for number in range(settings.pdf_repeats(result.n)):
+            say(f"N={result.n}: stages with PDFs, run {number + 1}")
+            extra = ["--pdf", "--dump", str(dump)] if number == 0 else ["--pdf"]
+            runs.append(json.loads(measure.run(command + extra).stdout))
+        failed = runs[0]["failed"]
+        if failed:
+            raise RuntimeError(f"policygen could not make {len(failed)} PDFs: {failed[:5]}")
+        result.pdfs = runs[0]["pdfs"]
+    say(f"N={result.n}: stages without PDFs, {settings.repeats} runs")
+    runs += [json.loads(measure.run(command).stdout) for _ in range(settings.repeats)]
+    result.pages, result.editions = runs[0]["pages"], runs[0]["editions"]
+    names = list(dict.fromkeys(name for r in runs for name in r["seconds"]))
+    result.stages = {name: Stat.of([r["seconds"][name] for r in runs if name in r["seconds"]])
+                     for name in names}
+
+
+def measure_site_build(settings: Settings, result: SizeResult, project: Path,
+                       out: Path) -> None:
+    """The whole `policygen build --all --format site`, from a clean output folder each time."""
+    command = [str(POLICYGEN), "build", "--all", "--project", str(project), "--out", str(out),
+               "--today", TODAY, "--format", "site"]
+
+    def once() -> Run:
+        shutil.rmtree(out, ignore_errors=True)
+        return measure.run(command)
+
+    say(f"N={result.n}: site-only builds, {settings.repeats} runs")
+    runs = repeat(settings.repeats, once)
+    result.site_build = Stat.of([r.seconds for r in runs])
+    result.site_build_rss = max(r.peak_rss_mb for r in runs)
+
+
+def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
+                   site: Path) -> None:
+    """The same pages as Markdown, built by Hugo and MkDocs."""
+    work = settings.work / "others" / f"n{result.n}"
+    shutil.rmtree(work, ignore_errors=True)
+    hugo_docs, mkdocs_docs = work / "md-hugo", work / "md-mkdocs"
+    exported = mdexport.export(site, hugo_docs)
+    mdexport.export(site, mkdocs_docs, index_name="index.md")
+    result.words = exported["words"]
+    hugo_site = others.hugo_site(work / "hugo", hugo_docs)
+    builds = {"hugo": lambda: others.build_hugo(tools, hugo_site, work / "hugo-out")}
+    themes = ["mkdocs"] + (["material"] if tools.material else [])
+    if result.n <= 100:  # at 1000 variants MkDocs would take most of an hour
+        for theme in themes:
+            config = others.mkdocs_config(work / f"{theme}.yml", mkdocs_docs, theme)
+            out = work / f"{theme}-out"
+            builds["mkdocs" if theme == "mkdocs" else "mkdocs-material"] = (
+                lambda config=config, out=out: others.build_mkdocs(tools, config, out))
+    for name, build in builds.items():
+        times = settings.mkdocs_repeats(result.pages) if name != "hugo" else settings.repeats
+        say(f"N={result.n}: {name}, {exported['pages']} pages, {times} runs (+1 warm-up)")
+        build()  # warm-up: Python's bytecode cache and the disk cache
+        result.tools[name] = Stat.of([build().seconds for _ in range(times)])
+
+
+def measure_floor(settings: Settings, result: SizeResult) -> None:
+    """Bare WeasyPrint on the HTML policygen rendered, across every core."""
+    dump = settings.work / "floor" / f"n{result.n}"
+    command = [str(PYTHON), str(BENCH / "floor.py"), str(dump)]
+    times = settings.pdf_repeats(result.n)
+    say(f"N={result.n}: PDF floor, {result.pdfs} PDFs, {times} runs")
+    runs = [json.loads(measure.run(command).stdout) for _ in range(times)]
+    result.floor = Stat.of([r["seconds"] for r in runs])
+    result.floor_layouts = runs[0]["layouts"]
+
+
+def full_build(project: Path, out: Path) -> list[str]:
+    return [str(POLICYGEN), "build", "--all", "--project", str(project), "--out", str(out),
+            "--today", TODAY]
+
+
+def measure_cold_builds(settings: Settings, result: SizeResult, project: Path) -> None:
+    """`policygen build --all` with every format into an empty folder: wall time and memory."""
+    out = settings.work / "out" / f"n{result.n}-full"
+    runs = []
+    for number in range(settings.pdf_repeats(result.n)):
+        say(f"N={result.n}: cold full build, run {number + 1}")
+        shutil.rmtree(out, ignore_errors=True)
+        runs.append(measure.run(full_build(project, out)))
+    result.cold_build = Stat.of([r.seconds for r in runs])
+    result.cold_rss = max(r.peak_rss_mb for r in runs)
+    result.cold_tree = max(r.peak_tree_mb for r in runs)
+    result.cold_summary = last_line(runs[-1].stdout)
+
+
+def measure_rebuilds(settings: Settings, result: SizeResult, project: Path) -> None:
+    """Building again into the same folder: with nothing changed, then after editing a topic."""
+    out = settings.work / "out" / f"n{result.n}-full"
+    say(f"N={result.n}: unchanged rebuilds, {settings.repeats} runs")
+    runs = repeat(settings.repeats, lambda: measure.run(full_build(project, out)))
+    result.unchanged = Stat.of([r.seconds for r in runs])
+    result.unchanged_summary = last_line(runs[-1].stdout)
+    say(f"N={result.n}: editing the topic '{EDITED_TOPIC}' and building again")
+    what = edit_topic(project, EDITED_TOPIC)
+    run = measure.run(full_build(project, out))
+    total, unchanged = pdf_counts(last_line(run.stdout))
+    containing = (result.editions - synth.excluding(project, EDITED_TOPIC)) * 2
+    result.edit = {"what": what, "seconds": run.seconds, "pdfs": total,
+                   "rendered": total - unchanged, "containing": containing,
+                   "summary": last_line(run.stdout)}
+
+
+def edit_topic(project: Path, topic: str) -> str:
+    """An editor's small change: the topic's first headline rule ends in '!' instead of '.'.
+
+    The headline is on the topic's poster and in the handbook, so exactly those PDFs of each
+    edition showing the topic contain it. The line is found by its id, as an editor would.
+    """
+    path = project / "content" / "topics" / f"{topic}.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("headline:")
+    for number in range(start + 1, len(lines)):
+        if re.match(r"  [a-z0-9-]+: [^>|\"'].*\.$", lines[number]):
+            lines[number] = lines[number][:-1] + "!"
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return f"content/topics/{topic}.yaml line {number + 1}: headline rule ends in '!'"
+    raise RuntimeError(f"no one-line headline rule ending in '.' in {path}")
+
+
+def pdf_counts(summary: str) -> tuple[int, int]:
+    """(PDFs in the build, PDFs unchanged) from the line 'Built …, N PDFs (M unchanged) …'."""
+    found = re.search(r"(\d+) PDFs(?: \((\d+) unchanged\))?", summary)
+    if not found:
+        raise RuntimeError(f"no PDF count in the build's summary: {summary!r}")
+    return int(found[1]), int(found[2] or 0)
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""policygen's stages, timed one by one through the library (run in a fresh process each time).
+
+    .venv/bin/python bench/stages.py --project DIR --today YYYY-MM-DD [--pdf] [--dump DIR]
+
+Prints one JSON object: seconds per stage, and what was made. It does what `policygen build
+--all` does, in the same order, but with a clock around each stage: load (content read and
+checked), variants (each laid over the base), site (every page of every edition, and the
+index of variants), and with --pdf the print HTML (every candidate of every poster, handbook
+and notice), the WeasyPrint import, the posters' PDFs and the handbooks' (and notices') PDFs,
+from a cold start (no previous output). Nothing is written, so writing files is not in any
+stage; the whole-process figures in run.py include it.
+
+--dump writes, for the PDF floor (floor.py), the HTML each PDF was finally rendered from.
+
+Every call into policygen is in this file, so that when the library's signatures change this
+is the one place to follow them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from policygen import pipeline
+from policygen.edition import Edition, base_edition_of, variant_edition_of
+from policygen.printing import PrintJob, PrintOptions, print_jobs
+from policygen.site import VARIANT_INDEX, render_site, render_variant_index, variant_entry
+from policygen.templating import make_environment
+from policygen.variant import list_variants
+
+T = TypeVar("T")
+
+
+class Clock:
+    """Seconds per stage, in the order the stages ran."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = time.perf_counter() - started
+
+    def timed(self, name: str, work: Callable[[], T]) -> T:
+        with self.stage(name):
+            return work()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--today", type=date.fromisoformat, required=True)
+    parser.add_argument("--pdf", action="store_true", help="also render posters and handbooks")
+    parser.add_argument("--dump", type=Path, help="write each PDF's final HTML here")
+    args = parser.parse_args()
+    clock = Clock()
+    report = clock.timed("load", lambda: pipeline.check(args.project, args.today))
+    editions = clock.timed("variants", lambda: make_editions(args.project, report))
+    templates = pipeline.templates_dir(args.project)
+    pages = clock.timed("site", lambda: render_sites(editions, templates))
+    result: dict[str, Any] = {"editions": len(editions), "pages": pages}
+    if args.pdf:
+        result.update(render_pdfs(clock, args.project, editions, templates, args.dump))
+    result["seconds"] = clock.seconds
+    json.dump(result, sys.stdout)
+
+
+def make_editions(project: Path, report: pipeline.CheckReport) -> list[Edition]:
+    """The base and every variant, each under its prefix as in `build --all`."""
+    today = report.status.today
+    editions = [base_edition_of(report.publication, today)]
+    for name in list_variants(project):
+        adapted = pipeline.adapt(project, report.publication, name)
+        editions.append(variant_edition_of(adapted, today, f"variants/{name}/"))
+    return editions
+
+
+def render_sites(editions: list[Edition], templates: Path) -> int:
+    """Every page of every edition as a site-only build makes them; returns the page count."""
+    env = make_environment(templates)
+    pages = 0
+    for edition in editions:
+        files = render_site(edition, env, templates / "assets", {},
+                            links_to_variants=not edition.prefix)
+        pages += sum(name.endswith(".html") for name in files)
+    index = render_variant_index(editions[0], [variant_entry(e) for e in editions[1:]], env)
+    assert index and VARIANT_INDEX.endswith(".html")
+    return pages + 1
+
+
+def render_pdfs(clock: Clock, project: Path, editions: list[Edition], templates: Path,
+                dump: Path | None) -> dict[str, Any]:
+    from policygen.pdf import PdfCache, render_all
+
+    env = make_environment(templates)
+    formats = frozenset({"posters", "handbook"})
+    jobs = clock.timed("print HTML", lambda: [
+        job for edition in editions for job in print_jobs(env, edition, PrintOptions(), formats)])
+    # Imported here once, before the workers fork, so that neither PDF stage below carries
+    # it and the floor (which does the same) is compared like for like.
+    clock.timed("import weasyprint", lambda: __import__("weasyprint"))
+    roots = tuple(project / folder for folder in ("content", "templates", "variants"))
+    posters = [job for job in jobs if job.one_page]
+    others = [job for job in jobs if not job.one_page]  # handbooks and adaptation notices
+    rendered = clock.timed("posters", lambda: render_all(posters, roots, PdfCache()))
+    rendered += clock.timed("handbook", lambda: render_all(others, roots, PdfCache()))
+    failed = [pdf.path for pdf in rendered if pdf.error]
+    if dump:
+        write_floor_jobs(dump, jobs, {pdf.path: pdf.size_pt for pdf in rendered})
+    return {"pdfs": len(rendered), "posters": len(posters), "handbooks": len(others),
+            "failed": failed}
+
+
+def write_floor_jobs(folder: Path, jobs: list[PrintJob], sizes: dict[str, float]) -> None:
+    """For each PDF, the HTML policygen ended with (see floor.py), and a manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = []
+    for number, job in enumerate(jobs):
+        files = []
+        for index in final_candidates(job, sizes.get(job.path, 0.0)):
+            name = f"{number:05d}-{index}.html"
+            (folder / name).write_text(job.candidates[index], encoding="utf-8")
+            files.append(name)
+        manifest.append({"path": job.path, "files": files, "one_page": job.one_page,
+                         "print_shop": job.print_shop})
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def final_candidates(job: PrintJob, size: float) -> list[int]:
+    """The candidates that can be the one policygen kept, most likely first.
+
+    The PDF tells its text size but not whether the "what can happen" notes were shown, and
+    the sizes from 16 pt up are tried both with and without them; so a poster at such a size
+    lists both, and the floor lays out the second only when the first takes two pages.
+    """
+    if not job.one_page:
+        return [0]
+    matching = [i for i, candidate_size in enumerate(job.sizes_pt) if candidate_size == size]
+    return matching or [len(job.candidates) - 1]
+
+
+if __name__ == "__main__":
+    main()
