@@ -115,3 +115,24 @@ def test_progress_is_line_oriented_in_logs_and_silent_when_quiet(project: Path,
     assert all("\r" not in line for line in lines)
     quiet = CliRunner().invoke(main, args + ["--out", str(tmp_path / "b"), "--quiet"])
     assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_the_same_input_in_another_folder_and_process_gives_the_same_bytes(
+        tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    outputs = []
+    for folder in ("first", "second copy – ü"):
+        root = tmp_path / folder
+        for part in ("content", "templates", "variants/oakfield-primary"):
+            shutil.copytree(REPO / part, root / part)
+        subprocess.run([sys.executable, "-m", "policygen", "build", "--variant",
+                        "oakfield-primary", "--format", "site,posters", "--project", str(root),
+                        "--today", "2026-11-25", "--quiet"], check=True)
+        outputs.append(snapshot(root / "build"))
+    assert len(outputs[0]) > 20 and any(name.endswith(".pdf") for name in outputs[0])
+    assert sorted(outputs[0]) == sorted(outputs[1])
+    assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []

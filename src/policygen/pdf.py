@@ -182,7 +182,7 @@ def _needed_height_mm(job: PrintJob, fetcher: Any) -> float:
 
 def _layout(html: str, fetcher: Any) -> Any:
     from weasyprint import HTML
-    return HTML(string=html, base_url="policygen:/", url_fetcher=fetcher).render()
+    return HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render()
 
 
 def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], size: float,
@@ -214,6 +214,9 @@ def _project_fetcher(roots: tuple[str, ...]) -> Any:
 
     fetcher = ProjectFetcher(allowed_protocols=("file",), allow_redirects=False)
     fetcher.refused = []
+    # Relative addresses (a variant's logo) are read from the project folder, so that the HTML
+    # (and the cache key made from it) does not depend on where the project lies.
+    fetcher.base_url = Path(os.path.commonpath(roots)).as_uri() + "/" if roots else "about:"
     return fetcher
 
 

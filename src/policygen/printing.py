@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import segno
@@ -220,10 +221,13 @@ def _print_context(edition: Edition) -> dict[str, Any]:
 def logo_uri(edition: Edition) -> str:
     """The variant's logo for WeasyPrint to fetch (from inside the project only).
 
-    The query carries a hash of the file, so that a new logo under the same name changes the
-    PDF's inputs and the cache renders it again.
+    The address is relative to the project (see pdf._project_fetcher), so the PDF does not
+    depend on where the project lies; the query carries a hash of the file, so that a new logo
+    under the same name changes the PDF's inputs and the cache renders it again.
     """
-    if not edition.logo:
+    adaptation = edition.adaptation
+    if not edition.logo or not adaptation:
         return ""
     digest = hashlib.sha256(edition.logo.read_bytes()).hexdigest()[:16]
-    return f"{edition.logo.resolve().as_uri()}?v={digest}"
+    relative = f"variants/{adaptation.variant.name}/{adaptation.variant.organisation.logo}"
+    return f"{quote(relative)}?v={digest}"

@@ -36,6 +36,11 @@ from .yamlsrc import SourceFile, parse_yaml, read_source
 
 VARIANTS_DIR = "variants"
 VARIANT_FILE = "variant.yaml"
+# An SVG is a document, not just a picture: opened on its own it runs scripts, and it can
+# pull in other files. A logo needs none of that.
+_ACTIVE_SVG = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:|"
+                         r"(?:href|src)\s*=\s*[\"'](?!#)|@import|url\(\s*[\"']?(?!#)",
+                         re.IGNORECASE)
 # A logo is shown a few centimetres wide; anything bigger only slows every page and PDF.
 MAX_LOGO_BYTES = 512 * 1024
 SECTION_NAMES = tuple(page for page in FIXED_PAGES if page not in ("home", "about"))
@@ -240,6 +245,9 @@ def _logo_file_problem(folder: Path, logo: str) -> str:
     if size > MAX_LOGO_BYTES:
         return (f"the logo '{logo}' is {size // 1024} KB; a logo may be at most "
                 f"{MAX_LOGO_BYTES // 1024} KB (save a smaller copy: it is shown small)")
+    if found.suffix.lower() == ".svg" and _ACTIVE_SVG.search(found.read_text("utf-8", "replace")):
+        return (f"the logo '{logo}' contains a script, an event handler or a link to another "
+                "file; save it again as a plain picture (or as a PNG)")
     return ""
 
 
