@@ -24,6 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 # (name ending, terminology groups that fit that kind of organisation). Each group is one
 # "term" as an editor thinks of it; plural and singular are both given, as the docs advise.
+# No replacement is much longer than its term: the longest posters have only millimetres to
+# spare, and a variant whose poster cannot fit is left out of the build.
 KINDS = (
     ("Primary School", ({"children and young people": "pupils", "children, young people": "pupils",
                          "young people": "pupils", "young person": "pupil"},
@@ -35,8 +37,7 @@ KINDS = (
                  {"organisations": "colleges", "organisation": "college"})),
     ("Youth Club", ({"young people": "members", "young person": "member"},
                     {"workers": "volunteers", "worker": "volunteer"},
-                    {"organisations": "clubs", "organisation": "club"},
-                    {"manager": "club leader", "managers": "club leaders"})),
+                    {"organisations": "clubs", "organisation": "club"})),
     ("Football Club", ({"young people": "players", "young person": "player"},
                        {"workers": "coaches", "worker": "coach"},
                        {"organisations": "clubs", "organisation": "club"})),

@@ -266,3 +266,17 @@ def logo_green_in_top_right(pdf: Path) -> bool:
         return any(abs(r - 0x1d) < 12 and abs(g - 0x5e) < 12 and abs(b - 0x3b) < 12
                    for r, g, b in (corner.getpixel((x, y)) for x in range(corner.width)
                                    for y in range(corner.height)))
+
+
+def test_a_variants_own_review_date_is_reported_and_gates_strict_builds(project: Path) -> None:
+    shutil.copytree(REPO / "variants" / "riverside-house", project / "variants" / "riverside-house")
+    args = ["build", "--variant", "riverside-house", "--format", "site", "--today", "2027-09-05"]
+    code, out, err = run(project, *args)
+    assert code == 0, err
+    assert out.rstrip().endswith("review OVERDUE since 2027-09-01")
+    assert ("variants/riverside-house/variant.yaml: warning: the guidance was due for review on "
+            "2027-09-01; every page says it is overdue") in err
+    code, _, err = run(project, *args, "--strict")
+    assert code == 1 and "variants/riverside-house/variant.yaml: error: the guidance was due" in err
+    code, _, err = run(project, "check", "--today", "2027-09-05", "--strict")
+    assert code == 1 and "variants/riverside-house/variant.yaml: warning: the guidance was due" in err

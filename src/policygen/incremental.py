@@ -15,6 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from .errors import Location, Problem, Severity
+
 _KEY_VERSION = "1"
 _SOURCE = Path(__file__).parent
 
@@ -26,6 +28,22 @@ class Reused:
     prefix: str
     key: str
     entry: dict[str, Any]
+    warnings: tuple[Problem, ...] = ()
+
+
+def problems_to_record(problems: tuple[Problem, ...]) -> list[list[object]]:
+    """Warnings kept in the build record, so that a reused edition still says them."""
+    return [[p.location.file, p.location.line, p.location.column, p.message, p.source_line]
+            for p in problems]
+
+
+def problems_from_record(stored: object) -> tuple[Problem, ...]:
+    if not isinstance(stored, list):
+        return ()
+    return tuple(Problem(Location(str(f), int(line), int(col)), str(message), Severity.WARNING,
+                         str(source))
+                 for f, line, col, message, source in
+                 (item for item in stored if isinstance(item, list) and len(item) == 5))
 
 
 class InputHasher:

@@ -13,10 +13,16 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment
 
 from .changes import apply_variant
-from .content import LoadedContent, load_content
+from .content import load_content
 from .edition import Edition, base_edition_of, variant_edition_of
 from .errors import ContentError, Location, Problem, Severity
-from .incremental import InputHasher, Reused, build_settings
+from .incremental import (
+    InputHasher,
+    Reused,
+    build_settings,
+    problems_from_record,
+    problems_to_record,
+)
 from .ledger import AdaptedPublication
 from .model import Publication
 from .output import (
@@ -130,14 +136,17 @@ def check(project: Path, today: date | None = None,
     pub = loaded.publication
     day = build_date(today)
     status = review_status(pub.dates.next_review, day, pub.warn_days)
-    warnings = loaded.warnings + tuple(review_warnings(loaded, status))
+    warnings = loaded.warnings + tuple(review_warnings(status))
     names = list_variants(project) if include_variants else ()
     problems: list[Problem] = []
     for name in names:
         try:
-            warnings += adapt(project, pub, name).warnings
+            adapted = adapt(project, pub, name)
         except ContentError as error:
             problems += error.problems
+            continue
+        warnings += adapted.warnings + tuple(variant_review_warnings(
+            variant_edition_of(adapted, day), status))
     if problems:
         raise ContentError(problems + list(warnings))
     return CheckReport(pub, status, warnings, names)
@@ -178,15 +187,16 @@ def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     progress("writing the website", 0, 0)
     files = render_sites(env, templates, plan, kept, options)
     files.update({pdf.path: pdf.data for pdf in kept})
-    warnings = tuple(pdf_warnings(kept)) + tuple(
-        w for e in plan.editions if e.adaptation for w in e.adaptation.warnings)
+    warnings = tuple(pdf_warnings(kept)) + plan.warnings(report.status)
     if options.strict and (warnings or report.warnings):
         raise ContentError([replace(w, severity=Severity.ERROR)
                             for w in report.warnings + warnings])
     reuse = plan.reused_files(out)
-    write_output(files, out, plan.record(kept, previous), reuse)
+    write_output(files, out, plan.record(kept, previous, report.status), reuse)
     names = set(files) | set(reuse)
     rendered = sum(not pdf.reused for pdf in kept)
+    if options.variant and plan.editions:  # the summary speaks of what was built
+        report = replace(report, status=plan.editions[0].status)
     return BuildReport(report, out, sum(name.endswith(".html") for name in names), len(names),
                        rendered, sum(name.endswith(".pdf") for name in names) - rendered,
                        time.perf_counter() - started, warnings, plan.variant_names(),
@@ -215,7 +225,8 @@ class Plan:
             key = hasher.key(variant, prefix)
             before = previous.editions.get(prefix, {})
             if before.get("key") == key and previous_files(out, prefix):
-                plan.reused.append(Reused(prefix, key, dict(before.get("entry", {}))))
+                plan.reused.append(Reused(prefix, key, dict(before.get("entry", {})),
+                                          problems_from_record(before.get("warnings"))))
                 continue
             plan.keys[prefix] = key
             plan.add(report, variant, prefix)
@@ -260,12 +271,21 @@ class Plan:
             files.update(previous_files(out, reused.prefix, _owned_elsewhere(reused.prefix)))
         return files
 
-    def record(self, pdfs: list[RenderedPdf], previous: BuildRecord) -> BuildRecord:
+    def warnings(self, base: ReviewStatus) -> tuple[Problem, ...]:
+        """The variants' warnings: from this build, and those recorded for reused ones."""
+        made = tuple(w for e in self.editions for w in edition_warnings(e, base))
+        return made + tuple(w for r in self.reused for w in r.warnings)
+
+    def record(self, pdfs: list[RenderedPdf], previous: BuildRecord,
+               base: ReviewStatus) -> BuildRecord:
         """What the next build needs to know: each edition's and each PDF's inputs."""
-        editions = {r.prefix: {"key": r.key, "entry": r.entry} for r in self.reused}
+        editions = {r.prefix: {"key": r.key, "entry": r.entry,
+                               "warnings": problems_to_record(r.warnings)} for r in self.reused}
         for edition in self.editions:
             entry = variant_entry(edition).as_record() if edition.adaptation else {}
-            editions[edition.prefix] = {"key": self.keys[edition.prefix], "entry": entry}
+            editions[edition.prefix] = {
+                "key": self.keys[edition.prefix], "entry": entry,
+                "warnings": problems_to_record(edition_warnings(edition, base))}
         pdf_inputs = {pdf.path: pdf.key for pdf in pdfs}
         for reused in self.reused:
             pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
@@ -395,8 +415,10 @@ def pdf_warnings(pdfs: list[RenderedPdf]) -> Iterator[Problem]:
             yield Problem(Location(pdf.path), f"while rendering: {message}", Severity.WARNING)
 
 
-def review_warnings(loaded: LoadedContent, status: ReviewStatus) -> list[Problem]:
-    where = Location("content/publication.yaml")
+def review_warnings(status: ReviewStatus,
+                    source: str = "content/publication.yaml") -> list[Problem]:
+    """Due or overdue for review: a warning on the file whose date it is."""
+    where = Location(source)
     when = status.next_review
     if status.state is ReviewState.OVERDUE:
         return [Problem(where, f"the guidance was due for review on {when}; every page "
@@ -405,6 +427,20 @@ def review_warnings(loaded: LoadedContent, status: ReviewStatus) -> list[Problem
         return [Problem(where, f"the guidance is due for review on {when} "
                         f"(in {status.days_left} days)", Severity.WARNING)]
     return []
+
+
+def edition_warnings(edition: Edition, base: ReviewStatus) -> tuple[Problem, ...]:
+    """A variant's own warnings and its review state (the base's are the check's)."""
+    if edition.adaptation is None:
+        return ()
+    return edition.adaptation.warnings + tuple(variant_review_warnings(edition, base))
+
+
+def variant_review_warnings(edition: Edition, base: ReviewStatus) -> list[Problem]:
+    """A variant's own review date, when it is earlier than the base's (the base's warns anyway)."""
+    if edition.adaptation is None or edition.status.next_review == base.next_review:
+        return []
+    return review_warnings(edition.status, edition.adaptation.variant.file)
 
 
 def describe_status(status: ReviewStatus) -> str:
