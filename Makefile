@@ -36,3 +36,11 @@ $(VENV)/.installed-test: pyproject.toml
 
 clean:
 	rm -rf build $(VENV)
+
+# The benchmark of issue 6: policygen beside Hugo, MkDocs and bare WeasyPrint; writes
+# docs/benchmarks.md. Hugo and MkDocs go into a throwaway venv under bench/.work/.
+# `make bench BENCH_ARGS=--quick` for a short run (see docs/benchmarks.md for the options).
+.PHONY: bench
+bench: $(VENV)/.installed
+	bash scripts/system-deps.sh print
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

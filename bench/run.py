@@ -40,16 +40,27 @@ class Settings:
     sizes: list[int]
     repeats: int  # for anything that takes seconds or less
     pdf: bool
+    full: bool  # the library's PDF stages and the floor at 100 variants too
     material: bool
     work: Path
     doc: Path
     quick: bool
 
-    def pdf_repeats(self, n: int) -> int:
+    def cold_builds(self, n: int) -> int:
         """Cold PDF builds take minutes at 100 variants: repeat only the small ones."""
         if n > 100 or not self.pdf:
             return 0
-        return 1 if n >= 100 or self.quick else 2 if n >= 10 else 3
+        return 1 if n >= 10 or self.quick else 3
+
+    def pdf_stages(self, n: int) -> int:
+        """Runs of the library's PDF stages and of the floor: one more cold PDF pass each.
+
+        At 100 variants each pass takes minutes, so only with --full; the ratio to the floor is
+        per PDF, and 10 variants already make over a hundred PDFs of every kind.
+        """
+        if n >= 100 and not (self.full and n == 100):
+            return 0
+        return self.cold_builds(n)
 
     def mkdocs_repeats(self, pages: int) -> int:
         return self.repeats if pages < 300 else 1
@@ -65,6 +76,7 @@ class SizeResult:
     editions: int = 0
     stages: dict[str, Stat] = field(default_factory=dict)
     pdfs: int = 0
+    check: float = 0.0
     site_build: Stat | None = None
     site_build_rss: float = 0.0
     tools: dict[str, Stat] = field(default_factory=dict)  # hugo, mkdocs, mkdocs-material
@@ -107,6 +119,9 @@ def parse_args() -> Settings:
     parser.add_argument("--repeats", type=int, default=0,
                         help="runs of each quick measurement (default 5; 3 with --quick)")
     parser.add_argument("--no-pdf", action="store_true", help="skip everything with PDFs")
+    parser.add_argument("--full", action="store_true",
+                        help="also time the library's PDF stages and the PDF floor at 100 "
+                             "variants (two more cold PDF passes: about 10 minutes more)")
     parser.add_argument("--no-material", action="store_true", help="skip MkDocs-material")
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
@@ -115,7 +130,7 @@ def parse_args() -> Settings:
     if args.with_1000 and 1000 not in sizes:
         sizes.append(1000)
     return Settings(sorted(set(sizes)), args.repeats or (3 if args.quick else 5),
-                    not args.no_pdf, not (args.quick or args.no_material),
+                    not args.no_pdf, args.full, not (args.quick or args.no_material),
                     args.work.resolve(), args.doc.resolve(), args.quick)
 
 
@@ -166,28 +181,29 @@ def measure_size(settings: Settings, tools: others.Tools, n: int) -> SizeResult:
     work = settings.work
     project = synth.make_project(work / "projects" / f"n{n}", n)
     say(f"N={n}: generated {n} variants in {project}; checking them")
-    measure.run([str(POLICYGEN), "check", "--project", str(project), "--today", TODAY])
-    pdf = settings.pdf_repeats(n) > 0
-    measure_stages(settings, result, project, pdf)
+    check = [str(POLICYGEN), "check", "--project", str(project), "--today", TODAY]
+    result.check = measure.run(check).seconds
+    measure_stages(settings, result, project)
     site_out = work / "out" / f"n{n}-site"
     measure_site_build(settings, result, project, site_out)
     measure_others(settings, tools, result, site_out)
-    if pdf:
+    if settings.pdf_stages(n):
         measure_floor(settings, result)
+    if settings.cold_builds(n):
         measure_cold_builds(settings, result, project)
         measure_rebuilds(settings, result, project)
     return result
 
 
-def measure_stages(settings: Settings, result: SizeResult, project: Path, pdf: bool) -> None:
+def measure_stages(settings: Settings, result: SizeResult, project: Path) -> None:
     """policygen's stages through the library, each run in a fresh process."""
     command = [str(PYTHON), str(BENCH / "stages.py"), "--project", str(project),
                "--today", TODAY]
     runs = []
-    if pdf:
+    if settings.pdf_stages(result.n):
         dump = settings.work / "floor" / f"n{result.n}"
         shutil.rmtree(dump, ignore_errors=True)
-        for number in range(settings.pdf_repeats(result.n)):
+        for number in range(settings.pdf_stages(result.n)):
             say(f"N={result.n}: stages with PDFs, run {number + 1}")
             extra = ["--pdf", "--dump", str(dump)] if number == 0 else ["--pdf"]
             runs.append(json.loads(measure.run(command + extra).stdout))
@@ -248,7 +264,7 @@ def measure_floor(settings: Settings, result: SizeResult) -> None:
     """Bare WeasyPrint on the HTML policygen rendered, across every core."""
     dump = settings.work / "floor" / f"n{result.n}"
     command = [str(PYTHON), str(BENCH / "floor.py"), str(dump)]
-    times = settings.pdf_repeats(result.n)
+    times = settings.pdf_stages(result.n)
     say(f"N={result.n}: PDF floor, {result.pdfs} PDFs, {times} runs")
     runs = [json.loads(measure.run(command).stdout) for _ in range(times)]
     result.floor = Stat.of([r["seconds"] for r in runs])
@@ -264,7 +280,7 @@ def measure_cold_builds(settings: Settings, result: SizeResult, project: Path) -
     """`policygen build --all` with every format into an empty folder: wall time and memory."""
     out = settings.work / "out" / f"n{result.n}-full"
     runs = []
-    for number in range(settings.pdf_repeats(result.n)):
+    for number in range(settings.cold_builds(result.n)):
         say(f"N={result.n}: cold full build, run {number + 1}")
         shutil.rmtree(out, ignore_errors=True)
         runs.append(measure.run(full_build(project, out)))
@@ -272,6 +288,7 @@ def measure_cold_builds(settings: Settings, result: SizeResult, project: Path) -
     result.cold_rss = max(r.peak_rss_mb for r in runs)
     result.cold_tree = max(r.peak_tree_mb for r in runs)
     result.cold_summary = last_line(runs[-1].stdout)
+    result.pdfs = result.pdfs or pdf_counts(result.cold_summary)[0]
 
 
 def measure_rebuilds(settings: Settings, result: SizeResult, project: Path) -> None:

@@ -309,3 +309,16 @@ def test_riverside_says_when_the_partnership_updates_its_guidance(
         "Children Partnership has updated the guidance since.")
     assert format_change_report(adapted).endswith(
         "\n  2027-01-20, version 3.1: New number for the Professionals Online Safety Helpline.\n")
+
+
+def test_a_sign_off_block_with_a_comment_inside_is_replaced_cleanly() -> None:
+    import yaml
+
+    from policygen.ledger import with_sign_off
+    from policygen.model import SignOff
+    text = ("organisation:\n  name: X\nnotified:\n  date: 2026-01-01\n# a note at column 0\n"
+            "  fingerprint: \"abc\"\n# the editor's closing note\n")
+    result = with_sign_off(text, "notified", SignOff(date(2026, 2, 2), "def"))
+    assert yaml.safe_load(result) == {"organisation": {"name": "X"},
+                                      "notified": {"date": date(2026, 2, 2), "fingerprint": "def"}}
+    assert "# the editor's closing note" in result

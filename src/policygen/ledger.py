@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+import yaml
+from yaml.nodes import MappingNode
+
 from .errors import Location, Problem, Severity, suggest
 from .model import (
     CHANGE_KINDS,
@@ -229,18 +232,32 @@ def with_sign_off(text: str, key: str, sign_off: SignOff) -> str:
     """The variant's text with its `notified` or `approved` block replaced or added at the end.
 
     Everything else stays as the editor wrote it, comments included: this is how `policygen
-    notify` and `policygen approve` record what they did.
+    notify` and `policygen approve` record what they did. The old block is found by the YAML
+    parser (not by indentation), so comments inside or around it cannot confuse it.
     """
-    kept: list[str] = []
-    skipping = False
-    for line in text.splitlines():
-        if line.startswith(f"{key}:"):
-            skipping = True
-        elif skipping and line[:1] not in ("", " ", "\t"):
-            skipping = False
-        if not skipping:
-            kept.append(line)
-    return "\n".join(kept).rstrip() + "\n\n" + "\n".join(_sign_off_lines(key, sign_off)) + "\n"
+    lines = text.splitlines()
+    span = _block_lines(text, key)
+    if span:
+        start, end = span
+        while end > start + 1 and lines[end - 1].strip()[:1] in ("", "#"):
+            end -= 1  # comments and blank lines after the block are the editor's: keep them
+        lines = lines[:start] + lines[end:]
+    return "\n".join(lines).rstrip() + "\n\n" + "\n".join(_sign_off_lines(key, sign_off)) + "\n"
+
+
+def _block_lines(text: str, key: str) -> tuple[int, int] | None:
+    """The lines [start, end) of a top-level key and its value, or None when it is absent."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, MappingNode):
+        return None
+    for name, value in root.value:
+        if name.value == key:
+            end = value.end_mark.line + (1 if value.end_mark.column else 0)
+            return name.start_mark.line, end
+    return None
 
 
 def _sign_off_lines(key: str, sign_off: SignOff) -> list[str]:

@@ -6,6 +6,7 @@ These commands edit the variant's own file on purpose (that is what they are ask
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.message import EmailMessage
@@ -73,9 +74,12 @@ def approve(project: Path, name: str, by: str, day: date) -> AdaptedPublication:
 
 
 def record(project: Path, name: str, key: str, sign_off: SignOff) -> None:
+    """Rewrite the variant's sign-off block; the file is replaced whole, never half-written."""
     path = project / VARIANTS_DIR / name / VARIANT_FILE
-    path.write_text(with_sign_off(path.read_text(encoding="utf-8"), key, sign_off),
-                    encoding="utf-8")
+    text = with_sign_off(path.read_text(encoding="utf-8"), key, sign_off)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
 
 
 def notice_email(project: Path, edition: Edition, day: date,
