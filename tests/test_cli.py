@@ -190,3 +190,22 @@ def test_build_everything_on_both_papers(make_project: ProjectMaker, tmp_path: P
     assert sorted(p.name for p in (out / "posters").iterdir()) == sorted(
         f"{name}{suffix}.pdf" for name in ("email", "summary", "guidelines", "reporting")
         for suffix in ("", "-a3"))
+
+
+def test_a_project_with_only_some_templates_uses_the_shipped_ones_for_the_rest(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    import shutil
+    project = make_project()
+    for folder in ("print", "fork", "preview", "assets"):
+        shutil.rmtree(project / "templates" / folder)
+    home = project / "templates" / "site" / "home.html"
+    home.write_text(home.read_text().replace("<h2>Topics", "<h2>Our topics", 1)
+                    .replace('<h2 id="topics">Topics', '<h2 id="topics">Our topics', 1))
+    out = tmp_path / "site"
+    code, _, err = run("build", "--project", str(project), "--out", str(out),
+                       "--today", "2026-02-01")
+    assert code == 0, err
+    assert "Our topics" in (out / "index.html").read_text()
+    assert (out / "assets" / "style.css").is_file() and (out / "posters" / "email.pdf").is_file()
+    code, _, err = run("fork", "school", "--project", str(project))
+    assert code == 0, err

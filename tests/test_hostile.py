@@ -203,3 +203,24 @@ def test_a_plain_svg_logo_with_internal_references_is_fine(make_project: Project
     build(BuildOptions(project, tmp_path / "out", TODAY, frozenset({"site", "posters"}),
                        variant="school"))
     assert (tmp_path / "out" / "assets" / "logo.svg").is_file()
+
+
+def test_misnamed_and_outside_variant_folders_are_errors(make_project: ProjectMaker,
+                                                          tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policygen.cli import main
+    project = make_project()
+    misnamed = project / "variants" / "Oak_School"
+    misnamed.mkdir(parents=True)
+    (misnamed / "variant.yaml").write_text("organisation:\n  name: Oak\n")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "variant.yaml").write_text("organisation:\n  name: Away\n")
+    (project / "variants" / "away").symlink_to(outside)
+    result = CliRunner().invoke(main, ["check", "--project", str(project)])
+    assert result.exit_code == 1
+    assert ("variants/Oak_School/variant.yaml: error: 'Oak_School' cannot be a variant's name"
+            in result.stderr)
+    assert ("variants/away/variant.yaml: error: this variant's folder is a link to a folder "
+            "outside the project" in result.stderr)

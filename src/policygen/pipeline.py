@@ -42,8 +42,8 @@ from .site import (
     render_variant_index,
     variant_entry,
 )
-from .templating import default_templates_dir, make_environment
-from .variant import list_variants, load_variant
+from .templating import default_templates_dir, make_environment, template_file
+from .variant import list_variants, load_variant, misnamed_variants
 
 if TYPE_CHECKING:
     from .pdf import RenderedPdf
@@ -138,7 +138,7 @@ def check(project: Path, today: date | None = None,
     status = review_status(pub.dates.next_review, day, pub.warn_days)
     warnings = loaded.warnings + tuple(review_warnings(status))
     names = list_variants(project) if include_variants else ()
-    problems: list[Problem] = []
+    problems: list[Problem] = misnamed_variants(project) if include_variants else []
     for name in names:
         try:
             adapted = adapt(project, pub, name)
@@ -337,7 +337,7 @@ def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[Rende
     for edition in plan.editions:
         downloads = {pdf.path.removeprefix(edition.prefix): len(pdf.data) for pdf in pdfs
                      if owner(pdf.path, plan.editions) is edition}
-        site = render_site(edition, env, templates / "assets", downloads,
+        site = render_site(edition, env, template_file(templates, "assets"), downloads,
                            links_to_variants=options.all_variants and not edition.prefix)
         files.update({edition.prefix + path: data for path, data in site.items()})
     if options.all_variants:

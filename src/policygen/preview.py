@@ -24,7 +24,7 @@ from .pdf import PdfCache, RenderedPdf, render_all
 from .pipeline import BuildOptions, check, templates_dir, variant_edition
 from .printing import PrintOptions, print_jobs
 from .site import render_site
-from .templating import make_environment, render
+from .templating import make_environment, render, template_file
 
 log = logging.getLogger(__name__)
 WATCHED = ("content", "templates", "variants")
@@ -56,7 +56,8 @@ class Preview:
         """Build the site now; on an error keep serving, and show the error instead."""
         try:
             edition, env, templates = self._edition()
-            files = render_site(edition, env, templates / "assets", self._downloads())
+            files = render_site(edition, env, template_file(templates, "assets"),
+                                self._downloads())
             self._publish(files, "")
             if self.pdfs:
                 threading.Thread(target=self._render_pdfs, args=(edition, env, templates),
@@ -88,7 +89,7 @@ class Preview:
         if self.state.version != version or any(pdf.error for pdf in done):
             return  # a newer save is being built, or a poster does not fit: keep the site
         self._remember(done)
-        files = render_site(edition, env, templates / "assets", self._downloads())
+        files = render_site(edition, env, template_file(templates, "assets"), self._downloads())
         self._publish({**files, **{pdf.path: pdf.data for pdf in done}}, "")
 
     def _remember(self, pdfs: list[RenderedPdf]) -> None:
@@ -186,7 +187,7 @@ def _with_reload(page: bytes, version: int) -> bytes:
 
 
 def _asset(preview: Preview, name: str) -> bytes:
-    return (templates_dir(preview.project) / name).read_bytes()
+    return template_file(templates_dir(preview.project), name).read_bytes()
 
 
 def _error_page(preview: Preview, state: PreviewState) -> bytes:

@@ -8,6 +8,7 @@ from string import Template
 
 from .errors import OutputError
 from .reader import ID_PATTERN
+from .templating import template_file
 from .variant import VARIANT_FILE
 
 
@@ -22,7 +23,7 @@ def fork(name: str, into: Path, templates: Path, organisation: str = "") -> Path
         raise OutputError(f"{target} already exists and is left as it is; choose another name "
                           "or edit that file")
     organisation = organisation or name.replace("-", " ").title()
-    text = Template((templates / "fork" / VARIANT_FILE).read_text(encoding="utf-8"))
+    text = Template(template_file(templates, f"fork/{VARIANT_FILE}").read_text(encoding="utf-8"))
     folder.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:  # "x": fail rather than overwrite
         file.write(text.substitute(name=name, organisation=organisation,

@@ -38,9 +38,17 @@ def default_templates_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parents[2] / "templates"
 
 
+def template_file(templates: Path, name: str) -> Path:
+    """A file from the project's templates, or the shipped one when the project has none."""
+    own = templates / name
+    return own if own.exists() else default_templates_dir() / name
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
+    """Templates from the project's folder first; any it lacks come from policygen's own."""
+    folders = list(dict.fromkeys([str(templates), str(default_templates_dir())]))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,

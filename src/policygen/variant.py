@@ -97,6 +97,19 @@ def variant_file_name(name: str) -> str:
     return f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}"
 
 
+def misnamed_variants(project: Path) -> list[Problem]:
+    """Folders in variants/ that hold a variant.yaml but cannot be a variant's name."""
+    folder = project / VARIANTS_DIR
+    if not folder.is_dir():
+        return []
+    return [Problem(Location(f"{VARIANTS_DIR}/{path.parent.name}/{VARIANT_FILE}"),
+                    f"'{path.parent.name}' cannot be a variant's name, so this variant is not "
+                    "built: rename the folder with lower-case letters, digits and hyphens "
+                    "(like oakfield-primary)")
+            for path in sorted(folder.glob(f"*/{VARIANT_FILE}"))
+            if not ID_PATTERN.fullmatch(path.parent.name)]
+
+
 def list_variants(project: Path) -> tuple[str, ...]:
     """The names of the variants in the project's variants/ folder, sorted."""
     folder = project / VARIANTS_DIR
@@ -122,6 +135,10 @@ def variant_folder(project: Path, name: str) -> Path:
                                     "give the name of its folder in variants/, in lower-case "
                                     "letters, digits and hyphens (like oakfield-primary)")])
     folder = project / VARIANTS_DIR / name
+    if folder.exists() and project.resolve() not in folder.resolve().parents:
+        raise ContentError([Problem(Location(variant_file_name(name)), "this variant's folder "
+                                    "is a link to a folder outside the project; variants must "
+                                    "live inside it (copy the folder in)")])
     if not (folder / VARIANT_FILE).is_file():
         known = list_variants(project)
         raise ContentError([Problem(Location(variant_file_name(name)), "there is no such "
