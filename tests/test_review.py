@@ -25,4 +25,14 @@ def test_build_date_prefers_explicit_then_source_date_epoch(
     assert build_date() == date(2028, 1, 1)
     assert build_date(date(2026, 1, 2)) == date(2026, 1, 2)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert build_date() == date.today()
+    before = date.today()
+    assert before <= build_date() <= date.today()  # today, even across midnight
+
+
+@pytest.mark.parametrize("value", ["abc", "-5x", "99999999999999999"])
+def test_a_malformed_source_date_epoch_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                  value: str) -> None:
+    from policygen.errors import OutputError
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(OutputError, match=f"SOURCE_DATE_EPOCH is '{value}'"):
+        build_date()

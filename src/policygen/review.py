@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 
+from .errors import OutputError
+
 
 class ReviewState(Enum):
     CURRENT = "current"
@@ -44,6 +46,11 @@ def build_date(explicit: date | None = None) -> date:
     if explicit is not None:
         return explicit
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return date.today()
+    try:
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
+    except (ValueError, OverflowError, OSError) as error:
+        # A reproducible build that silently used today's date would not be reproducible.
+        raise OutputError(f"SOURCE_DATE_EPOCH is '{epoch}': expected a whole number of seconds "
+                          "since 1 January 1970 (or unset it, or give --today)") from error
