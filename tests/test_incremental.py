@@ -136,3 +136,13 @@ def test_the_same_input_in_another_folder_and_process_gives_the_same_bytes(
     assert len(outputs[0]) > 20 and any(name.endswith(".pdf") for name in outputs[0])
     assert sorted(outputs[0]) == sorted(outputs[1])
     assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
+
+
+def test_a_damaged_previous_output_is_not_taken_over(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True))
+    before = snapshot(out)
+    (out / "topics" / "email.html").unlink()
+    (out / "variants" / "alpha" / "about.html").write_text("tampered")
+    build(BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True))
+    assert snapshot(out) == before

@@ -192,7 +192,9 @@ def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
         raise ContentError([replace(w, severity=Severity.ERROR)
                             for w in report.warnings + warnings])
     reuse = plan.reused_files(out)
-    write_output(files, out, plan.record(kept, previous, report.status), reuse)
+    sizes = {name: len(data) for name, data in files.items()}
+    sizes.update({name: path.stat().st_size for name, path in reuse.items()})
+    write_output(files, out, plan.record(kept, previous, report.status, sizes), reuse)
     names = set(files) | set(reuse)
     rendered = sum(not pdf.reused for pdf in kept)
     if options.variant and plan.editions:  # the summary speaks of what was built
@@ -224,7 +226,7 @@ class Plan:
         for variant, prefix in planned(options):
             key = hasher.key(variant, prefix)
             before = previous.editions.get(prefix, {})
-            if before.get("key") == key and previous_files(out, prefix):
+            if before.get("key") == key and _intact(out, prefix, before.get("files")):
                 plan.reused.append(Reused(prefix, key, dict(before.get("entry", {})),
                                           problems_from_record(before.get("warnings"))))
                 continue
@@ -276,9 +278,13 @@ class Plan:
         made = tuple(w for e in self.editions for w in edition_warnings(e, base))
         return made + tuple(w for r in self.reused for w in r.warnings)
 
-    def record(self, pdfs: list[RenderedPdf], previous: BuildRecord,
-               base: ReviewStatus) -> BuildRecord:
-        """What the next build needs to know: each edition's and each PDF's inputs."""
+    def record(self, pdfs: list[RenderedPdf], previous: BuildRecord, base: ReviewStatus,
+               sizes: dict[str, int]) -> BuildRecord:
+        """What the next build needs to know: each edition's inputs and files, each PDF's inputs.
+
+        The files (with their sizes) let the next build check that an edition it would take
+        over is still all there, as this build left it.
+        """
         editions = {r.prefix: {"key": r.key, "entry": r.entry,
                                "warnings": problems_to_record(r.warnings)} for r in self.reused}
         for edition in self.editions:
@@ -286,12 +292,24 @@ class Plan:
             editions[edition.prefix] = {
                 "key": self.keys[edition.prefix], "entry": entry,
                 "warnings": problems_to_record(edition_warnings(edition, base))}
+        for prefix, record in editions.items():
+            record["files"] = {name: size for name, size in sizes.items()
+                               if name.startswith(prefix)
+                               and not name.startswith(_owned_elsewhere(prefix))}
         pdf_inputs = {pdf.path: pdf.key for pdf in pdfs}
         for reused in self.reused:
             pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
                                if path.startswith(reused.prefix)
                                and not path.startswith(_owned_elsewhere(reused.prefix))})
         return BuildRecord(pdf_inputs, editions)
+
+
+def _intact(out: Path, prefix: str, recorded: object) -> bool:
+    """Whether an edition's files are exactly those the last build recorded (names, sizes)."""
+    if not isinstance(recorded, dict) or not recorded:
+        return False
+    found = previous_files(out, prefix, _owned_elsewhere(prefix))
+    return {name: path.stat().st_size for name, path in found.items()} == recorded
 
 
 def _owned_elsewhere(prefix: str) -> tuple[str, ...]:
