@@ -73,23 +73,26 @@ def test_a_new_day_or_a_new_template_is_a_new_build(project: Path, tmp_path: Pat
         "/* edited */\n")
 
 
-def test_shards_merged_equal_one_build_of_all(project: Path, tmp_path: Path) -> None:
+def test_shards_merged_equal_one_build_of_all_failures_included(project: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from policygen.cli import main
     (project / "variants" / "gamma").mkdir()
     (project / "variants" / "gamma" / "variant.yaml").write_text(
         "organisation:\n  name: Gamma Hall\n")
+    (project / "variants" / "delta").mkdir()
+    (project / "variants" / "delta" / "variant.yaml").write_text("organisation: {}\n")
     whole = tmp_path / "whole"
-    build(BuildOptions(project, whole, TODAY, frozenset({"site"}), all_variants=True))
+    report = build(BuildOptions(project, whole, TODAY, frozenset({"site"}), all_variants=True))
+    assert [f.name for f in report.failures] == ["delta"]
     runner = CliRunner()
     for k in (1, 2):
         result = runner.invoke(main, ["build", "--all", "--shard", f"{k}/2", "--format", "site",
                                       "--project", str(project), "--out", str(tmp_path / f"s{k}"),
                                       "--today", TODAY.isoformat()])
-        assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "s2" / "variants").iterdir()) == ["beta",
-                                                                                "index.html"]
+        assert result.exit_code == (1 if k == 1 else 0), result.stderr  # delta is in slice 1
+    assert sorted(p.name for p in (tmp_path / "s2" / "variants").iterdir()) == [
+        "beta", "gamma", "index.html"]
     assert not (tmp_path / "s2" / "index.html").exists()
     merged = tmp_path / "merged"
     result = runner.invoke(main, ["merge", str(tmp_path / "s1"), str(tmp_path / "s2"),

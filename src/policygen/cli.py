@@ -142,8 +142,9 @@ def merge(shards: tuple[Path, ...], project: Path, today: datetime | None,
     from .merge import merge as join
     with _errors_to_exit_codes():
         report = join(project, out or project / "build", list(shards), _day(today))
+        failed = f"; {report.failed} variants had FAILED in their shards" if report.failed else ""
         click.echo(f"Merged {len(shards)} shards ({report.variants} variants, {report.files} "
-                   f"files) into {report.out}")
+                   f"files) into {report.out}{failed}")
 
 
 @main.command()

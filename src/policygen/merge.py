@@ -24,6 +24,7 @@ class MergeReport:
     out: Path
     files: int
     variants: int
+    failed: int = 0
 
 
 def merge(project: Path, out: Path, shards: list[Path], today: date | None = None) -> MergeReport:
@@ -32,6 +33,7 @@ def merge(project: Path, out: Path, shards: list[Path], today: date | None = Non
     files: dict[str, Path] = {}
     editions: dict[str, Any] = {}
     pdf_inputs: dict[str, str] = {}
+    failures: dict[str, str] = {}
     for shard in shards:
         record = _shard_record(shard)
         for name, path in previous_files(shard, "").items():
@@ -39,21 +41,23 @@ def merge(project: Path, out: Path, shards: list[Path], today: date | None = Non
                 _take(files, name, path)
         editions.update(record.editions)
         pdf_inputs.update(record.pdf_inputs)
+        failures.update(record.failures)
     if "" not in editions:
         raise OutputError("none of the shards holds the base guidance: include the output of "
                           "the first shard (--shard 1/N)")
     report = check(project, today)
     entries = [VariantEntry.from_record(dict(e.get("entry", {})))
                for prefix, e in editions.items() if prefix]
+    entries += [VariantEntry(name, error=error) for name, error in failures.items()]
     index = render_variant_index(base_edition_of(report.publication, report.status.today),
                                  entries, make_environment(templates_dir(project)))
-    write_output({VARIANT_INDEX: index}, out, BuildRecord(pdf_inputs, editions), files)
-    return MergeReport(out, len(files) + 1, len(entries))
+    write_output({VARIANT_INDEX: index}, out, BuildRecord(pdf_inputs, editions, failures), files)
+    return MergeReport(out, len(files) + 1, len(entries) - len(failures), len(failures))
 
 
 def _shard_record(shard: Path) -> BuildRecord:
     record = read_record(shard)
-    if not record.editions:
+    if not record.editions and not record.failures:
         raise OutputError(f"{shard} is not the output of a policygen build --all --shard run")
     return record
 

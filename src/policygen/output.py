@@ -47,6 +47,7 @@ class BuildRecord:
 
     pdf_inputs: Mapping[str, str] = field(default_factory=dict)
     editions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    failures: Mapping[str, str] = field(default_factory=dict)  # variant → its first error
 
 
 def write_output(files: Mapping[str, bytes], out: Path, record: BuildRecord | None = None,
@@ -156,7 +157,8 @@ def safe_relative(name: str) -> Path:
 def _marker(record: BuildRecord) -> bytes:
     content = {"generator": "policygen", "note": "each build replaces this folder whole",
                "pdf_inputs": dict(sorted(record.pdf_inputs.items())),
-               "editions": {k: dict(v) for k, v in sorted(record.editions.items())}}
+               "editions": {k: dict(v) for k, v in sorted(record.editions.items())},
+               "failures": dict(sorted(record.failures.items()))}
     return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -165,9 +167,11 @@ def read_record(out: Path) -> BuildRecord:
     try:
         content = json.loads((out / MARKER).read_text(encoding="utf-8"))
         pdfs, editions = content.get("pdf_inputs", {}), content.get("editions", {})
+        failures = content.get("failures", {})
     except (OSError, ValueError, AttributeError):
         return BuildRecord()
-    if not isinstance(pdfs, dict) or not isinstance(editions, dict):
+    if not all(isinstance(part, dict) for part in (pdfs, editions, failures)):
         return BuildRecord()
     return BuildRecord({str(k): str(v) for k, v in pdfs.items()},
-                       {str(k): v for k, v in editions.items() if isinstance(v, dict)})
+                       {str(k): v for k, v in editions.items() if isinstance(v, dict)},
+                       {str(k): str(v) for k, v in failures.items()})

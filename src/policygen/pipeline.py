@@ -264,8 +264,7 @@ class Plan:
         """The lines of the index of variants: built now, taken over, or failed."""
         entries = [variant_entry(e) for e in self.editions if e.adaptation]
         entries += [VariantEntry.from_record(r.entry) for r in self.reused if r.prefix]
-        return entries + [VariantEntry(f.name, error=f.problems[0].format().splitlines()[0])
-                          for f in self.failures]
+        return entries + [VariantEntry(f.name, error=first_error(f)) for f in self.failures]
 
     def reused_files(self, out: Path) -> dict[str, Path]:
         files: dict[str, Path] = {}
@@ -301,7 +300,13 @@ class Plan:
             pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
                                if path.startswith(reused.prefix)
                                and not path.startswith(_owned_elsewhere(reused.prefix))})
-        return BuildRecord(pdf_inputs, editions)
+        failures = {f.name: first_error(f) for f in self.failures}
+        return BuildRecord(pdf_inputs, editions, failures)
+
+
+def first_error(failure: VariantFailure) -> str:
+    """What the index of variants says of one that failed: its first problem, one line."""
+    return failure.problems[0].format().splitlines()[0]
 
 
 def _intact(out: Path, prefix: str, recorded: object) -> bool:

@@ -112,10 +112,13 @@ class Preview:
         """Poll the watched folders; rebuild when anything in them changes."""
         seen = self._snapshot()
         while not self._stop.wait(_POLL_SECONDS):
-            now = self._snapshot()
-            if now != seen:
-                seen = now
-                self.rebuild()
+            try:
+                now = self._snapshot()
+                if now != seen:
+                    seen = now
+                    self.rebuild()
+            except Exception:  # the preview must outlive any one bad save
+                log.exception("preview: rebuilding failed; still watching")
 
     def stop(self) -> None:
         self._stop.set()
@@ -124,8 +127,13 @@ class Preview:
         found = []
         for folder in WATCHED:
             for path in (self.project / folder).rglob("*"):
-                if path.is_file() and not path.name.startswith(".") and "build" not in path.parts:
+                if path.name.startswith(".") or "build" in path.parts:
+                    continue
+                try:  # an editor's temporary file can vanish between listing and looking
                     stat = path.stat()
+                except OSError:
+                    continue
+                if path.is_file():
                     found.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
         return tuple(sorted(found))
 

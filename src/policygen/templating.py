@@ -78,13 +78,14 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateSyntaxError as exc:
         where = Location(f"templates/{exc.name or name}", exc.lineno or 0)
         raise TemplateProblem(Problem(where, f"template error: {exc.message}")) from exc
-    except (jinja2.TemplateError, TypeError, AttributeError, ValueError) as exc:
+    except (jinja2.TemplateError, TypeError) as exc:  # a filter given the wrong thing: TypeError
         raise TemplateProblem(Problem(_template_location(exc, name),
                                       f"template error: {exc}")) from exc
 
 
 def _template_location(exc: BaseException, name: str) -> Location:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.endswith((".html", ".xml", ".css", ".js", ".yaml"))]
     if not frames:
         return Location(f"templates/{name}")
     frame = frames[-1]
