@@ -224,3 +224,24 @@ def test_misnamed_and_outside_variant_folders_are_errors(make_project: ProjectMa
             in result.stderr)
     assert ("variants/away/variant.yaml: error: this variant's folder is a link to a folder "
             "outside the project" in result.stderr)
+
+
+def test_images_by_reference_and_in_variant_text_are_refused(make_project: ProjectMaker,
+                                                             tmp_path: Path) -> None:
+    project = make_project()
+    topic = project / "content" / "topics" / "email.yaml"
+    topic.write_text(topic.read_text().replace("read the AUP.", "read the AUP. ![logo][1]"))
+    with pytest.raises(ContentError) as caught:
+        load_content(project)
+    assert [f"{p.location}" for p in caught.value.problems if "images" in p.message] == [
+        "content/topics/email.yaml:8"]
+    topic.write_text(topic.read_text().replace(" ![logo][1]", ""))
+    folder = project / "variants" / "school"
+    folder.mkdir(parents=True)
+    (folder / "variant.yaml").write_text(
+        "organisation:\n  name: A School\nitems:\n  reword:\n"
+        "    email/work-account: 'See ![x](https://tracker.example/p.png)'\n")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(project, tmp_path / "out", TODAY, SITE, variant="school"))
+    assert ["variants/school/variant.yaml:5" == f"{p.location}"
+            for p in caught.value.problems if "images" in p.message] == [True]

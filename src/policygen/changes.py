@@ -6,14 +6,14 @@ fingerprint, report); itemlists.py does the item operations and terminology.py t
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
-from .content import check_unique_ids
+from .content import check_unique_ids, image_problems
 from .errors import ContentError, Location, Severity, suggest
 from .itemlists import apply_items
 from .ledger import AdaptedPublication, Ledger, adaptation_state, missing, variant_next_review
+from .markup import INTERNAL_LINK, LINK_KIND_NAMES
 from .model import (
     FIXED_PAGES,
     Edit,
@@ -27,12 +27,8 @@ from .model import (
     Topic,
     TopicEdits,
 )
-from .reader import MarkdownText
 from .terminology import Substituter, map_prose, term_forms, unlink
 from .variant import Variant
-
-_LINK = re.compile(r"\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?")
-_KIND_NAMES = {"glossary": "glossary term", "topic": "topic", "page": "page"}
 
 
 def apply_variant(pub: Publication, variant: Variant) -> AdaptedPublication:
@@ -274,16 +270,13 @@ def check_merged(pub: Publication, local: tuple[LocalSection, ...], excluded: tu
     ledger.problems += check_unique_ids(pub, {variant.file: variant.source})
     targets = {"glossary": {t.id for t in pub.glossary.terms}, "topic": {t.id for t in pub.topics},
                "page": (set(FIXED_PAGES) - set(excluded)) | {s.id for s in local}}
+    ledger.problems += image_problems(variant.markdown_texts, {variant.file: variant.source})
     for text in variant.markdown_texts:
-        for match in _LINK.finditer(text.text):
+        for match in INTERNAL_LINK.finditer(text.text):
             kind, target = match.groups()
             if target not in targets[kind]:
-                ledger.error(Location(text.location.file, _line_of(text, match.start())),
-                             f"the link '{kind}:{target}' points at a {_KIND_NAMES[kind]} that "
-                             f"is not in this variant{suggest(target, sorted(targets[kind]))}")
+                ledger.error(Location(text.location.file, text.line_at(match.start())),
+                             f"the link '{kind}:{target}' points at a {LINK_KIND_NAMES[kind]} "
+                             f"that is not in this variant{suggest(target, sorted(targets[kind]))}")
 
 
-def _line_of(text: MarkdownText, offset: int) -> int:
-    if text.first_text_line == text.location.line:
-        return text.location.line
-    return text.first_text_line + text.text.count("\n", 0, offset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import sections
 from .errors import ContentError, Location, Problem, Severity, suggest
-from .markup import GlossaryLinker
+from .markup import IMAGE, INTERNAL_LINK, LINK_KIND_NAMES, GlossaryLinker
 from .model import FIXED_PAGES, Item, Publication, Topic
 from .reader import ID_PATTERN, MarkdownText, Reader
 from .yamlsrc import SourceFile, parse_yaml, read_source
@@ -20,8 +20,7 @@ from .yamlsrc import SourceFile, parse_yaml, read_source
 CONTENT_DIR = "content"
 SECTION_FILES = ("publication", "consequences", "guidelines", "summary", "glossary",
                  "reporting", "legal", "sources")
-_INTERNAL_LINK = re.compile(r"\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(")
+
 
 T = TypeVar("T")
 
@@ -258,25 +257,33 @@ def check_links(publication: Publication, texts: tuple[MarkdownText, ...],
         "topic": tuple(t.id for t in publication.topics),
         "page": FIXED_PAGES,
     }
+    problems = image_problems(texts, sources)
+    for text in texts:
+        for match in INTERNAL_LINK.finditer(text.text):
+            kind, target = match.group(1), match.group(2)
+            if target in targets[kind]:
+                continue
+            line = text.line_at(match.start())
+            problems.append(Problem(
+                Location(text.location.file, line), f"the link '{kind}:{target}' points at a "
+                f"{LINK_KIND_NAMES[kind]} that does not exist{suggest(target, targets[kind])}",
+                source_line=sources[text.location.file].line(line)))
+    return problems
+
+
+def image_problems(texts: Iterable[MarkdownText],
+                   sources: Mapping[str, SourceFile]) -> list[Problem]:
+    """Pictures in text would be fetched from somewhere, and words reach everyone."""
     problems = []
     for text in texts:
-        for match in _IMAGE.finditer(text.text):
-            line = _text_line(text, match.start())
+        for match in IMAGE.finditer(text.text):
+            line = text.line_at(match.start())
             problems.append(Problem(
                 Location(text.location.file, line), "images are not allowed in the text: a "
                 "picture would be fetched from outside the guidance (and could not be read by "
                 "everyone); describe it in words instead",
-                source_line=sources[text.location.file].line(line)))
-        for match in _INTERNAL_LINK.finditer(text.text):
-            kind, target = match.group(1), match.group(2)
-            if target in targets[kind]:
-                continue
-            line = _text_line(text, match.start())
-            source = sources[text.location.file]
-            problems.append(Problem(
-                Location(text.location.file, line), f"the link '{kind}:{target}' points at a "
-                f"{_KIND_NAMES[kind]} that does not exist{suggest(target, targets[kind])}",
-                source_line=source.line(line)))
+                source_line=sources[text.location.file].line(line)
+                if text.location.file in sources else ""))
     return problems
 
 
@@ -292,16 +299,6 @@ def unused_terms(publication: Publication, texts: tuple[MarkdownText, ...]) -> l
     return [Problem(term.location, f"the glossary term '{term.term}' is not used anywhere in "
                     "the guidance", Severity.WARNING)
             for term in publication.glossary.terms if term.group == "core" and term.id not in used]
-
-
-def _text_line(text: MarkdownText, offset: int) -> int:
-    """The file line of a position in a Markdown text (exact for block text, | or >)."""
-    if text.first_text_line == text.location.line:
-        return text.location.line
-    return text.first_text_line + text.text.count("\n", 0, offset)
-
-
-_KIND_NAMES = {"glossary": "glossary term", "topic": "topic", "page": "page"}
 
 
 def check_protected(publication: Publication,

@@ -16,6 +16,11 @@ ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "block
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _INTERNAL = re.compile(r"(glossary|topic|page):(.*)")
+# The internal links as written in Markdown: [text](glossary:aup), checked before rendering.
+INTERNAL_LINK = re.compile(r"\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?")
+LINK_KIND_NAMES = {"glossary": "glossary term", "topic": "topic", "page": "page"}
+# Images, inline or by reference: content may not have any (see content.image_problems).
+IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
 
 # Where an internal link (kind, target) goes in one output; "" drops the link, keeping its text.
 LinkResolver = Callable[[str, str], str]

@@ -24,6 +24,12 @@ class MarkdownText:
     text: str
     first_text_line: int
 
+    def line_at(self, offset: int) -> int:
+        """The file line of a position in the text (exact for block text, | or >)."""
+        if self.first_text_line == self.location.line:
+            return self.location.line
+        return self.first_text_line + self.text.count("\n", 0, offset)
+
 
 def describe(node: Node) -> str:
     """How an editor would name what they wrote."""
