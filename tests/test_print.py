@@ -279,6 +279,6 @@ def test_a_template_asking_the_network_stops_the_build(make_project: ProjectMake
     messages = {f"{p.location}: {p.message}" for p in caught.value.problems}
     assert ("content/topics/email.yaml: posters/email.pdf asked for "
             "'https://cdn.example.org/x.css', which was refused: PDFs may only use files inside "
-            "the project's content/ and templates/ folders, and nothing from the network"
+            "the project's content/, templates/ and variants/ folders, and nothing from the network"
             in messages)
     assert not (tmp_path / "out").exists()

@@ -24,7 +24,7 @@ from .ledger import (
 )
 from .markup import MarkdownRenderer
 from .model import SignOff
-from .pipeline import adapt, check, templates_dir
+from .pipeline import SOURCE_FOLDERS, adapt, check, templates_dir
 from .printing import notice_job
 from .templating import long_date, make_environment
 from .variant import VARIANT_FILE, VARIANTS_DIR
@@ -120,7 +120,7 @@ def notice_pdf(project: Path, edition: Edition) -> bytes:
     from .pdf import render_job
     env = make_environment(templates_dir(project))
     job = notice_job(env, MarkdownRenderer(edition.publication.glossary.terms), edition)
-    roots = tuple(str((project / d).resolve()) for d in ("content", "templates", "variants"))
+    roots = tuple(str((project / d).resolve()) for d in SOURCE_FOLDERS)
     result = render_job(job, "notice" + "0" * 58, roots)
     if result.error:
         raise OutputError(result.error)

@@ -160,6 +160,8 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
 
 
 PDF_BATCH = 8  # editions whose PDFs are prepared and rendered together
+# The only folders a PDF may read from (WeasyPrint's fetcher refuses everything else).
+SOURCE_FOLDERS = ("content", "templates", "variants")
 
 # Told what the build is doing: (stage, done, total); total is 0 when not counted.
 Progress = Callable[[str, int, int], None]
@@ -380,7 +382,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
         return [], []
     from .pdf import PdfRenderer, read_pdf_cache
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
-    roots = tuple(options.project / folder for folder in ("content", "templates", "variants"))
+    roots = tuple(options.project / folder for folder in SOURCE_FOLDERS)
     cache = read_pdf_cache(out, previous.pdf_inputs)
     pdfs: list[RenderedPdf] = []
     problems: list[tuple[str, Problem]] = []
@@ -426,8 +428,8 @@ def pdf_problems(jobs: list[PrintJob], pdfs: list[RenderedPdf]) -> list[tuple[st
              for pdf in pdfs if pdf.error]
     found += [(pdf.path, Problem(Location(sources[pdf.path]), f"{pdf.path} asked for '{url}', "
                                  "which was refused: PDFs may only use files inside the "
-                                 "project's content/ and templates/ folders, and nothing "
-                                 "from the network"))
+                                 "project's content/, templates/ and variants/ folders, and "
+                                 "nothing from the network"))
               for pdf in pdfs for url in pdf.refused]
     return found
 

@@ -21,13 +21,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .edition import Edition, base_edition_of
 from .errors import PolicygenError
 from .pdf import PdfCache, RenderedPdf, render_all
-from .pipeline import BuildOptions, check, templates_dir, variant_edition
+from .pipeline import SOURCE_FOLDERS, BuildOptions, check, templates_dir, variant_edition
 from .printing import PrintOptions, print_jobs
 from .site import render_site
 from .templating import make_environment, render, template_file
 
 log = logging.getLogger(__name__)
-WATCHED = ("content", "templates", "variants")
+WATCHED = SOURCE_FOLDERS
 _POLL_SECONDS = 0.1
 _WAIT_SECONDS = 20.0
 

@@ -114,6 +114,9 @@ def read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:
         f = r.fields(entry, "a revision", ("date", "version", "summary"))
         if f and len(f) == 3:
             when = r.date(f["date"], "the revision date")
+            if when and revisions and when > revisions[-1].date:
+                r.error(f["date"], "revisions are listed newest first: this one is newer than "
+                        "the one above it")
             revisions.append(Revision(when or _SOME_DAY, r.text(f["version"], "the version"),
                                       r.markdown(f["summary"], "the revision summary")))
     return tuple(revisions)
