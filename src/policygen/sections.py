@@ -109,7 +109,7 @@ def read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:
         r.error(node, "revisions should be a list of entries, each with date, version and "
                 "summary")
         return ()
-    revisions = []
+    revisions: list[Revision] = []
     for entry in node.value:
         f = r.fields(entry, "a revision", ("date", "version", "summary"))
         if f and len(f) == 3:
