@@ -159,13 +159,13 @@ def test_printing_a_topic_page_hides_navigation_and_keeps_every_item(
     page.emulate_media(media="print")
     hidden = page.eval_on_selector_all(
         "nav, .skip-link, .print-links",
-        "els => els.every(e => getComputedStyle(e).display === 'none')")
+        "els => els.length >= 3 && els.every(e => getComputedStyle(e).display === 'none')")
     items = page.eval_on_selector_all(
         "main li", "els => els.filter(e => !e.closest('nav, .print-links'))"
-        "  .every(e => e.offsetParent !== null && e.innerText.length > 0)")
+        "  .filter(e => e.offsetParent !== null && e.innerText.length > 0).length")
     text = page.inner_text("main")
     recorder.close()
-    assert hidden and items
+    assert hidden and items >= 15  # every practice item and duty of the email topic
     assert "Best practice" in text and "What should be in place?" in text
 
 
