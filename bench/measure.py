@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -12,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_SECONDS = 0.02
+# Every command run so far: (label, wall seconds, CPU seconds other processes used meanwhile).
+HISTORY: list[tuple[str, float, float]] = []
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,13 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    others_cpu: float  # CPU seconds used meanwhile by processes not ours: noise on the figure
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
         check: bool = True) -> Run:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy_before, self_before = machine_busy(), own_cpu()
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err,
                                 stdin=subprocess.DEVNULL)
@@ -45,15 +51,44 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         sampler.stop()
+        ours = usage.ru_utime + usage.ru_stime + own_cpu() - self_before
+        others = max(0.0, machine_busy() - busy_before - ours)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         result = Run(seconds, usage.ru_maxrss / 1024, sampler.peak / 2**20, proc.returncode,
-                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                     others)
+    HISTORY.append((" ".join(Path(str(part)).name for part in cmd[:3]), seconds, others))
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}:\n"
                            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return result
+
+
+def machine_busy() -> float:
+    """CPU seconds all processes have used since boot, from the first line of /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process (the sampler's share of the machine's busy time)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def interference() -> tuple[float, str]:
+    """The share of the machine other processes took during the runs, and the worst run."""
+    cores = os.cpu_count() or 1
+    wall = sum(seconds for _, seconds, _ in HISTORY)
+    others = sum(cpu for _, _, cpu in HISTORY)
+    if not wall:
+        return 0.0, ""
+    label, seconds, cpu = max(HISTORY, key=lambda run: run[2] / (run[1] * cores))
+    return others / (wall * cores), f"{cpu / (seconds * cores):.0%} during `{label} …`"
 
 
 class TreeSampler(threading.Thread):

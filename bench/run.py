@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import measure
 import mdexport
+import measure
 import others
 import report
 import synth
@@ -33,6 +36,7 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 POLICYGEN = REPO / ".venv" / "bin" / "policygen"
 TODAY = "2026-11-25"  # fixed, so that every run renders the same review banners
 EDITED_TOPIC = "email"
+WARMED: set[str] = set()  # the tools that have had their uncounted first run
 
 
 @dataclass
@@ -61,6 +65,10 @@ class Settings:
         if n >= 100 and not (self.full and n == 100):
             return 0
         return self.cold_builds(n)
+
+    def repeats_at(self, n: int) -> int:
+        """At 1000 variants even the HTML takes a minute a run."""
+        return self.repeats if n < 1000 else min(self.repeats, 2)
 
     def mkdocs_repeats(self, pages: int) -> int:
         return self.repeats if pages < 300 else 1
@@ -95,6 +103,7 @@ def main() -> None:
     settings = parse_args()
     started = time.perf_counter()
     settings.work.mkdir(parents=True, exist_ok=True)
+    run_on_snapshot(settings.work)
     say(f"policygen benchmark: N = {', '.join(map(str, settings.sizes))} variants; "
         f"work folder {settings.work}")
     tools = others.install(settings.work / "tools-venv", settings.material)
@@ -105,6 +114,30 @@ def main() -> None:
     print("\n" + text)
     settings.doc.write_text(text, encoding="utf-8")
     say(f"wrote {settings.doc.relative_to(REPO)} in {time.perf_counter() - started:.0f} s")
+
+
+def run_on_snapshot(work: Path) -> None:
+    """Start again on a copy of src/ taken now, unless this is that second start.
+
+    A run takes many minutes, and src/ may be edited meanwhile: every figure of one run must
+    come from the same code, and a half-saved file must not stop the run half way. The copy
+    comes first on PYTHONPATH, before the editable install's src/, for this process and
+    every command it runs (the CLI, stages.py, floor.py).
+    """
+    if os.environ.get("BENCH_SNAPSHOT"):
+        return
+    snapshot = work / "snapshot"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(REPO / "src", snapshot / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    env = dict(os.environ, BENCH_SNAPSHOT=str(snapshot), BENCH_SOURCE=report.git_commit(REPO),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(snapshot / "src"),
+                                                        os.environ.get("PYTHONPATH")])),
+               # Compiled modules are cached, as on a user's machine (some shells turn that
+               # off, and every run would compile policygen again), but in the work folder.
+               PYTHONPYCACHEPREFIX=str(work / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 
 def parse_args() -> Settings:
@@ -157,8 +190,13 @@ def measure_default_content(settings: Settings) -> dict[str, Any]:
             "--today", TODAY, "--format", "site"]
     say("default content: policygen check, site-only build, imports")
     measure.run(check)  # a first, uncounted run: the disk cache, not policygen, is slow here
+
+    def build() -> Run:
+        shutil.rmtree(out, ignore_errors=True)  # else the build takes over its last output
+        return measure.run(site)
+
     checks = repeat(settings.repeats, lambda: measure.run(check))
-    builds = repeat(settings.repeats, lambda: measure.run(site))
+    builds = repeat(settings.repeats, build)
     return {"check": Stat.of([r.seconds for r in checks]),
             "check_rss": max(r.peak_rss_mb for r in checks),
             "site": Stat.of([r.seconds for r in builds]),
@@ -211,8 +249,9 @@ def measure_stages(settings: Settings, result: SizeResult, project: Path) -> Non
         if failed:
             raise RuntimeError(f"policygen could not make {len(failed)} PDFs: {failed[:5]}")
         result.pdfs = runs[0]["pdfs"]
-    say(f"N={result.n}: stages without PDFs, {settings.repeats} runs")
-    runs += [json.loads(measure.run(command).stdout) for _ in range(settings.repeats)]
+    times = settings.repeats_at(result.n)
+    say(f"N={result.n}: stages without PDFs, {times} runs")
+    runs += [json.loads(measure.run(command).stdout) for _ in range(times)]
     result.pages, result.editions = runs[0]["pages"], runs[0]["editions"]
     names = list(dict.fromkeys(name for r in runs for name in r["seconds"]))
     result.stages = {name: Stat.of([r["seconds"][name] for r in runs if name in r["seconds"]])
@@ -229,8 +268,9 @@ def measure_site_build(settings: Settings, result: SizeResult, project: Path,
         shutil.rmtree(out, ignore_errors=True)
         return measure.run(command)
 
-    say(f"N={result.n}: site-only builds, {settings.repeats} runs")
-    runs = repeat(settings.repeats, once)
+    times = settings.repeats_at(result.n)
+    say(f"N={result.n}: site-only builds, {times} runs")
+    runs = repeat(times, once)
     result.site_build = Stat.of([r.seconds for r in runs])
     result.site_build_rss = max(r.peak_rss_mb for r in runs)
 
@@ -245,18 +285,21 @@ def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
     mdexport.export(site, mkdocs_docs, index_name="index.md")
     result.words = exported["words"]
     hugo_site = others.hugo_site(work / "hugo", hugo_docs)
-    builds = {"hugo": lambda: others.build_hugo(tools, hugo_site, work / "hugo-out")}
+    builds: dict[str, Callable[[], Run]] = {
+        "hugo": partial(others.build_hugo, tools, hugo_site, work / "hugo-out")}
     themes = ["mkdocs"] + (["material"] if tools.material else [])
     if result.n <= 100:  # at 1000 variants MkDocs would take most of an hour
         for theme in themes:
             config = others.mkdocs_config(work / f"{theme}.yml", mkdocs_docs, theme)
-            out = work / f"{theme}-out"
-            builds["mkdocs" if theme == "mkdocs" else "mkdocs-material"] = (
-                lambda config=config, out=out: others.build_mkdocs(tools, config, out))
+            name = "mkdocs" if theme == "mkdocs" else "mkdocs-material"
+            builds[name] = partial(others.build_mkdocs, tools, config, work / f"{theme}-out")
     for name, build in builds.items():
-        times = settings.mkdocs_repeats(result.pages) if name != "hugo" else settings.repeats
-        say(f"N={result.n}: {name}, {exported['pages']} pages, {times} runs (+1 warm-up)")
-        build()  # warm-up: Python's bytecode cache and the disk cache
+        times = (settings.mkdocs_repeats(result.pages) if name != "hugo"
+                 else settings.repeats_at(result.n))
+        say(f"N={result.n}: {name}, {exported['pages']} pages, {times} runs")
+        if name not in WARMED:  # once per tool: Python's bytecode cache, the disk cache
+            build()
+            WARMED.add(name)
         result.tools[name] = Stat.of([build().seconds for _ in range(times)])
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import pipeline, plan
 from .errors import (
     ContentError,
     OutputError,
@@ -60,8 +60,8 @@ def check(project: Path, today: datetime | None, strict: bool) -> None:
 @_today_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the output.  [default: build/ in the project]")
-@click.option("--format", "formats", default=",".join(pipeline.FORMATS), show_default=True,
-              callback=lambda ctx, param, value: _choices(value, pipeline.FORMATS, "--format"),
+@click.option("--format", "formats", default=",".join(plan.FORMATS), show_default=True,
+              callback=lambda ctx, param, value: _choices(value, plan.FORMATS, "--format"),
               help="What to build, comma-separated: site, posters, handbook.")
 @click.option("--paper", default="a4", show_default=True,
               type=click.Choice(["a4", "a3", "both"], case_sensitive=False),
@@ -88,7 +88,7 @@ def build(project: Path, today: datetime | None, out: Path | None, formats: froz
     if shard and not all_variants:
         raise click.UsageError("--shard splits the variants of a build with --all")
     papers = ("a4", "a3") if paper.lower() == "both" else (paper.lower(),)
-    options = pipeline.BuildOptions(project, out, _day(today), formats, papers, print_shop,
+    options = plan.BuildOptions(project, out, _day(today), formats, papers, print_shop,
                                     strict, jobs, variant, all_variants, shard)
     with _errors_to_exit_codes():
         report = pipeline.build(options, progress_reporter(quiet))
@@ -154,7 +154,7 @@ def changes(name: str, project: Path) -> None:
     """Print what the variant NAME changes, and under which adaptation rule."""
     with _errors_to_exit_codes():
         base = pipeline.check(project).publication
-        adapted = pipeline.adapt(project, base, name)
+        adapted = plan.adapt(project, base, name)
         _print_warnings(adapted.warnings)
         click.echo(format_change_report(adapted), nl=False)
 

@@ -24,7 +24,8 @@ from .ledger import (
 )
 from .markup import MarkdownRenderer
 from .model import SignOff
-from .pipeline import SOURCE_FOLDERS, adapt, check, templates_dir
+from .pipeline import SOURCE_FOLDERS, check, templates_dir
+from .plan import adapt
 from .printing import notice_job
 from .templating import long_date, make_environment
 from .variant import VARIANT_FILE, VARIANTS_DIR

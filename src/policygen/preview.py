@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .edition import Edition, base_edition_of
 from .errors import PolicygenError
 from .pdf import PdfCache, RenderedPdf, render_all
-from .pipeline import SOURCE_FOLDERS, BuildOptions, check, templates_dir, variant_edition
+from .pipeline import SOURCE_FOLDERS, check, templates_dir
+from .plan import BuildOptions, variant_edition
 from .printing import PrintOptions, print_jobs
 from .site import render_site
 from .templating import make_environment, render, template_file

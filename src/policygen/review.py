@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 
-from .errors import OutputError
+from .errors import Location, OutputError, Problem, Severity
 
 
 class ReviewState(Enum):
@@ -54,3 +54,29 @@ def build_date(explicit: date | None = None) -> date:
         # A reproducible build that silently used today's date would not be reproducible.
         raise OutputError(f"SOURCE_DATE_EPOCH is '{epoch}': expected a whole number of seconds "
                           "since 1 January 1970 (or unset it, or give --today)") from error
+
+
+def review_warnings(status: ReviewStatus,
+                    source: str = "content/publication.yaml") -> list[Problem]:
+    """Due or overdue for review: a warning on the file whose date it is."""
+    where = Location(source)
+    when = status.next_review
+    if status.state is ReviewState.OVERDUE:
+        return [Problem(where, f"the guidance was due for review on {when}; every page "
+                        "says it is overdue", Severity.WARNING)]
+    if status.state is ReviewState.DUE:
+        return [Problem(where, f"the guidance is due for review on {when} "
+                        f"(in {status.days_left} days)", Severity.WARNING)]
+    return []
+
+
+def describe_status(status: ReviewStatus) -> str:
+    when = status.next_review.isoformat()
+    return {ReviewState.CURRENT: f"current (next review {when})",
+            ReviewState.DUE: f"due soon ({when})",
+            ReviewState.OVERDUE: f"OVERDUE since {when}"}[status.state]
+
+
+def count_of(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
