@@ -182,7 +182,20 @@ def _needed_height_mm(job: PrintJob, fetcher: Any) -> float:
 
 def _layout(html: str, fetcher: Any) -> Any:
     from weasyprint import HTML
-    return HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render()
+    return HTML(string=html, base_url=fetcher.base_url,
+                url_fetcher=fetcher).render(font_config=_font_config())
+
+
+_FONTS: list[Any] = []
+
+
+def _font_config() -> Any:
+    """One font configuration per process: a new one per document leaks memory (fontconfig),
+    and a worker renders hundreds of documents."""
+    if not _FONTS:
+        from weasyprint.text.fonts import FontConfiguration
+        _FONTS.append(FontConfiguration())
+    return _FONTS[0]
 
 
 def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], size: float,
