@@ -50,6 +50,56 @@ class BuildRecord:
     failures: Mapping[str, str] = field(default_factory=dict)  # variant → its first error
 
 
+class Staging:
+    """The temporary folder beside `out` that a build writes into, swapped in whole at the end.
+
+    Files go to disk as soon as they are made (a hundred variants' PDFs need not sit in
+    memory); if anything fails before `commit`, the folder is removed and `out` is untouched.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        remove_debris(self.out)
+        self.temp = Path(tempfile.mkdtemp(prefix=_debris_name(self.out, _TEMP_PREFIX, "").name,
+                                          dir=self.out.parent))
+        self.sizes: dict[str, int] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _: object) -> None:
+        if error is not None:
+            shutil.rmtree(self.temp, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise _write_error(error) from error
+
+    def write(self, name: str, data: bytes) -> None:
+        _target(self.temp, name).write_bytes(data)
+        self.sizes[name] = len(data)
+
+    def link(self, name: str, source: Path) -> None:
+        """Take over a file of the previous build as it is (hard-linked, or copied)."""
+        _link_or_copy(source, _target(self.temp, name))
+        self.sizes[name] = source.stat().st_size
+
+    def discard(self, prefixes: tuple[str, ...]) -> None:
+        """Forget what was written under these prefixes (a variant that failed after all)."""
+        for name in [n for n in self.sizes if n.startswith(prefixes)]:
+            (self.temp / safe_relative(name)).unlink()
+            del self.sizes[name]
+
+    def commit(self, record: BuildRecord) -> None:
+        (self.temp / MARKER).write_bytes(_marker(record))
+        _swap(self.temp, self.out)
+
+
+def _write_error(error: OSError) -> WriteError:
+    where = f" ({error.filename})" if error.filename else ""
+    return WriteError(f"could not write the output: {error.strerror or error}{where}; the "
+                      "previous output is unchanged")
+
+
 def write_output(files: Mapping[str, bytes], out: Path, record: BuildRecord | None = None,
                  reuse: Mapping[str, Path] | None = None) -> None:
     """Write every file into a temporary folder beside `out`, then swap it in.
@@ -57,26 +107,12 @@ def write_output(files: Mapping[str, bytes], out: Path, record: BuildRecord | No
     `reuse` maps output paths to files of the previous build that stay as they are; they are
     hard-linked (or copied) rather than read and written again.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_debris(out)
-    temp = Path(tempfile.mkdtemp(prefix=_debris_name(out, _TEMP_PREFIX, "").name,
-                                 dir=out.parent))
-    try:
+    with Staging(out) as staging:
         for name, source in sorted((reuse or {}).items()):
-            _link_or_copy(source, _target(temp, name))
+            staging.link(name, source)
         for name, data in sorted(files.items()):
-            _target(temp, name).write_bytes(data)
-        (temp / MARKER).write_bytes(_marker(record or BuildRecord()))
-        _swap(temp, out)
-    except OSError as error:
-        shutil.rmtree(temp, ignore_errors=True)
-        where = f" ({error.filename})" if error.filename else ""
-        raise WriteError(f"could not write the output: {error.strerror or error}{where}; the "
-                         "previous output is unchanged") from error
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+            staging.write(name, data)
+        staging.commit(record or BuildRecord())
 
 
 def _target(temp: Path, name: str) -> Path:

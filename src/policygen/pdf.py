@@ -35,6 +35,7 @@ class RenderedPdf:
     error: str = ""
     warnings: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()  # addresses the fetcher would not serve
+    size: int = 0  # the PDF's size, kept when its bytes have gone to disk
     size_pt: float = 0.0
     reused: bool = False
 

@@ -17,10 +17,10 @@ from .edition import Edition, variant_edition_of
 from .errors import ContentError, Location, Problem, Severity
 from .output import (
     BuildRecord,
+    Staging,
     check_output_path,
     read_record,
     recover_interrupted,
-    write_output,
 )
 from .plan import (
     BuildOptions,
@@ -130,21 +130,25 @@ def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     previous = read_record(out)
     progress("preparing", 0, 0)
     plan = Plan.make(report, options, templates, previous, out)
-    pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous, progress)
-    plan.set_aside(pdf_failures)
-    kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
-    progress("writing the website", 0, 0)
-    files = render_sites(env, templates, plan, kept, options)
-    files.update({pdf.path: pdf.data for pdf in kept})
-    warnings = tuple(pdf_warnings(kept)) + plan.warnings(report.status)
-    if options.strict and (warnings or report.warnings):
-        raise ContentError([replace(w, severity=Severity.ERROR)
-                            for w in report.warnings + warnings])
-    reuse = plan.reused_files(out)
-    sizes = {name: len(data) for name, data in files.items()}
-    sizes.update({name: path.stat().st_size for name, path in reuse.items()})
-    write_output(files, out, plan.record(kept, previous, report.status, sizes), reuse)
-    names = set(files) | set(reuse)
+    with Staging(out) as staging:
+        pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous, progress,
+                                         staging)
+        plan.set_aside(pdf_failures)
+        staging.discard(plan.failed_prefixes)
+        kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
+        progress("writing the website", 0, 0)
+        files = render_sites(env, templates, plan, kept, options)
+        warnings = tuple(pdf_warnings(kept)) + plan.warnings(report.status)
+        if options.strict and (warnings or report.warnings):
+            raise ContentError([replace(w, severity=Severity.ERROR)
+                                for w in report.warnings + warnings])
+        reuse = plan.reused_files(out)
+        for name, source in sorted(reuse.items()):
+            staging.link(name, source)
+        for name, data in sorted(files.items()):
+            staging.write(name, data)
+        staging.commit(plan.record(kept, previous, report.status, staging.sizes))
+        names = set(staging.sizes)
     rendered = sum(not pdf.reused for pdf in kept)
     if options.variant and plan.editions:  # the summary speaks of what was built
         report = replace(report, status=plan.editions[0].status)
@@ -167,7 +171,7 @@ def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[Rende
     if "site" not in options.formats:
         return files
     for edition in plan.editions:
-        downloads = {pdf.path.removeprefix(edition.prefix): len(pdf.data) for pdf in pdfs
+        downloads = {pdf.path.removeprefix(edition.prefix): pdf.size for pdf in pdfs
                      if owner(pdf.path, plan.editions) is edition}
         site = render_site(edition, env, template_file(templates, "assets"), downloads,
                            links_to_variants=options.all_variants and not edition.prefix)
@@ -178,8 +182,8 @@ def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[Rende
 
 
 def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions, out: Path,
-                previous: BuildRecord,
-                progress: Progress = _quiet) -> tuple[list[RenderedPdf], list[VariantFailure]]:
+                previous: BuildRecord, progress: Progress,
+                staging: Staging) -> tuple[list[RenderedPdf], list[VariantFailure]]:
     """Posters, handbooks and notices for every edition, rendered together across the cores.
 
     A PDF that cannot be made (a poster that will not fit) stops the build for the base; in a
@@ -201,7 +205,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
                     for job in print_jobs(env, edition, print_options, options.formats)]
             rendered = renderer.render(jobs, roots, cache, _counting(progress, len(pdfs)))
             problems += pdf_problems(jobs, rendered)
-            pdfs += rendered
+            pdfs += [_to_disk(pdf, staging) for pdf in rendered]
     failures = []
     for edition in editions:
         mine = [p for path, p in problems if owner(path, editions) is edition]
@@ -210,6 +214,14 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
         if mine:
             failures.append(VariantFailure(edition.name, tuple(mine)))
     return pdfs, failures
+
+
+def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
+    """Stage the PDF's bytes and keep only what the rest of the build needs to know of it."""
+    if pdf.error:
+        return pdf
+    staging.write(pdf.path, pdf.data)
+    return replace(pdf, data=b"", size=len(pdf.data))
 
 
 def _counting(progress: Progress, already: int) -> Callable[[int, int], None]:
