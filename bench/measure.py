@@ -37,6 +37,11 @@ class Run:
     stderr: str
     others_cpu: float  # CPU seconds used meanwhile by processes not ours: noise on the figure
 
+    @property
+    def noise(self) -> float:
+        """The share of the machine's CPU that processes not ours took during the run."""
+        return self.others_cpu / (self.seconds * (os.cpu_count() or 1))
+
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
         check: bool = True) -> Run:
@@ -127,25 +132,35 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+# Above this share of the CPU taken by others during a run, its figure is marked as disturbed.
+NOISY = 0.10
+
+
 @dataclass(frozen=True)
 class Stat:
-    """The median and range of repeated measurements."""
+    """The median and range of repeated measurements, and the worst noise during them."""
 
     median: float
     low: float
     high: float
     count: int
+    noise: float = 0.0
 
     @classmethod
-    def of(cls, values: list[float]) -> Stat:
-        return cls(statistics.median(values), min(values), max(values), len(values))
+    def of(cls, values: list[float], noise: float = 0.0) -> Stat:
+        return cls(statistics.median(values), min(values), max(values), len(values), noise)
+
+    @classmethod
+    def of_runs(cls, runs: list[Run]) -> Stat:
+        return cls.of([run.seconds for run in runs], max(run.noise for run in runs))
 
     def seconds(self) -> str:
-        """'1.23 s (1.20–1.31, 3 runs)', or just the figure for a single run."""
+        """'1.23 s (1.20–1.31, 3 runs)', or just the figure for a single run; ⚠ if disturbed."""
+        mark = " ⚠" if self.noise > NOISY else ""
         if self.count == 1:
-            return f"{fmt_s(self.median)} (1 run)"
+            return f"{fmt_s(self.median)} (1 run){mark}"
         return f"{fmt_s(self.median)} ({fmt_s(self.low, unit=False)}–" \
-               f"{fmt_s(self.high, unit=False)}, {self.count} runs)"
+               f"{fmt_s(self.high, unit=False)}, {self.count} runs){mark}"
 
 
 def fmt_s(seconds: float, unit: bool = True) -> str:

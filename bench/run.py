@@ -18,7 +18,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class Settings:
     work: Path
     doc: Path
     quick: bool
+    report_only: bool
 
     def cold_builds(self, n: int) -> int:
         """Cold PDF builds take minutes at 100 variants: repeat only the small ones."""
@@ -98,11 +99,25 @@ class SizeResult:
     unchanged_summary: str = ""
     edit: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SizeResult:
+        """Back from results.json, where each Stat became a plain mapping."""
+        fields = dict(data)
+        for name in ("stages", "tools"):
+            fields[name] = {key: Stat(**value) for key, value in data[name].items()}
+        for name in ("site_build", "floor", "cold_build", "unchanged"):
+            fields[name] = Stat(**data[name]) if data[name] else None
+        return cls(**fields)
+
 
 def main() -> None:
     settings = parse_args()
     started = time.perf_counter()
     settings.work.mkdir(parents=True, exist_ok=True)
+    results = settings.work / "results.json"
+    if settings.report_only:
+        write_report(settings, *load_results(results))
+        return
     run_on_snapshot(settings.work)
     say(f"policygen benchmark: N = {', '.join(map(str, settings.sizes))} variants; "
         f"work folder {settings.work}")
@@ -110,10 +125,31 @@ def main() -> None:
     default = measure_default_content(settings)
     sizes = [measure_size(settings, tools, n) for n in settings.sizes]
     info = report.environment(REPO, tools.versions, time.perf_counter() - started, settings.quick)
-    text = report.render(settings, default, sizes, info)
+    save_results(results, default, sizes, info)
+    write_report(settings, default, sizes, info)
+    say(f"done in {time.perf_counter() - started:.0f} s")
+
+
+def write_report(settings: Settings, default: dict[str, Any], sizes: list[SizeResult],
+                 info: dict[str, str]) -> None:
+    text = report.render(default, sizes, info)
     print("\n" + text)
     settings.doc.write_text(text, encoding="utf-8")
-    say(f"wrote {settings.doc.relative_to(REPO)} in {time.perf_counter() - started:.0f} s")
+    say(f"wrote {settings.doc}")
+
+
+def save_results(path: Path, default: dict[str, Any], sizes: list[SizeResult],
+                 info: dict[str, str]) -> None:
+    """The raw figures, so that the report can be written again (--report-only) or compared."""
+    data = {"default": {k: asdict(v) if isinstance(v, Stat) else v for k, v in default.items()},
+            "sizes": [asdict(size) for size in sizes], "info": info}
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def load_results(path: Path) -> tuple[dict[str, Any], list[SizeResult], dict[str, str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    default = {k: Stat(**v) if isinstance(v, dict) else v for k, v in data["default"].items()}
+    return default, [SizeResult.from_json(size) for size in data["sizes"]], data["info"]
 
 
 def run_on_snapshot(work: Path) -> None:
@@ -158,13 +194,15 @@ def parse_args() -> Settings:
     parser.add_argument("--no-material", action="store_true", help="skip MkDocs-material")
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the report again from the last run's results.json")
     args = parser.parse_args()
     sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.with_1000 and 1000 not in sizes:
         sizes.append(1000)
     return Settings(sorted(set(sizes)), args.repeats or (3 if args.quick else 5),
                     not args.no_pdf, args.full, not (args.quick or args.no_material),
-                    args.work.resolve(), args.doc.resolve(), args.quick)
+                    args.work.resolve(), args.doc.resolve(), args.quick, args.report_only)
 
 
 def say(message: str) -> None:
@@ -197,9 +235,9 @@ def measure_default_content(settings: Settings) -> dict[str, Any]:
 
     checks = repeat(settings.repeats, lambda: measure.run(check))
     builds = repeat(settings.repeats, build)
-    return {"check": Stat.of([r.seconds for r in checks]),
+    return {"check": Stat.of_runs(checks),
             "check_rss": max(r.peak_rss_mb for r in checks),
-            "site": Stat.of([r.seconds for r in builds]),
+            "site": Stat.of_runs(builds),
             "site_rss": max(r.peak_rss_mb for r in builds),
             "check_imports": weasyprint_imported(check[1:]),
             "site_imports": weasyprint_imported(site[1:])}
@@ -244,18 +282,25 @@ def measure_stages(settings: Settings, result: SizeResult, project: Path) -> Non
         for number in range(settings.pdf_stages(result.n)):
             say(f"N={result.n}: stages with PDFs, run {number + 1}")
             extra = ["--pdf", "--dump", str(dump)] if number == 0 else ["--pdf"]
-            runs.append(json.loads(measure.run(command + extra).stdout))
+            runs.append(stage_run(command + extra))
         failed = runs[0]["failed"]
         if failed:
             raise RuntimeError(f"policygen could not make {len(failed)} PDFs: {failed[:5]}")
         result.pdfs = runs[0]["pdfs"]
     times = settings.repeats_at(result.n)
     say(f"N={result.n}: stages without PDFs, {times} runs")
-    runs += [json.loads(measure.run(command).stdout) for _ in range(times)]
+    runs += [stage_run(command) for _ in range(times)]
     result.pages, result.editions = runs[0]["pages"], runs[0]["editions"]
     names = list(dict.fromkeys(name for r in runs for name in r["seconds"]))
-    result.stages = {name: Stat.of([r["seconds"][name] for r in runs if name in r["seconds"]])
+    result.stages = {name: Stat.of([r["seconds"][name] for r in runs if name in r["seconds"]],
+                                   max(r["noise"] for r in runs if name in r["seconds"]))
                      for name in names}
+
+
+def stage_run(command: list[str]) -> dict[str, Any]:
+    """The JSON a timing script prints, with the noise during its run."""
+    run = measure.run(command)
+    return {**json.loads(run.stdout), "noise": run.noise}
 
 
 def measure_site_build(settings: Settings, result: SizeResult, project: Path,
@@ -271,7 +316,7 @@ def measure_site_build(settings: Settings, result: SizeResult, project: Path,
     times = settings.repeats_at(result.n)
     say(f"N={result.n}: site-only builds, {times} runs")
     runs = repeat(times, once)
-    result.site_build = Stat.of([r.seconds for r in runs])
+    result.site_build = Stat.of_runs(runs)
     result.site_build_rss = max(r.peak_rss_mb for r in runs)
 
 
@@ -300,7 +345,7 @@ def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
         if name not in WARMED:  # once per tool: Python's bytecode cache, the disk cache
             build()
             WARMED.add(name)
-        result.tools[name] = Stat.of([build().seconds for _ in range(times)])
+        result.tools[name] = Stat.of_runs([build() for _ in range(times)])
 
 
 def measure_floor(settings: Settings, result: SizeResult) -> None:
@@ -309,8 +354,8 @@ def measure_floor(settings: Settings, result: SizeResult) -> None:
     command = [str(PYTHON), str(BENCH / "floor.py"), str(dump)]
     times = settings.pdf_stages(result.n)
     say(f"N={result.n}: PDF floor, {result.pdfs} PDFs, {times} runs")
-    runs = [json.loads(measure.run(command).stdout) for _ in range(times)]
-    result.floor = Stat.of([r["seconds"] for r in runs])
+    runs = [stage_run(command) for _ in range(times)]
+    result.floor = Stat.of([r["seconds"] for r in runs], max(r["noise"] for r in runs))
     result.floor_layouts = runs[0]["layouts"]
 
 
@@ -327,7 +372,7 @@ def measure_cold_builds(settings: Settings, result: SizeResult, project: Path) -
         say(f"N={result.n}: cold full build, run {number + 1}")
         shutil.rmtree(out, ignore_errors=True)
         runs.append(measure.run(full_build(project, out)))
-    result.cold_build = Stat.of([r.seconds for r in runs])
+    result.cold_build = Stat.of_runs(runs)
     result.cold_rss = max(r.peak_rss_mb for r in runs)
     result.cold_tree = max(r.peak_tree_mb for r in runs)
     result.cold_summary = last_line(runs[-1].stdout)
@@ -339,14 +384,14 @@ def measure_rebuilds(settings: Settings, result: SizeResult, project: Path) -> N
     out = settings.work / "out" / f"n{result.n}-full"
     say(f"N={result.n}: unchanged rebuilds, {settings.repeats} runs")
     runs = repeat(settings.repeats, lambda: measure.run(full_build(project, out)))
-    result.unchanged = Stat.of([r.seconds for r in runs])
+    result.unchanged = Stat.of_runs(runs)
     result.unchanged_summary = last_line(runs[-1].stdout)
     say(f"N={result.n}: editing the topic '{EDITED_TOPIC}' and building again")
     what = edit_topic(project, EDITED_TOPIC)
     run = measure.run(full_build(project, out))
     total, unchanged = pdf_counts(last_line(run.stdout))
     containing = (result.editions - synth.excluding(project, EDITED_TOPIC)) * 2
-    result.edit = {"what": what, "seconds": run.seconds, "pdfs": total,
+    result.edit = {"what": what, "seconds": run.seconds, "noise": run.noise, "pdfs": total,
                    "rendered": total - unchanged, "containing": containing,
                    "summary": last_line(run.stdout)}
 

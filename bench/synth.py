@@ -70,9 +70,8 @@ See [reporting concerns](page:reporting) if anything worries you.
 
 @dataclass(frozen=True)
 class Base:
-    """What the generator takes from the real content: ids, levels and topics."""
+    """What the generator takes from the real content: the practice levels and their items."""
 
-    topics: tuple[str, ...]
     levels: dict[str, tuple[str, ...]]  # "email/best" -> item ids in it
     titles: dict[str, str]
     texts: dict[str, str]  # item id -> its text
@@ -88,8 +87,7 @@ def read_base(project: Path) -> Base:
               for t in pub.topics for level in t.practice}
     texts = {item.id: item.text for t in pub.topics for level in t.practice
              for item in level.items}
-    return Base(tuple(t.id for t in pub.topics), levels, {t.id: t.title for t in pub.topics},
-                texts)
+    return Base(levels, {t.id: t.title for t in pub.topics}, texts)
 
 
 def make_project(folder: Path, count: int) -> Path:
