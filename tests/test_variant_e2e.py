@@ -28,11 +28,9 @@ def run(project: Path, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
+def project(default_project: Path) -> Path:
+    """A copy of the repository's content and templates (see conftest.default_project)."""
+    return default_project
 
 
 def edit_as_an_editor(variant: Path) -> None:
