@@ -109,12 +109,11 @@ class Preview:
             self.changed.wait_for(lambda: self.state.version != version, timeout)
             return self.state.version
 
-    def watch(self) -> None:
-        """Poll the watched folders; rebuild when anything in them changes."""
-        seen = self._snapshot()
+    def watch(self, seen: tuple[tuple[str, int, int], ...]) -> None:
+        """Poll the watched folders; rebuild when anything differs from `seen`."""
         while not self._stop.wait(_POLL_SECONDS):
             try:
-                now = self._snapshot()
+                now = self.snapshot()
                 if now != seen:
                     seen = now
                     self.rebuild()
@@ -124,7 +123,7 @@ class Preview:
     def stop(self) -> None:
         self._stop.set()
 
-    def _snapshot(self) -> tuple[tuple[str, int, int], ...]:
+    def snapshot(self) -> tuple[tuple[str, int, int], ...]:
         found = []
         for folder in WATCHED:
             for path in (self.project / folder).rglob("*"):
@@ -141,8 +140,10 @@ class Preview:
 
 def serve(preview: Preview, port: int = 8000, host: str = "127.0.0.1") -> http.server.HTTPServer:
     """A server for the preview (not yet serving: call serve_forever on it)."""
+    # Look at the files before the first build, so that a save made while it runs is seen.
+    seen = preview.snapshot()
     preview.rebuild()
-    threading.Thread(target=preview.watch, daemon=True).start()
+    threading.Thread(target=preview.watch, args=(seen,), daemon=True).start()
     handler = type("Handler", (_Handler,), {"preview": preview})
     return http.server.ThreadingHTTPServer((host, port), handler)
 
