@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .edition import Edition
 from .markup import MarkdownRenderer, page_href
@@ -66,6 +67,7 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
     if links_to_variants:
         common["footer_nav"] = common["footer_nav"] + [
             NavLink("Local versions of this guidance", VARIANT_INDEX)]
+    _add_shared_parts(env, common)
     files: dict[str, bytes] = {}
     pages = list(site_pages(edition))
     for page in pages:
@@ -78,6 +80,24 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
         files["sitemap.xml"] = render(env, "site/sitemap.xml", {
             **common, "paths": [p.path for p in pages if p.path != "404.html"]}).encode("utf-8")
     return files
+
+
+def _add_shared_parts(env: jinja2.Environment, common: dict[str, Any]) -> None:
+    """Parts that are the same on every page at one depth: rendered once per depth, not per
+    page (escaping the same links on every page was most of the site's cost)."""
+    common["footer_links"] = _once_per_depth(env, common, "site/footer-links.html")
+    common["banners"] = _once_per_depth(env, common, "site/banners.html")
+
+
+def _once_per_depth(env: jinja2.Environment, common: dict[str, Any], template: str) -> Any:
+    """A part of every page that only changes with the page's depth, rendered once per depth."""
+    cache: dict[str, Markup] = {}
+
+    def part(root: str) -> Markup:
+        if root not in cache:
+            cache[root] = Markup(render(env, template, {**common, "root": root}))
+        return cache[root]
+    return part
 
 
 def section_links(edition: Edition) -> list[NavLink]:
@@ -236,6 +256,7 @@ def render_variant_index(base: Edition, entries: list[VariantEntry],
     """variants/index.html: every variant, its organisation, its approval and review state."""
     markup = MarkdownRenderer(base.publication.glossary.terms)
     common = {**_common_context(base, markup), "downloads": {}}
+    _add_shared_parts(env, common)
     page = Page(VARIANT_INDEX, "site/variants.html", "Local versions of this guidance",
                 "Organisations that have adapted this guidance, and where their changes stand.",
                 {"entries": sorted(entries, key=lambda e: e.name)})
