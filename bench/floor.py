@@ -2,10 +2,11 @@
 
     python bench/floor.py DUMP_DIR [--workers N]
 
-DUMP_DIR is what `stages.py --dump` wrote: each PDF's final HTML and a manifest. Prints JSON:
-the seconds from `import weasyprint` to the last PDF in memory, the PDFs made and the layouts
-needed. The floor writes the same kind of PDF as policygen (tagged PDF/UA, or PDF/X-4 for a
-print shop), because that work is the product, not overhead. It takes nothing else from
+DUMP_DIR is what `stages.py --dump` wrote: each PDF's final HTML (a poster's at the text size
+policygen chose) and a manifest. Prints JSON: the seconds from `import weasyprint` to the last
+PDF in memory, and the PDFs made, each laid out once. The floor writes the same kind of PDF
+as policygen (tagged PDF/UA, or PDF/X-4 for a print shop), because that work is the product,
+not overhead. It takes nothing else from
 policygen: no fitting, no cache, no URL fetcher.
 """
 
@@ -27,10 +28,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     manifest = json.loads((args.dump / "manifest.json").read_text(encoding="utf-8"))
-    jobs = [(entry, [(args.dump / name).read_text(encoding="utf-8") for name in entry["files"]])
+    jobs = [(entry, (args.dump / entry["file"]).read_text(encoding="utf-8"))
             for entry in manifest]
     # Longest first, as policygen orders its jobs, so no core is left with a handbook at the end.
-    jobs.sort(key=lambda job: -len(job[1][0]))
+    jobs.sort(key=lambda job: -len(job[1]))
     started = time.perf_counter()
     import weasyprint  # noqa: F401  (before the fork: every worker shares the import)
     imported = time.perf_counter() - started
@@ -38,29 +39,22 @@ def main() -> None:
         results = list(pool.imap_unordered(render, jobs, chunksize=1))
     seconds = time.perf_counter() - started
     json.dump({"seconds": seconds, "import_seconds": imported, "pdfs": len(results),
-               "layouts": sum(layouts for layouts, _ in results),
-               "bytes": sum(len(data) for _, data in results), "workers": args.workers},
-              sys.stdout)
+               "layouts": len(results), "bytes": sum(len(data) for data in results),
+               "workers": args.workers}, sys.stdout)
 
 
-def render(job: tuple[dict[str, Any], list[str]]) -> tuple[int, bytes]:
-    """One PDF: (layouts done, its bytes). A poster takes its first one-page candidate.
+def render(job: tuple[dict[str, Any], str]) -> bytes:
+    """One PDF's bytes, from one layout.
 
     The bytes go back to the parent, as policygen's workers send theirs, so that the cost of
     carrying them between processes is on both sides.
     """
     from weasyprint import HTML
 
-    entry, candidates = job
-    layouts = 0
-    for html in candidates:
-        document = HTML(string=html).render()
-        layouts += 1
-        if not entry["one_page"] or len(document.pages) == 1:
-            break
+    entry, html = job
+    document = HTML(string=html).render()
     variant = "pdf/x-4" if entry["print_shop"] else "pdf/ua-1"
-    data = document.write_pdf(pdf_variant=variant, pdf_tags=not entry["print_shop"])
-    return layouts, data
+    return document.write_pdf(pdf_variant=variant, pdf_tags=not entry["print_shop"])
 
 
 if __name__ == "__main__":

@@ -324,11 +324,11 @@ def floor_intro() -> str:
         "The floor is bare WeasyPrint (bench/floor.py): `HTML(string=…).render()` then "
         "`write_pdf` (tagged PDF/UA, as policygen writes) for the HTML each PDF was finally "
         "made from, in a `multiprocessing.Pool` with one process per core, longest jobs "
-        "first, timed from `import weasyprint` to the last PDF's bytes back in the parent. A "
-        "poster is laid out once, except when its text size was tried both with and without "
-        "the \"what can happen\" notes: then the floor tries the with-notes candidate first, "
-        "as policygen does. policygen's PDF stage is the sum of its print HTML, WeasyPrint "
-        "import, posters and handbook stages (cold, nothing reused); the cross-check takes "
+        "first, timed from `import weasyprint` to the last PDF's bytes back in the parent. "
+        "Each PDF is laid out once, a poster at the text size policygen chose; policygen "
+        "has to find that size (fitting.py), which takes it more layouts. policygen's PDF "
+        "stage is the sum of its print HTML, WeasyPrint import, posters and handbook stages "
+        "(cold, nothing reused); the cross-check takes "
         "the same share from the real command line instead (its PDF workers live for the "
         "whole build, and it writes the files).\n")
 
@@ -340,7 +340,8 @@ def floor_table(sizes: list[SizeResult]) -> str:
         ["PDFs (posters, handbooks, adaptation notices)"] + [str(s.pdfs) for s in measured],
         ["policygen PDF stage, cold"] + [fmt_s(pdf_stage(s)) for s in measured],
         ["bare WeasyPrint floor"] + [s.floor.seconds() for s in measured if s.floor],
-        ["layouts the floor needed"] + [str(s.floor_layouts) for s in measured],
+        ["layouts: policygen / the floor"]
+        + [f"{s.layouts} / {s.floor_layouts}" for s in measured],
         ["**policygen ÷ floor** (target ≤ 1.2)"]
         + [f"{pdf_stage(s) / s.floor.median:.2f}" for s in measured if s.floor],
         ["cross-check: whole cold build − whole site-only build"]

@@ -91,6 +91,7 @@ class SizeResult:
     tools: dict[str, Stat] = field(default_factory=dict)  # hugo, mkdocs, mkdocs-material
     floor: Stat | None = None
     floor_layouts: int = 0
+    layouts: int = 0  # policygen's, for the same PDFs (a poster's size is searched)
     cold_build: Stat | None = None
     cold_rss: float = 0.0
     cold_tree: float = 0.0
@@ -286,7 +287,7 @@ def measure_stages(settings: Settings, result: SizeResult, project: Path) -> Non
         failed = runs[0]["failed"]
         if failed:
             raise RuntimeError(f"policygen could not make {len(failed)} PDFs: {failed[:5]}")
-        result.pdfs = runs[0]["pdfs"]
+        result.pdfs, result.layouts = runs[0]["pdfs"], runs[0]["layouts"]
     times = settings.repeats_at(result.n)
     say(f"N={result.n}: stages without PDFs, {times} runs")
     runs += [stage_run(command) for _ in range(times)]

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from policygen import pipeline
 from policygen.edition import Edition, base_edition_of, variant_edition_of
@@ -34,6 +34,9 @@ from policygen.printing import PrintJob, PrintOptions, print_jobs
 from policygen.site import VARIANT_INDEX, render_site, render_variant_index, variant_entry
 from policygen.templating import make_environment
 from policygen.variant import list_variants
+
+if TYPE_CHECKING:  # policygen.pdf would not import WeasyPrint, but the stage times it
+    from policygen.pdf import RenderedPdf
 
 T = TypeVar("T")
 
@@ -115,37 +118,21 @@ def render_pdfs(clock: Clock, project: Path, editions: list[Edition], templates:
     rendered += clock.timed("handbook", lambda: render_all(others, roots, PdfCache()))
     failed = [pdf.path for pdf in rendered if pdf.error]
     if dump:
-        write_floor_jobs(dump, jobs, {pdf.path: pdf.size_pt for pdf in rendered})
+        write_floor_jobs(dump, jobs, rendered)
     return {"pdfs": len(rendered), "posters": len(posters), "handbooks": len(others),
-            "failed": failed}
+            "layouts": sum(pdf.layouts for pdf in rendered), "failed": failed}
 
 
-def write_floor_jobs(folder: Path, jobs: list[PrintJob], sizes: dict[str, float]) -> None:
-    """For each PDF, the HTML policygen ended with (see floor.py), and a manifest."""
+def write_floor_jobs(folder: Path, jobs: list[PrintJob], rendered: list[RenderedPdf]) -> None:
+    """For each PDF, the HTML policygen laid out last (at the size it chose), and a manifest."""
     folder.mkdir(parents=True, exist_ok=True)
+    steps = {pdf.path: pdf.step for pdf in rendered}
     manifest = []
     for number, job in enumerate(jobs):
-        files = []
-        for index in final_candidates(job, sizes.get(job.path, 0.0)):
-            name = f"{number:05d}-{index}.html"
-            (folder / name).write_text(job.candidates[index], encoding="utf-8")
-            files.append(name)
-        manifest.append({"path": job.path, "files": files, "one_page": job.one_page,
-                         "print_shop": job.print_shop})
+        name = f"{number:05d}.html"
+        (folder / name).write_text(job.html_at(steps.get(job.path)), encoding="utf-8")
+        manifest.append({"path": job.path, "file": name, "print_shop": job.print_shop})
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
-def final_candidates(job: PrintJob, size: float) -> list[int]:
-    """The candidates that can be the one policygen kept, most likely first.
-
-    The PDF tells its text size but not whether the "what can happen" notes were shown, and
-    the sizes from 16 pt up are tried both with and without them; so a poster at such a size
-    lists both, and the floor lays out the second only when the first takes two pages.
-    """
-    if not job.one_page:
-        return [0]
-    matching = [i for i, candidate_size in enumerate(job.sizes_pt) if candidate_size == size]
-    return matching or [len(job.candidates) - 1]
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,13 @@ from site_helpers import plain
 
 from policygen import BuildOptions, BuildReport, ContentError, build
 from policygen.content import load_content
+from policygen.edition import base_edition_of
+from policygen.fitting import Step
 from policygen.model import Publication
 from policygen.pdf import render_job
-from policygen.printing import PrintJob
+from policygen.pipeline import check
+from policygen.printing import A3, A4, Paper, PrintJob, PrintOptions, print_jobs
+from policygen.templating import make_environment
 
 TODAY = date(2026, 11, 25)
 PRINT = frozenset({"posters", "handbook"})
@@ -190,7 +195,7 @@ def test_files_outside_the_project_and_the_network_are_refused(tmp_path: Path) -
     html = (f'<html><head><link rel="stylesheet" href="http://example.org/x.css"></head><body>'
             f'<p>Hello</p><img src="{secret.as_uri()}" alt="x">'
             f'<img src="https://example.org/x.png" alt="y"></body></html>')
-    job = PrintJob("x.pdf", "x", "content/x.yaml", (html,), (11.0,), one_page=False)
+    job = PrintJob("x.pdf", "x", "content/x.yaml", html)
     result = render_job(job, "k" * 64, (str(REPO / "content"),))
     assert sorted(result.refused) == sorted([secret.as_uri(), "https://example.org/x.png",
                                              "http://example.org/x.css"])
@@ -221,8 +226,7 @@ def test_markdown_images_never_reach_a_pdf_even_past_the_check(tmp_path: Path) -
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>EVIL</text></svg>')
     from policygen.markup import MarkdownRenderer
     html = MarkdownRenderer().block(f"![diagram]({svg.as_uri()}) and ![x]({svg})")
-    job = PrintJob("x.pdf", "x", "content/x.yaml",
-                   (f"<html lang='en'><body>{html}</body></html>",), (11.0,), one_page=False)
+    job = PrintJob("x.pdf", "x", "content/x.yaml", f"<html lang='en'><body>{html}</body></html>")
     result = render_job(job, "k" * 64, (str(REPO / "content"),))
     reader = PdfReader(__import__("io").BytesIO(result.data))
     assert "EVIL" not in (reader.pages[0].extract_text() or "")
@@ -282,3 +286,41 @@ def test_a_template_asking_the_network_stops_the_build(make_project: ProjectMake
             "the project's content/, templates/ and variants/ folders, and nothing from the network"
             in messages)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_short_poster_is_printed_large_with_its_what_can_happen_notes(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    project, out = make_project(), tmp_path / "out"
+    build(BuildOptions(project, out, TODAY, frozenset({"posters"})))
+    [job] = [job for job in poster_jobs(project) if job.path == "posters/email.pdf"]
+    assert render_job(job, "k" * 64, project_roots(project)).step == Step(18.0, True)
+    text = squash(page_texts(out / "posters" / "email.pdf")[0])
+    assert squash("What can happen Breaking the AUP can lead to disciplinary action.") in text
+
+
+@pytest.mark.parametrize("name", ["email", "mobile", "reporting", "guidelines"])
+def test_a_default_poster_is_at_the_largest_size_that_fits(name: str) -> None:
+    """Checked the slow way: the next larger size, laid out on its own, takes two pages."""
+    roots = project_roots(REPO)
+    for job in poster_jobs(REPO, (A4, A3)):
+        if not job.path.startswith(f"posters/{name}"):
+            continue
+        chosen = render_job(job, "k" * 64, roots)
+        assert chosen.step is not None and len(PdfReader(BytesIO(chosen.data)).pages) == 1
+        larger = [step for step in job.steps[:job.steps.index(chosen.step)]
+                  if step.notes or not chosen.step.notes]
+        for step in larger[-2:]:  # the two steps just above
+            alone = PrintJob(job.path, job.title, job.source, job.html_at(step), paper=job.paper)
+            pages = PdfReader(BytesIO(render_job(alone, "k" * 64, roots).data)).pages
+            assert len(pages) > 1, f"{job.path} would fit at {step}, chosen {chosen.step}"
+
+
+def poster_jobs(project: Path, papers: tuple[Paper, ...] = (A4,)) -> list[PrintJob]:
+    report = check(project, TODAY)
+    edition = base_edition_of(report.publication, TODAY)
+    env = make_environment(project / "templates")
+    return list(print_jobs(env, edition, PrintOptions(papers), frozenset({"posters"})))
+
+
+def project_roots(project: Path) -> tuple[str, ...]:
+    return tuple(str((project / name).resolve()) for name in ("content", "templates", "variants"))

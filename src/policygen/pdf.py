@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .printing import PrintJob
+from .fitting import Step, Trial, choose_step
+from .printing import PrintJob, first_step
 
 log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"         # tagged, so screen readers can read it
 PRINT_SHOP_VARIANT = "pdf/x-4"   # what professional printers ask for
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
+MM_PER_PX = 25.4 / 96  # WeasyPrint measures in CSS px
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,8 @@ class RenderedPdf:
     warnings: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()  # addresses the fetcher would not serve
     size: int = 0  # the PDF's size, kept when its bytes have gone to disk
-    size_pt: float = 0.0
+    step: Step | None = None  # a poster's chosen text size
+    layouts: int = 0  # how many times WeasyPrint laid it out (a poster's size is searched)
     reused: bool = False
 
 
@@ -57,7 +60,8 @@ class PdfCache:
 def job_key(job: PrintJob) -> str:
     """Everything a PDF depends on: its HTML (content, templates, options) and the tools."""
     digest = hashlib.sha256()
-    for part in (_CACHE_VERSION, _weasyprint_version(), str(job.print_shop), *job.candidates):
+    steps = [f"{step.size_pt}/{step.notes}" for step in job.steps]
+    for part in (_CACHE_VERSION, _weasyprint_version(), str(job.print_shop), job.html, *steps):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -116,69 +120,56 @@ class PdfRenderer:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
         # Longest jobs first (the handbooks), so that one core is not left with one at the end.
-        ordered = sorted(todo, key=lambda pair: -len(pair[0].candidates[0]))
+        ordered = sorted(todo, key=lambda pair: -len(pair[0].html))
         futures = [self._pool.submit(render_job, job, key, roots) for job, key in ordered]
         yield from (future.result() for future in as_completed(futures))
 
 
 def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
-    """Render one job; a poster tries its candidates until one fills exactly one page."""
+    """Render one job; a poster at the largest text size that fits one page (see fitting.py)."""
     with _captured_warnings() as warnings:
         fetcher = _project_fetcher(roots)
         if not job.one_page:
-            document = _layout(job.candidates[0], fetcher)
-            return _finish(job, key, document, warnings, job.sizes_pt[0], fetcher)
-        index, document = _first_fitting(job, fetcher)
-        if document is None:
-            return RenderedPdf(job.path, key, error=_overflow_message(job, fetcher))
-        return _finish(job, key, document, warnings, job.sizes_pt[index], fetcher)
+            return _finish(job, key, _layout(job.html, fetcher), warnings, None, fetcher, 1)
+        fit = choose_step(job.steps, first_step(job.paper),
+                          lambda step: _trial(job.html_at(step), fetcher))
+        if fit.step is None:
+            return RenderedPdf(job.path, key, error=_overflow_message(job, fit.trial),
+                               layouts=fit.layouts)
+        return _finish(job, key, fit.trial.document, warnings, fit.step, fetcher, fit.layouts)
 
 
-def _first_fitting(job: PrintJob, fetcher: Any) -> tuple[int, Any]:
-    """The first candidate that fits one page, phase by phase (see printing.poster_steps)."""
-    start = 0
-    for length in job.phases or (len(job.candidates),):
-        found = _search_phase(job.candidates, start, start + length - 1, fetcher)
-        if found[1] is not None:
-            return found
-        start += length
-    return -1, None
+def _trial(html: str, fetcher: Any) -> Trial:
+    """Lay a poster out and measure it: does it fit one page, how tall is its text?"""
+    document = _layout(html, fetcher)
+    pages = [page._page_box for page in document.pages]  # WeasyPrint's own boxes (see below)
+    height = sum(_text_height(page, last=index == len(pages) - 1)
+                 for index, page in enumerate(pages))
+    return Trial(len(pages) == 1, height, float(pages[0].height), document)
 
 
-def _search_phase(candidates: tuple[str, ...], low: int, high: int,
-                  fetcher: Any) -> tuple[int, Any]:
-    """Binary search: within a phase each candidate takes less room than the one before."""
-    best: tuple[int, Any] = (-1, None)
-    while low <= high:
-        middle = (low + high) // 2
-        document = _layout(candidates[middle], fetcher)
-        if len(document.pages) == 1:
-            best, high = (middle, document), middle - 1
-        else:
-            low = middle + 1
-    return best
+def _text_height(page: Any, last: bool) -> float:
+    """How tall the text is on one page, in CSS px.
+
+    WeasyPrint has no public measure of a laid-out box, so this reads its page box tree (the
+    same in every release since 53). On a page that text runs on from, the <html> box stretches
+    to the foot of the page: there the bottom of its last child counts, so that the room left
+    by a band pushed over to the next page is not counted as text.
+    """
+    root = page.children[0]  # the <html> box
+    if last:
+        return float(root.margin_height())
+    bottoms = [child.position_y + child.margin_height()
+               for body in root.children for child in body.children]
+    return float(max(bottoms, default=root.position_y) - root.position_y)
 
 
-def _overflow_message(job: PrintJob, fetcher: Any) -> str:
-    overflow_mm = _needed_height_mm(job, fetcher) - _text_height_mm(job)
+def _overflow_message(job: PrintJob, smallest: Trial) -> str:
+    overflow_mm = (smallest.height - smallest.room) * MM_PER_PX
     return (f"the poster '{job.title}' ({job.path}) does not fit on one page even at the "
-            f"smallest readable size ({min(job.sizes_pt):g} pt): it is about "
+            f"smallest readable size ({job.steps[-1].size_pt:g} pt): it is about "
             f"{max(overflow_mm, 1):.0f} mm too long for {job.paper.name}. Shorten its items "
             "(a shorter 'poster' wording can be given per item) or split the topic.")
-
-
-def _text_height_mm(job: PrintJob) -> float:
-    """The height a poster's text may take: the page less its margins and the footer."""
-    paper = job.paper
-    return paper.height_mm - 2 * paper.margin_mm - paper.footer_mm - 4
-
-
-def _needed_height_mm(job: PrintJob, fetcher: Any) -> float:
-    """How tall the smallest candidate is when laid out on an endless page of the same width."""
-    endless = f"<style>@page {{ size: {job.paper.width_mm}mm 5000mm; }}</style></head>"
-    document = _layout(job.candidates[-1].replace("</head>", endless, 1), fetcher)
-    root = document.pages[0]._page_box.children[0]  # the <html> box
-    return float(root.margin_height()) * 25.4 / 96
 
 
 def _layout(html: str, fetcher: Any) -> Any:
@@ -199,15 +190,15 @@ def _font_config() -> Any:
     return _FONTS[0]
 
 
-def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], size: float,
-            fetcher: Any) -> RenderedPdf:
+def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: Step | None,
+            fetcher: Any, layouts: int) -> RenderedPdf:
     variant = PRINT_SHOP_VARIANT if job.print_shop else PDF_VARIANT
     data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
                               pdf_identifier=key[:32].encode("ascii"))
     # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
     said = tuple(w for w in warnings if "refused:" not in w)
     return RenderedPdf(job.path, key, data, warnings=said, refused=tuple(fetcher.refused),
-                       size_pt=size)
+                       step=step, layouts=layouts)
 
 
 def _project_fetcher(roots: tuple[str, ...]) -> Any:

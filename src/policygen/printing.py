@@ -13,6 +13,7 @@ import segno
 from markupsafe import Markup
 
 from .edition import Edition
+from .fitting import Step
 from .markup import MarkdownRenderer
 from .model import Publication
 from .review import ReviewState, ReviewStatus
@@ -42,33 +43,53 @@ PAPERS = {"a4": A4, "a3": A3}
 POSTER_SIZES_PT = (18.0, 17.0, 16.0, 15.0, 14.5, 14.0)
 # Below this size the "what can happen" notes are left out, so the practice items stay large.
 CONSEQUENCES_DOWN_TO_PT = 16.0
+# Where the search for the size starts (see fitting.py): the size most of the default posters
+# end at, so that most take one or two layouts.
+FIRST_TRY_PT = 14.5
 
 
-def poster_steps(paper: Paper) -> tuple[tuple[tuple[bool, float], ...], ...]:
-    """Phases of (show consequences, body size), each from most room taken to least.
+def poster_steps(paper: Paper, has_notes: bool) -> tuple[Step, ...]:
+    """The sizes a poster may take, in order of preference: with the notes down to 16 pt, then
+    without them from the largest size again."""
+    with_notes = [Step(size, True) for size in POSTER_SIZES_PT
+                  if has_notes and size >= CONSEQUENCES_DOWN_TO_PT]
+    without = [Step(size, False) for size in POSTER_SIZES_PT]
+    return tuple(Step(round(step.size_pt * paper.scale, 1), step.notes)
+                 for step in with_notes + without)
 
-    First with the "what can happen" notes down to 16 pt, then without them from the largest
-    size again: within a phase, a smaller size always takes less room, so it can be searched.
-    """
-    with_notes = [(True, s) for s in POSTER_SIZES_PT if s >= CONSEQUENCES_DOWN_TO_PT]
-    without = [(False, s) for s in POSTER_SIZES_PT]
-    return tuple(tuple((notes, round(size * paper.scale, 1)) for notes, size in phase)
-                 for phase in (with_notes, without))
+
+def first_step(paper: Paper) -> Step:
+    return Step(round(FIRST_TRY_PT * paper.scale, 1), False)
+
+
+def step_style(step: Step) -> str:
+    """What one try changes in a poster: the root font size (every length in poster.css is in
+    rem) and whether the notes show."""
+    hide = "" if step.notes else " .consequence { display: none; }"
+    return f"<style>html {{ font-size: {step.size_pt:g}pt; }}{hide}</style>"
 
 
 @dataclass(frozen=True, slots=True)
 class PrintJob:
-    """One PDF to render: the HTML to try, largest text first, and what the PDF must be."""
+    """One PDF to render: its HTML and, for a poster, the text sizes it may take."""
 
     path: str
     title: str
     source: str
-    candidates: tuple[str, ...]
-    sizes_pt: tuple[float, ...]
-    one_page: bool
+    html: str
+    steps: tuple[Step, ...] = ()  # a poster's sizes (see poster_steps); () for other PDFs
     print_shop: bool = False
     paper: Paper = A4
-    phases: tuple[int, ...] = ()  # lengths of the runs of candidates that can be searched
+
+    @property
+    def one_page(self) -> bool:
+        return bool(self.steps)
+
+    def html_at(self, step: Step | None) -> str:
+        """The HTML laid out for one step of a poster (the job's own HTML for other PDFs)."""
+        if step is None:
+            return self.html
+        return self.html.replace("</head>", step_style(step) + "</head>", 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +141,15 @@ class Poster:
     page: str
     source: str
     context: dict[str, Any]
+    has_notes: bool = False  # "what can happen" notes, shown when there is room
 
 
 def posters(edition: Edition) -> Iterator[Poster]:
     pub = edition.publication
     for topic in pub.topics:
         yield Poster(topic.id, topic.title, "print/poster-topic.html",
-                     f"topics/{topic.id}.html", topic.location.file, {"topic": topic})
+                     f"topics/{topic.id}.html", topic.location.file, {"topic": topic},
+                     has_notes=any(level.consequences for level in topic.practice))
     sections = (
         Poster("summary", "Summary of good practice", "print/poster-summary.html",
                "summary.html", "content/summary.yaml", {"summary": pub.summary}),
@@ -146,18 +169,11 @@ def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edi
         "title": poster.title, "paper": paper, "print_shop": options.print_shop,
         "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
     }
-    phases = poster_steps(paper)
-    steps = [step for phase in phases for step in phase]
-    candidates = []
-    for consequences, size in steps:
-        renderer.start_document(lambda kind, target: "", link_terms=False)
-        candidates.append(render(env, poster.template,
-                                 {**common, "body": size, "consequences": consequences}))
+    renderer.start_document(lambda kind, target: "", link_terms=False)
+    html = render(env, poster.template, common)
     return PrintJob(f"{edition.prefix}posters/{poster.name}{paper.suffix}.pdf", poster.title,
-                    _source(edition, poster.source), tuple(candidates),
-                    tuple(size for _, size in steps), one_page=True,
-                    print_shop=options.print_shop, paper=paper,
-                    phases=tuple(len(phase) for phase in phases))
+                    _source(edition, poster.source), html, poster_steps(paper, poster.has_notes),
+                    print_shop=options.print_shop, paper=paper)
 
 
 def _source(edition: Edition, base_file: str) -> str:
@@ -178,8 +194,8 @@ def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
         "shown": {section["name"] for section in sections},
     })
     return PrintJob(f"{edition.prefix}handbook.pdf", "the handbook",
-                    _source(edition, "content/publication.yaml"), (html,), (11.0,),
-                    one_page=False, print_shop=options.print_shop)
+                    _source(edition, "content/publication.yaml"), html,
+                    print_shop=options.print_shop)
 
 
 def notice_job(env: jinja2.Environment, renderer: MarkdownRenderer,
@@ -191,7 +207,7 @@ def notice_job(env: jinja2.Environment, renderer: MarkdownRenderer,
         "notice": notice_context(edition), "print_shop": False,
     })
     return PrintJob(f"{edition.prefix}{NOTICE_PDF}", "the adaptation notice",
-                    _source(edition, ""), (html,), (11.0,), one_page=False)
+                    _source(edition, ""), html)
 
 
 def _handbook_link(kind: str, target: str) -> str:
