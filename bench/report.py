@@ -15,15 +15,15 @@ from measure import NOISY, fmt_ms, fmt_s, interference
 if TYPE_CHECKING:
     from run import SizeResult
 
-PDF_STAGES = ("print HTML", "import weasyprint", "posters", "handbook")
+PDF_STAGES = ("print HTML", "PDFs")
 STAGE_NOTES = {
     "load": "read and check content/ (pipeline.check)",
     "variants": "read each variant and lay it over the base (pipeline.adapt, variant_edition_of)",
     "site": "every HTML page of every edition and the index of variants (site.render_site)",
-    "print HTML": "HTML of every poster candidate, handbook and notice (printing.print_jobs)",
-    "import weasyprint": "once, before the PDF workers start",
-    "posters": "posters' PDFs, across the cores (pdf.render_all)",
-    "handbook": "handbooks' and adaptation notices' PDFs (pdf.render_all)",
+    "print HTML": "HTML of every poster, handbook and notice (printing.print_jobs)",
+    "PDFs": "every poster (its size searched), handbook and adaptation notice, across the "
+            "cores, longest first, in one pool of workers that each import WeasyPrint as they "
+            "start, as a build does (pdf.render_all)",
 }
 
 
@@ -268,7 +268,7 @@ def stages_table(sizes: list[SizeResult]) -> str:
 
 def derived_pdfs(size: SizeResult) -> float:
     """The PDFs' share of a cold build, when the library's PDF stages were not timed."""
-    return 0.0 if "posters" in size.stages else whole_pdfs(size)
+    return 0.0 if "PDFs" in size.stages else whole_pdfs(size)
 
 
 def builds_intro() -> str:
@@ -327,7 +327,7 @@ def floor_intro() -> str:
         "first, timed from `import weasyprint` to the last PDF's bytes back in the parent. "
         "Each PDF is laid out once, a poster at the text size policygen chose; policygen "
         "has to find that size (fitting.py), which takes it more layouts. policygen's PDF "
-        "stage is the sum of its print HTML, WeasyPrint import, posters and handbook stages "
+        "stage is the sum of its print HTML and PDFs stages "
         "(cold, nothing reused); the cross-check takes "
         "the same share from the real command line instead (its PDF workers live for the "
         "whole build, and it writes the files).\n")

@@ -5,8 +5,8 @@
 Prints one JSON object: seconds per stage, and what was made. It does what `policygen build
 --all` does, in the same order, but with a clock around each stage: load (content read and
 checked), variants (each laid over the base), site (every page of every edition, and the
-index of variants), and with --pdf the print HTML (every candidate of every poster, handbook
-and notice), the WeasyPrint import, the posters' PDFs and the handbooks' (and notices') PDFs,
+index of variants), and with --pdf the print HTML (every poster, handbook and notice) and the
+PDFs (every PDF in one pool of workers, each importing WeasyPrint, as a build renders them),
 from a cold start (no previous output). Nothing is written, so writing files is not in any
 stage; the whole-process figures in run.py include it.
 
@@ -108,18 +108,13 @@ def render_pdfs(clock: Clock, project: Path, editions: list[Edition], templates:
     formats = frozenset({"posters", "handbook"})
     jobs = clock.timed("print HTML", lambda: [
         job for edition in editions for job in print_jobs(env, edition, PrintOptions(), formats)])
-    # Imported here once, before the workers fork, so that neither PDF stage below carries
-    # it and the floor (which does the same) is compared like for like.
-    clock.timed("import weasyprint", lambda: __import__("weasyprint"))
+    # WeasyPrint is imported by each worker as it starts (pdf.PdfRenderer), in this stage.
     roots = tuple(project / folder for folder in ("content", "templates", "variants"))
-    posters = [job for job in jobs if job.one_page]
-    others = [job for job in jobs if not job.one_page]  # handbooks and adaptation notices
-    rendered = clock.timed("posters", lambda: render_all(posters, roots, PdfCache()))
-    rendered += clock.timed("handbook", lambda: render_all(others, roots, PdfCache()))
+    rendered = clock.timed("PDFs", lambda: render_all(jobs, roots, PdfCache()))
     failed = [pdf.path for pdf in rendered if pdf.error]
     if dump:
         write_floor_jobs(dump, jobs, rendered)
-    return {"pdfs": len(rendered), "posters": len(posters), "handbooks": len(others),
+    return {"pdfs": len(rendered), "posters": sum(job.one_page for job in jobs),
             "layouts": sum(pdf.layouts for pdf in rendered), "failed": failed}
 
 
@@ -130,7 +125,7 @@ def write_floor_jobs(folder: Path, jobs: list[PrintJob], rendered: list[Rendered
     manifest = []
     for number, job in enumerate(jobs):
         name = f"{number:05d}.html"
-        (folder / name).write_text(job.html_at(steps.get(job.path)), encoding="utf-8")
+        (folder / name).write_text(job.standalone_html(steps.get(job.path)), encoding="utf-8")
         manifest.append({"path": job.path, "file": name, "print_shop": job.print_shop})
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 

@@ -277,7 +277,8 @@ def test_a_template_asking_the_network_stops_the_build(make_project: ProjectMake
     project = make_project()
     template = project / "templates" / "print" / "head.html"
     template.write_text(template.read_text().replace(
-        "<style>", '<link rel="stylesheet" href="https://cdn.example.org/x.css">\n<style>', 1))
+        "<meta charset", '<link rel="stylesheet" href="https://cdn.example.org/x.css">\n<meta charset',
+        1))
     with pytest.raises(ContentError) as caught:
         build(BuildOptions(project, tmp_path / "out", TODAY, frozenset({"posters"})))
     messages = {f"{p.location}: {p.message}" for p in caught.value.problems}
@@ -310,7 +311,8 @@ def test_a_default_poster_is_at_the_largest_size_that_fits(name: str) -> None:
         larger = [step for step in job.steps[:job.steps.index(chosen.step)]
                   if step.notes or not chosen.step.notes]
         for step in larger[-2:]:  # the two steps just above
-            alone = PrintJob(job.path, job.title, job.source, job.html_at(step), paper=job.paper)
+            alone = PrintJob(job.path, job.title, job.source, job.html_at(step), job.stylesheet,
+                             paper=job.paper)
             pages = PdfReader(BytesIO(render_job(alone, "k" * 64, roots).data)).pages
             assert len(pages) > 1, f"{job.path} would fit at {step}, chosen {chosen.step}"
 

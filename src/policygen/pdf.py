@@ -7,11 +7,14 @@ build never pay for it.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -34,6 +37,7 @@ class RenderedPdf:
     path: str
     key: str
     data: bytes = b""
+    source: str = ""  # the file an editor should look at when it fails
     error: str = ""
     warnings: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()  # addresses the fetcher would not serve
@@ -61,7 +65,8 @@ def job_key(job: PrintJob) -> str:
     """Everything a PDF depends on: its HTML (content, templates, options) and the tools."""
     digest = hashlib.sha256()
     steps = [f"{step.size_pt}/{step.notes}" for step in job.steps]
-    for part in (_CACHE_VERSION, _weasyprint_version(), str(job.print_shop), job.html, *steps):
+    for part in (_CACHE_VERSION, _weasyprint_version(), str(job.print_shop), job.stylesheet,
+                 job.html, *steps):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -74,18 +79,31 @@ def _weasyprint_version() -> str:
 
 # Told (PDFs done, PDFs to do) as rendering goes, for progress on a terminal.
 ProgressReporter = Callable[[int, int], None]
+# A job not made yet: its HTML is rendered only when the renderer is ready for it, so that a
+# build of a hundred variants never holds every PDF's HTML at once.
+JobMaker = Callable[[], PrintJob]
+# How many jobs wait, made, for a worker: enough to hold the next edition's handbook, so that
+# the longest jobs start first and no core is left with a handbook at the end of the build.
+LOOKAHEAD = 16
 
 
 def render_all(jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: PdfCache,
-               workers: int | None = None,
-               progress: ProgressReporter | None = None) -> list[RenderedPdf]:
-    """Render every job not already in the cache, across the machine's cores."""
+               workers: int | None = None) -> list[RenderedPdf]:
+    """Render every job not already in the cache, across the machine's cores, in their order."""
     with PdfRenderer(workers) as renderer:
-        return renderer.render(jobs, allowed_roots, cache, progress)
+        done = {pdf.path: pdf for pdf in renderer.stream(
+            [partial(_made, job) for job in jobs], allowed_roots, cache)}
+    return [done[job.path] for job in jobs]
+
+
+def _made(job: PrintJob) -> PrintJob:
+    return job
 
 
 class PdfRenderer:
-    """A pool of worker processes kept for a whole build (each pays WeasyPrint's import once)."""
+    """Worker processes kept for a whole build, each a fresh Python that imports WeasyPrint
+    once (started by a fork server: a worker forked from the build would carry, and count in
+    its memory, everything the build had read)."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -98,31 +116,58 @@ class PdfRenderer:
         if self._pool:
             self._pool.shutdown()
 
-    def render(self, jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: PdfCache,
-               progress: ProgressReporter | None = None) -> list[RenderedPdf]:
-        """Render the jobs not already in the cache; results in the order of `jobs`."""
-        keyed = [(job, job_key(job)) for job in jobs]
-        done = {job.path: RenderedPdf(job.path, key, data, reused=True)
-                for job, key in keyed if (data := cache.get(job.path, key)) is not None}
-        todo = [(job, key) for job, key in keyed if job.path not in done]
+    def stream(self, makers: Iterable[JobMaker], allowed_roots: tuple[Path, ...],
+               cache: PdfCache, progress: ProgressReporter | None = None
+               ) -> Iterator[RenderedPdf]:
+        """Each job's PDF as soon as it is ready (from the cache, or rendered), in no set order."""
         roots = tuple(str(root.resolve()) for root in allowed_roots)
-        for count, result in enumerate(self._map(todo, roots), start=1):
-            done[result.path] = result
+        makers = list(makers)
+        results = self._results(makers, roots, cache)
+        for count, pdf in enumerate(results, start=1):
             if progress:
-                progress(count, len(todo))
-        return [done[job.path] for job in jobs]
+                progress(count, len(makers))
+            yield pdf
 
-    def _map(self, todo: list[tuple[PrintJob, str]],
-             roots: tuple[str, ...]) -> Iterator[RenderedPdf]:
-        if self.workers <= 1 or len(todo) <= 1:
-            yield from (render_job(job, key, roots) for job, key in todo)
-            return
+    def _results(self, makers: list[JobMaker], roots: tuple[str, ...],
+                 cache: PdfCache) -> Iterator[RenderedPdf]:
+        waiting: list[tuple[int, int, PrintJob, str]] = []  # a heap, longest HTML first
+        running: set[Future[RenderedPdf]] = set()
+        for number, make in enumerate(makers):
+            job = make()
+            key = job_key(job)
+            data = cache.get(job.path, key)
+            if data is not None:
+                yield RenderedPdf(job.path, key, data, source=job.source, reused=True)
+            elif self.workers <= 1:
+                yield render_job(job, key, roots)
+            else:
+                heapq.heappush(waiting, (-len(job.html), number, job, key))
+                if len(waiting) >= LOOKAHEAD:
+                    yield from self._advance(waiting, running, roots)
+        while waiting or running:
+            yield from self._advance(waiting, running, roots)
+
+    def _advance(self, waiting: list[tuple[int, int, PrintJob, str]],
+                 running: set[Future[RenderedPdf]],
+                 roots: tuple[str, ...]) -> Iterator[RenderedPdf]:
+        """Keep every worker busy, with one job queued behind them; then wait for one to end."""
+        while waiting and len(running) <= self.workers:
+            _, _, job, key = heapq.heappop(waiting)
+            running.add(self._started().submit(render_job, job, key, roots))
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        running -= finished
+        yield from (future.result() for future in finished)
+
+    def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        # Longest jobs first (the handbooks), so that one core is not left with one at the end.
-        ordered = sorted(todo, key=lambda pair: -len(pair[0].html))
-        futures = [self._pool.submit(render_job, job, key, roots) for job, key in ordered]
-        yield from (future.result() for future in as_completed(futures))
+            self._pool = ProcessPoolExecutor(self.workers, get_context("forkserver"),
+                                             initializer=_prepare_worker)
+        return self._pool
+
+
+def _prepare_worker() -> None:
+    """Import WeasyPrint and set up the fonts before the first job, not during it."""
+    _font_config()
 
 
 def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
@@ -130,18 +175,19 @@ def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
     with _captured_warnings() as warnings:
         fetcher = _project_fetcher(roots)
         if not job.one_page:
-            return _finish(job, key, _layout(job.html, fetcher), warnings, None, fetcher, 1)
+            document = _layout(job.html, job.stylesheet, fetcher)
+            return _finish(job, key, document, warnings, None, fetcher, 1)
         fit = choose_step(job.steps, first_step(job.paper),
-                          lambda step: _trial(job.html_at(step), fetcher))
+                          lambda step: _trial(job.html_at(step), job.stylesheet, fetcher))
         if fit.step is None:
-            return RenderedPdf(job.path, key, error=_overflow_message(job, fit.trial),
-                               layouts=fit.layouts)
+            return RenderedPdf(job.path, key, source=job.source,
+                               error=_overflow_message(job, fit.trial), layouts=fit.layouts)
         return _finish(job, key, fit.trial.document, warnings, fit.step, fetcher, fit.layouts)
 
 
-def _trial(html: str, fetcher: Any) -> Trial:
+def _trial(html: str, stylesheet: str, fetcher: Any) -> Trial:
     """Lay a poster out and measure it: does it fit one page, how tall is its text?"""
-    document = _layout(html, fetcher)
+    document = _layout(html, stylesheet, fetcher)
     pages = [page._page_box for page in document.pages]  # WeasyPrint's own boxes (see below)
     height = sum(_text_height(page, last=index == len(pages) - 1)
                  for index, page in enumerate(pages))
@@ -172,10 +218,30 @@ def _overflow_message(job: PrintJob, smallest: Trial) -> str:
             "(a shorter 'poster' wording can be given per item) or split the topic.")
 
 
-def _layout(html: str, fetcher: Any) -> Any:
+def _layout(html: str, stylesheet: str, fetcher: Any) -> Any:
     from weasyprint import HTML
-    return HTML(string=html, base_url=fetcher.base_url,
-                url_fetcher=fetcher).render(font_config=_font_config())
+    return HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render(
+        font_config=_font_config(), stylesheets=[_parsed(stylesheet, fetcher)] if stylesheet
+        else None)
+
+
+_PARSED: dict[str, Any] = {}
+
+
+def _parsed(stylesheet: str, fetcher: Any) -> Any:
+    """A stylesheet parsed once per worker (there are a few: one per paper and kind of PDF).
+
+    One that asks for other files is parsed anew each time, so that what it fetches goes
+    through this job's fetcher and is refused or allowed as this job's.
+    """
+    from weasyprint import CSS
+    if stylesheet in _PARSED:
+        return _PARSED[stylesheet]
+    parsed = CSS(string=stylesheet, base_url=fetcher.base_url, url_fetcher=fetcher,
+                 font_config=_font_config())
+    if "url(" not in stylesheet and "@import" not in stylesheet and len(_PARSED) < 32:
+        _PARSED[stylesheet] = parsed
+    return parsed
 
 
 _FONTS: list[Any] = []
@@ -197,7 +263,8 @@ def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: S
                               pdf_identifier=key[:32].encode("ascii"))
     # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
     said = tuple(w for w in warnings if "refused:" not in w)
-    return RenderedPdf(job.path, key, data, warnings=said, refused=tuple(fetcher.refused),
+    return RenderedPdf(job.path, key, data, job.source, warnings=said,
+                       refused=tuple(fetcher.refused),
                        step=step, layouts=layouts)
 
 

@@ -30,7 +30,7 @@ from .plan import (
     adapt,
     variant_review_warnings,
 )
-from .printing import PAPERS, PrintJob, PrintOptions, print_jobs
+from .printing import PAPERS, PrintOptions, job_makers
 from .review import (
     build_date,
     count_of,
@@ -106,7 +106,6 @@ def check(project: Path, today: date | None = None,
     return CheckReport(pub, status, warnings, names)
 
 
-PDF_BATCH = 8  # editions whose PDFs are prepared and rendered together
 # The only folders a PDF may read from (WeasyPrint's fetcher refuses everything else).
 SOURCE_FOLDERS = ("content", "templates", "variants")
 
@@ -195,17 +194,14 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
     roots = tuple(options.project / folder for folder in SOURCE_FOLDERS)
     cache = read_pdf_cache(out, previous.pdf_inputs)
+    makers = [make for edition in editions
+              for make in job_makers(env, edition, print_options, options.formats)]
     pdfs: list[RenderedPdf] = []
-    problems: list[tuple[str, Problem]] = []
     with PdfRenderer(options.workers) as renderer:
-        # A few editions at a time: the HTML of every poster of a hundred variants at every
-        # text size would not fit the memory a build is allowed.
-        for group in batched(editions, PDF_BATCH):
-            jobs = [job for edition in group
-                    for job in print_jobs(env, edition, print_options, options.formats)]
-            rendered = renderer.render(jobs, roots, cache, _counting(progress, len(pdfs)))
-            problems += pdf_problems(jobs, rendered)
-            pdfs += [_to_disk(pdf, staging) for pdf in rendered]
+        for pdf in renderer.stream(makers, roots, cache, _counting(progress)):
+            pdfs.append(_to_disk(pdf, staging))  # its bytes are not kept in memory
+    pdfs.sort(key=lambda pdf: pdf.path)  # they come back in the order they were finished
+    problems = pdf_problems(pdfs)
     failures = []
     for edition in editions:
         mine = [p for path, p in problems if owner(path, editions) is edition]
@@ -224,14 +220,8 @@ def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
     return replace(pdf, data=b"", size=len(pdf.data))
 
 
-def _counting(progress: Progress, already: int) -> Callable[[int, int], None]:
-    """Progress for one group of PDFs, counted on from those rendered before it."""
-    return lambda done, total: progress("rendering PDFs", already + done, already + total)
-
-
-def batched(editions: list[Edition], size: int) -> Iterator[list[Edition]]:
-    for start in range(0, len(editions), size):
-        yield editions[start:start + size]
+def _counting(progress: Progress) -> Callable[[int, int], None]:
+    return lambda done, total: progress("rendering PDFs", done, total)
 
 
 def owner(path: str, editions: list[Edition]) -> Edition | None:
@@ -240,12 +230,10 @@ def owner(path: str, editions: list[Edition]) -> Edition | None:
                default=None)
 
 
-def pdf_problems(jobs: list[PrintJob], pdfs: list[RenderedPdf]) -> list[tuple[str, Problem]]:
+def pdf_problems(pdfs: list[RenderedPdf]) -> list[tuple[str, Problem]]:
     """(PDF path, problem) for each PDF that failed or asked for something refused."""
-    sources = {job.path: job.source for job in jobs}
-    found = [(pdf.path, Problem(Location(sources[pdf.path]), pdf.error))
-             for pdf in pdfs if pdf.error]
-    found += [(pdf.path, Problem(Location(sources[pdf.path]), f"{pdf.path} asked for '{url}', "
+    found = [(pdf.path, Problem(Location(pdf.source), pdf.error)) for pdf in pdfs if pdf.error]
+    found += [(pdf.path, Problem(Location(pdf.source), f"{pdf.path} asked for '{url}', "
                                  "which was refused: PDFs may only use files inside the "
                                  "project's content/, templates/ and variants/ folders, and "
                                  "nothing from the network"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -76,7 +78,8 @@ class PrintJob:
     path: str
     title: str
     source: str
-    html: str
+    html: str  # without its stylesheet, which WeasyPrint is given apart (see split_stylesheet)
+    stylesheet: str = ""
     steps: tuple[Step, ...] = ()  # a poster's sizes (see poster_steps); () for other PDFs
     print_shop: bool = False
     paper: Paper = A4
@@ -87,9 +90,28 @@ class PrintJob:
 
     def html_at(self, step: Step | None) -> str:
         """The HTML laid out for one step of a poster (the job's own HTML for other PDFs)."""
-        if step is None:
-            return self.html
-        return self.html.replace("</head>", step_style(step) + "</head>", 1)
+        return self._with_in_head(step_style(step) if step else "")
+
+    def standalone_html(self, step: Step | None) -> str:
+        """html_at with the stylesheet back inside: one document, as a person would save it."""
+        style = f"<style>{self.stylesheet}</style>" if self.stylesheet else ""
+        return self._with_in_head(style + (step_style(step) if step else ""))
+
+    def _with_in_head(self, extra: str) -> str:
+        return self.html.replace("</head>", extra + "</head>", 1) if extra else self.html
+
+
+_STYLESHEET = re.compile(r'<style id="policygen-stylesheet">(.*?)</style>\n?', re.DOTALL)
+
+
+def split_stylesheet(html: str) -> tuple[str, str]:
+    """(the HTML without its stylesheet, the stylesheet): WeasyPrint parses a stylesheet given
+    apart once for every document that shares it, which saves a sixth of a poster's layout.
+    A template without the marked <style> keeps its styles in the HTML."""
+    found = _STYLESHEET.search(html)
+    if not found:
+        return html, ""
+    return html[:found.start()] + html[found.end():], found.group(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,17 +140,24 @@ def qr_svg(url: str) -> Markup:
 
 
 def print_jobs(env: jinja2.Environment, edition: Edition, options: PrintOptions,
-               formats: frozenset[str]) -> Iterator[PrintJob]:
+               formats: frozenset[str]) -> list[PrintJob]:
     """Every PDF the build asked for: posters on each paper, the handbook, a variant's notice."""
+    return [make() for make in job_makers(env, edition, options, formats)]
+
+
+def job_makers(env: jinja2.Environment, edition: Edition, options: PrintOptions,
+               formats: frozenset[str]) -> list[Callable[[], PrintJob]]:
+    """print_jobs, each job made (its HTML rendered) only when it is called for."""
     renderer = MarkdownRenderer(edition.publication.glossary.terms)
+    makers: list[Callable[[], PrintJob]] = []
     if "posters" in formats:
-        for paper in options.papers:
-            for poster in posters(edition):
-                yield poster_job(env, renderer, edition, options, paper, poster)
+        makers += [partial(poster_job, env, renderer, edition, options, paper, poster)
+                   for paper in options.papers for poster in posters(edition)]
     if "handbook" in formats:
-        yield handbook_job(env, renderer, edition, options)
+        makers.append(partial(handbook_job, env, renderer, edition, options))
     if edition.adaptation and {"posters", "handbook"} & formats:
-        yield notice_job(env, renderer, edition)
+        makers.append(partial(notice_job, env, renderer, edition))
+    return makers
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +198,11 @@ def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edi
         "title": poster.title, "paper": paper, "print_shop": options.print_shop,
         "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
     }
-    renderer.start_document(lambda kind, target: "", link_terms=False)
-    html = render(env, poster.template, common)
+    renderer.start_document(_no_link, link_terms=False, place="print without links")
+    html, stylesheet = split_stylesheet(render(env, poster.template, common))
     return PrintJob(f"{edition.prefix}posters/{poster.name}{paper.suffix}.pdf", poster.title,
-                    _source(edition, poster.source), html, poster_steps(paper, poster.has_notes),
-                    print_shop=options.print_shop, paper=paper)
+                    _source(edition, poster.source), html, stylesheet,
+                    poster_steps(paper, poster.has_notes), options.print_shop, paper)
 
 
 def _source(edition: Edition, base_file: str) -> str:
@@ -184,7 +213,7 @@ def _source(edition: Edition, base_file: str) -> str:
 def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
                  options: PrintOptions) -> PrintJob:
     pub = edition.publication
-    renderer.start_document(_handbook_link, link_terms=True)
+    renderer.start_document(_handbook_link, link_terms=True, place="handbook")
     sections = [{"name": name, "title": pub.guidelines.title if name == "guidelines" else title}
                 for name, title, _ in SECTION_PAGES if edition.shows(name)]
     html = render(env, "print/handbook.html", {
@@ -194,20 +223,25 @@ def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
         "shown": {section["name"] for section in sections},
     })
     return PrintJob(f"{edition.prefix}handbook.pdf", "the handbook",
-                    _source(edition, "content/publication.yaml"), html,
+                    _source(edition, "content/publication.yaml"), *split_stylesheet(html),
                     print_shop=options.print_shop)
 
 
 def notice_job(env: jinja2.Environment, renderer: MarkdownRenderer,
                edition: Edition) -> PrintJob:
     """The adaptation notice addressed to the author, as a PDF to attach to the email."""
-    renderer.start_document(lambda kind, target: "", link_terms=False)
+    renderer.start_document(_no_link, link_terms=False, place="print without links")
     html = render(env, "print/notice.html", {
         **_print_context(edition), **markdown_functions(renderer),
         "notice": notice_context(edition), "print_shop": False,
     })
     return PrintJob(f"{edition.prefix}{NOTICE_PDF}", "the adaptation notice",
-                    _source(edition, ""), html)
+                    _source(edition, ""), *split_stylesheet(html))
+
+
+def _no_link(kind: str, target: str) -> str:
+    """A poster or notice has nowhere to link to: a link is shown as its text."""
+    return ""
 
 
 def _handbook_link(kind: str, target: str) -> str:
