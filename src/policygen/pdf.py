@@ -6,6 +6,8 @@ build never pay for it.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import heapq
 import logging
@@ -101,9 +103,13 @@ def _made(job: PrintJob) -> PrintJob:
 
 
 class PdfRenderer:
-    """Worker processes kept for a whole build, each a fresh Python that imports WeasyPrint
-    once (started by a fork server: a worker forked from the build would carry, and count in
-    its memory, everything the build had read)."""
+    """Worker processes kept for a whole build, each importing WeasyPrint once.
+
+    Call start() before the build reads anything: the workers are forked then, while the build
+    holds little, because a worker forked later would carry a copy of everything the build had
+    read (and count it in its memory). A fork server would avoid that too, but costs two more
+    processes.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -113,8 +119,21 @@ class PdfRenderer:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def start(self) -> PdfRenderer:
+        """Fork the workers now (they import WeasyPrint only when given a job)."""
+        if self.workers > 1 and self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, get_context("fork"),
+                                             initializer=_prepare_worker)
+            self._pool.submit(_prepare_worker)  # the first job forks every worker at once
+        return self
+
+    def close(self) -> None:
+        """Let the workers go: the rest of the build needs their memory more."""
         if self._pool:
             self._pool.shutdown()
+            self._pool = None
 
     def stream(self, makers: Iterable[JobMaker], allowed_roots: tuple[Path, ...],
                cache: PdfCache, progress: ProgressReporter | None = None
@@ -159,15 +178,14 @@ class PdfRenderer:
         yield from (future.result() for future in finished)
 
     def _started(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, get_context("forkserver"),
-                                             initializer=_prepare_worker)
+        self.start()
+        assert self._pool is not None
         return self._pool
 
 
 def _prepare_worker() -> None:
-    """Import WeasyPrint and set up the fonts before the first job, not during it."""
-    _font_config()
+    """What the build had read before the fork stays shared: the collector leaves it alone."""
+    gc.freeze()
 
 
 def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
@@ -244,6 +262,15 @@ def _parsed(stylesheet: str, fetcher: Any) -> Any:
     return parsed
 
 
+def _give_back_memory() -> None:
+    """Hand the memory of the document just written back to the system (glibc keeps freed
+    memory otherwise, and a worker's size would creep up with every handbook)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 _FONTS: list[Any] = []
 
 
@@ -261,6 +288,7 @@ def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: S
     variant = PRINT_SHOP_VARIANT if job.print_shop else PDF_VARIANT
     data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
                               pdf_identifier=key[:32].encode("ascii"))
+    _give_back_memory()
     # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
     said = tuple(w for w in warnings if "refused:" not in w)
     return RenderedPdf(job.path, key, data, job.source, warnings=said,

@@ -47,7 +47,7 @@ from .templating import default_templates_dir, make_environment, template_file
 from .variant import list_variants, misnamed_variants
 
 if TYPE_CHECKING:
-    from .pdf import RenderedPdf
+    from .pdf import PdfRenderer, RenderedPdf
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,19 @@ def _quiet(stage: str, done: int, total: int) -> None:
 def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     """Check everything, render the PDFs and the sites, then swap them into the output folder."""
     started = time.perf_counter()
+    with _pdf_renderer(options) as renderer:
+        return _build(options, progress, renderer, started)
+
+
+def _pdf_renderer(options: BuildOptions) -> PdfRenderer:
+    """The PDF workers, forked before anything is read if PDFs are asked for (see PdfRenderer)."""
+    from .pdf import PdfRenderer  # not at the top: `check` has no use for processes
+    renderer = PdfRenderer(options.workers)
+    return renderer.start() if {"posters", "handbook"} & options.formats else renderer
+
+
+def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
+           started: float) -> BuildReport:
     out = options.out or options.project / "build"
     recover_interrupted(out.resolve())
     report = check(options.project, options.today)
@@ -131,7 +144,7 @@ def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     plan = Plan.make(report, options, templates, previous, out)
     with Staging(out) as staging:
         pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous, progress,
-                                         staging)
+                                         staging, renderer)
         plan.set_aside(pdf_failures)
         staging.discard(plan.failed_prefixes)
         kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
@@ -181,8 +194,8 @@ def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[Rende
 
 
 def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions, out: Path,
-                previous: BuildRecord, progress: Progress,
-                staging: Staging) -> tuple[list[RenderedPdf], list[VariantFailure]]:
+                previous: BuildRecord, progress: Progress, staging: Staging,
+                renderer: PdfRenderer) -> tuple[list[RenderedPdf], list[VariantFailure]]:
     """Posters, handbooks and notices for every edition, rendered together across the cores.
 
     A PDF that cannot be made (a poster that will not fit) stops the build for the base; in a
@@ -190,16 +203,15 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     """
     if not {"posters", "handbook"} & options.formats:
         return [], []
-    from .pdf import PdfRenderer, read_pdf_cache
+    from .pdf import read_pdf_cache
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
     roots = tuple(options.project / folder for folder in SOURCE_FOLDERS)
     cache = read_pdf_cache(out, previous.pdf_inputs)
     makers = [make for edition in editions
               for make in job_makers(env, edition, print_options, options.formats)]
-    pdfs: list[RenderedPdf] = []
-    with PdfRenderer(options.workers) as renderer:
-        for pdf in renderer.stream(makers, roots, cache, _counting(progress)):
-            pdfs.append(_to_disk(pdf, staging))  # its bytes are not kept in memory
+    pdfs = [_to_disk(pdf, staging)  # its bytes are not kept in memory
+            for pdf in renderer.stream(makers, roots, cache, _counting(progress))]
+    renderer.close()
     pdfs.sort(key=lambda pdf: pdf.path)  # they come back in the order they were finished
     problems = pdf_problems(pdfs)
     failures = []
