@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import ProjectMaker
 
-from policygen import BuildOptions, build
+from policygen import BuildOptions, BuildReport, ContentError, build
 from policygen.output import read_record
 
 TODAY = date(2026, 11, 25)
@@ -149,3 +150,27 @@ def test_a_damaged_previous_output_is_not_taken_over(project: Path, tmp_path: Pa
     (out / "variants" / "alpha" / "about.html").write_text("tampered")
     build(BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True))
     assert snapshot(out) == before
+
+
+def test_what_weasyprint_said_is_said_again_when_its_pdfs_are_taken_over(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    project = make_project()
+    css = project / "templates" / "print" / "poster.css"
+    css.write_text(css.read_text() + "\n.kicker { frobnicate: 1; }\n")
+    options = BuildOptions(project, tmp_path / "out", TODAY, frozenset({"posters", "handbook"}))
+
+    def said(report: BuildReport) -> list[tuple[str, str]]:
+        return [(w.location.file, w.message) for w in report.warnings if "frobnicate" in w.message]
+    first = build(options)
+    assert said(first) and {file for file, _ in said(first)} == {
+        f"posters/{name}.pdf" for name in ("email", "summary", "guidelines", "reporting")}
+    # Taken over whole (nothing changed), then PDF by PDF (only the handbook's template did).
+    again = build(options)
+    assert again.pdfs_rendered == 0 and said(again) == said(first)
+    handbook = project / "templates" / "print" / "handbook.css"
+    handbook.write_text(handbook.read_text() + "\n.cover { margin-top: 1mm; }\n")
+    edited = build(options)
+    assert (edited.pdfs_rendered, edited.pdfs_reused) == (1, 4)
+    assert said(edited) == said(first)
+    with pytest.raises(ContentError):
+        build(replace(options, strict=True))

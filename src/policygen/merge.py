@@ -34,6 +34,7 @@ def merge(project: Path, out: Path, shards: list[Path], today: date | None = Non
     editions: dict[str, Any] = {}
     pdf_inputs: dict[str, str] = {}
     failures: dict[str, str] = {}
+    said: dict[str, tuple[str, ...]] = {}
     for shard in shards:
         record = _shard_record(shard)
         for name, path in previous_files(shard, "").items():
@@ -42,6 +43,7 @@ def merge(project: Path, out: Path, shards: list[Path], today: date | None = Non
         editions.update(record.editions)
         pdf_inputs.update(record.pdf_inputs)
         failures.update(record.failures)
+        said.update(record.pdf_warnings)
     if "" not in editions:
         raise OutputError("none of the shards holds the base guidance: include the output of "
                           "the first shard (--shard 1/N)")
@@ -51,7 +53,8 @@ def merge(project: Path, out: Path, shards: list[Path], today: date | None = Non
     entries += [VariantEntry(name, error=error) for name, error in failures.items()]
     index = render_variant_index(base_edition_of(report.publication, report.status.today),
                                  entries, make_environment(templates_dir(project)))
-    write_output({VARIANT_INDEX: index}, out, BuildRecord(pdf_inputs, editions, failures), files)
+    write_output({VARIANT_INDEX: index}, out, BuildRecord(pdf_inputs, editions, failures, said),
+                 files)
     return MergeReport(out, len(files) + 1, len(entries) - len(failures), len(failures))
 
 

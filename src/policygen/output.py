@@ -42,12 +42,14 @@ class BuildRecord:
 
     `pdf_inputs` maps a PDF's path to the hash of its inputs; `editions` maps an edition's
     prefix ("" for the base, "variants/<name>/") to {"key": hash of its inputs, "entry": what
-    the index of variants says of it}.
+    the index of variants says of it}; `pdf_warnings` keeps what WeasyPrint said of a PDF, so
+    that a rebuild which takes the PDF over still says it (and `--strict` still stops).
     """
 
     pdf_inputs: Mapping[str, str] = field(default_factory=dict)
     editions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     failures: Mapping[str, str] = field(default_factory=dict)  # variant → its first error
+    pdf_warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Staging:
@@ -194,7 +196,8 @@ def _marker(record: BuildRecord) -> bytes:
     content = {"generator": "policygen", "note": "each build replaces this folder whole",
                "pdf_inputs": dict(sorted(record.pdf_inputs.items())),
                "editions": {k: dict(v) for k, v in sorted(record.editions.items())},
-               "failures": dict(sorted(record.failures.items()))}
+               "failures": dict(sorted(record.failures.items())),
+               "pdf_warnings": {k: list(v) for k, v in sorted(record.pdf_warnings.items())}}
     return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -203,11 +206,13 @@ def read_record(out: Path) -> BuildRecord:
     try:
         content = json.loads((out / MARKER).read_text(encoding="utf-8"))
         pdfs, editions = content.get("pdf_inputs", {}), content.get("editions", {})
-        failures = content.get("failures", {})
+        failures, said = content.get("failures", {}), content.get("pdf_warnings", {})
     except (OSError, ValueError, AttributeError):
         return BuildRecord()
-    if not all(isinstance(part, dict) for part in (pdfs, editions, failures)):
+    if not all(isinstance(part, dict) for part in (pdfs, editions, failures, said)):
         return BuildRecord()
     return BuildRecord({str(k): str(v) for k, v in pdfs.items()},
                        {str(k): v for k, v in editions.items() if isinstance(v, dict)},
-                       {str(k): str(v) for k, v in failures.items()})
+                       {str(k): str(v) for k, v in failures.items()},
+                       {str(k): tuple(map(str, v)) for k, v in said.items()
+                        if isinstance(v, list)})

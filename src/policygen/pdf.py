@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .fitting import Step, Trial, choose_step
+from .output import BuildRecord
 from .printing import PrintJob, first_step
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,15 @@ class PdfCache:
     """PDFs of the previous build, by output path: (input key, file). Read only when reused."""
 
     entries: Mapping[str, tuple[str, Path | bytes]] = field(default_factory=dict)
+    warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # as first said
 
-    def get(self, path: str, key: str) -> bytes | None:
+    def get(self, path: str, key: str) -> RenderedPdf | None:
         found = self.entries.get(path)
         if not found or found[0] != key:
             return None
         stored = found[1]
-        return stored if isinstance(stored, bytes) else stored.read_bytes()
+        data = stored if isinstance(stored, bytes) else stored.read_bytes()
+        return RenderedPdf(path, key, data, warnings=self.warnings.get(path, ()), reused=True)
 
 
 def job_key(job: PrintJob) -> str:
@@ -92,13 +95,13 @@ LOOKAHEAD = 16
 def render_all(jobs: list[PrintJob], allowed_roots: tuple[Path, ...], cache: PdfCache,
                workers: int | None = None) -> list[RenderedPdf]:
     """Render every job not already in the cache, across the machine's cores, in their order."""
+    makers = [partial(_already_made, job) for job in jobs]
     with PdfRenderer(workers) as renderer:
-        done = {pdf.path: pdf for pdf in renderer.stream(
-            [partial(_made, job) for job in jobs], allowed_roots, cache)}
+        done = {pdf.path: pdf for pdf in renderer.stream(makers, allowed_roots, cache)}
     return [done[job.path] for job in jobs]
 
 
-def _made(job: PrintJob) -> PrintJob:
+def _already_made(job: PrintJob) -> PrintJob:
     return job
 
 
@@ -132,7 +135,7 @@ class PdfRenderer:
     def close(self) -> None:
         """Let the workers go: the rest of the build needs their memory more."""
         if self._pool:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # after an error, nothing more to render
             self._pool = None
 
     def stream(self, makers: Iterable[JobMaker], allowed_roots: tuple[Path, ...],
@@ -149,38 +152,63 @@ class PdfRenderer:
 
     def _results(self, makers: list[JobMaker], roots: tuple[str, ...],
                  cache: PdfCache) -> Iterator[RenderedPdf]:
-        waiting: list[tuple[int, int, PrintJob, str]] = []  # a heap, longest HTML first
-        running: set[Future[RenderedPdf]] = set()
+        waiting: list[_Waiting] = []  # a heap, longest HTML first
+        running: dict[Future[RenderedPdf], bool] = {}  # → whether it is a long document
         for number, make in enumerate(makers):
             job = make()
             key = job_key(job)
-            data = cache.get(job.path, key)
-            if data is not None:
-                yield RenderedPdf(job.path, key, data, source=job.source, reused=True)
+            reused = cache.get(job.path, key)
+            if reused is not None:
+                yield replace(reused, source=job.source)
             elif self.workers <= 1:
                 yield render_job(job, key, roots)
             else:
-                heapq.heappush(waiting, (-len(job.html), number, job, key))
+                heapq.heappush(waiting, _Waiting(-len(job.html), number, job, key))
                 if len(waiting) >= LOOKAHEAD:
                     yield from self._advance(waiting, running, roots)
         while waiting or running:
             yield from self._advance(waiting, running, roots)
 
-    def _advance(self, waiting: list[tuple[int, int, PrintJob, str]],
-                 running: set[Future[RenderedPdf]],
+    def _advance(self, waiting: list[_Waiting], running: dict[Future[RenderedPdf], bool],
                  roots: tuple[str, ...]) -> Iterator[RenderedPdf]:
         """Keep every worker busy, with one job queued behind them; then wait for one to end."""
         while waiting and len(running) <= self.workers:
-            _, _, job, key = heapq.heappop(waiting)
-            running.add(self._started().submit(render_job, job, key, roots))
+            item = _next_job(waiting, long_running=any(running.values()))
+            future = self._started().submit(render_job, item.job, item.key, roots)
+            running[future] = not item.job.one_page
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        running -= finished
-        yield from (future.result() for future in finished)
+        for future in finished:
+            del running[future]
+            yield future.result()
 
     def _started(self) -> ProcessPoolExecutor:
         self.start()
         assert self._pool is not None
         return self._pool
+
+
+@dataclass(order=True, slots=True)
+class _Waiting:
+    """A job made and waiting for a worker; the heap orders by (minus) length, then number."""
+
+    minus_length: int
+    number: int
+    job: PrintJob = field(compare=False)
+    key: str = field(compare=False)
+
+
+def _next_job(waiting: list[_Waiting], long_running: bool) -> _Waiting:
+    """The longest job waiting; but while a long document (a handbook) is being laid out, the
+    longest poster, if there is one: two handbooks side by side is what takes the most memory.
+    """
+    if long_running:
+        posters = [item for item in waiting if item.job.one_page]
+        if posters:
+            chosen = min(posters)
+            waiting.remove(chosen)
+            heapq.heapify(waiting)
+            return chosen
+    return heapq.heappop(waiting)
 
 
 def _prepare_worker() -> None:
@@ -192,18 +220,19 @@ def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
     """Render one job; a poster at the largest text size that fits one page (see fitting.py)."""
     with _captured_warnings() as warnings:
         fetcher = _project_fetcher(roots)
+        stylesheet = _parsed(job.stylesheet, fetcher, warnings)
         if not job.one_page:
-            document = _layout(job.html, job.stylesheet, fetcher)
+            document = _layout(job.html, stylesheet, fetcher)
             return _finish(job, key, document, warnings, None, fetcher, 1)
         fit = choose_step(job.steps, first_step(job.paper),
-                          lambda step: _trial(job.html_at(step), job.stylesheet, fetcher))
+                          lambda step: _trial(job.html_at(step), stylesheet, fetcher))
         if fit.step is None:
             return RenderedPdf(job.path, key, source=job.source,
                                error=_overflow_message(job, fit.trial), layouts=fit.layouts)
         return _finish(job, key, fit.trial.document, warnings, fit.step, fetcher, fit.layouts)
 
 
-def _trial(html: str, stylesheet: str, fetcher: Any) -> Trial:
+def _trial(html: str, stylesheet: Any, fetcher: Any) -> Trial:
     """Lay a poster out and measure it: does it fit one page, how tall is its text?"""
     document = _layout(html, stylesheet, fetcher)
     pages = [page._page_box for page in document.pages]  # WeasyPrint's own boxes (see below)
@@ -236,29 +265,35 @@ def _overflow_message(job: PrintJob, smallest: Trial) -> str:
             "(a shorter 'poster' wording can be given per item) or split the topic.")
 
 
-def _layout(html: str, stylesheet: str, fetcher: Any) -> Any:
+def _layout(html: str, stylesheet: Any, fetcher: Any) -> Any:
     from weasyprint import HTML
     return HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render(
-        font_config=_font_config(), stylesheets=[_parsed(stylesheet, fetcher)] if stylesheet
-        else None)
+        font_config=_font_config(), stylesheets=[stylesheet] if stylesheet else None)
 
 
-_PARSED: dict[str, Any] = {}
+# Stylesheets already parsed by this worker: (the parsed sheet, what WeasyPrint said of it).
+_PARSED: dict[str, tuple[Any, tuple[str, ...]]] = {}
 
 
-def _parsed(stylesheet: str, fetcher: Any) -> Any:
-    """A stylesheet parsed once per worker (there are a few: one per paper and kind of PDF).
+def _parsed(stylesheet: str, fetcher: Any, warnings: list[str]) -> Any:
+    """A job's stylesheet, parsed once per worker (one per paper and kind of PDF, a few).
 
-    One that asks for other files is parsed anew each time, so that what it fetches goes
-    through this job's fetcher and is refused or allowed as this job's.
+    What WeasyPrint says while parsing (a property it ignores) is said again for every job
+    that uses the sheet, as if each had parsed it. A sheet that asks for other files is parsed
+    anew each time, so that what it fetches goes through this job's fetcher.
     """
-    from weasyprint import CSS
+    if not stylesheet:
+        return None
     if stylesheet in _PARSED:
-        return _PARSED[stylesheet]
+        parsed, said = _PARSED[stylesheet]
+        warnings.extend(said)
+        return parsed
+    from weasyprint import CSS
+    before = len(warnings)
     parsed = CSS(string=stylesheet, base_url=fetcher.base_url, url_fetcher=fetcher,
                  font_config=_font_config())
     if "url(" not in stylesheet and "@import" not in stylesheet and len(_PARSED) < 32:
-        _PARSED[stylesheet] = parsed
+        _PARSED[stylesheet] = (parsed, tuple(warnings[before:]))
     return parsed
 
 
@@ -342,7 +377,7 @@ class _ListHandler(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def read_pdf_cache(out: Path, manifest: Mapping[str, str]) -> PdfCache:
+def read_pdf_cache(out: Path, previous: BuildRecord) -> PdfCache:
     """The previous build's PDFs that are still on disk, with the keys they were made from."""
-    return PdfCache({path: (key, out / path) for path, key in manifest.items()
-                     if (out / path).is_file()})
+    return PdfCache({path: (key, out / path) for path, key in previous.pdf_inputs.items()
+                     if (out / path).is_file()}, previous.pdf_warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -150,7 +150,8 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
         kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
         progress("writing the website", 0, 0)
         files = render_sites(env, templates, plan, kept, options)
-        warnings = tuple(pdf_warnings(kept)) + plan.warnings(report.status)
+        said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
+        warnings = tuple(pdf_warnings(said)) + plan.warnings(report.status)
         if options.strict and (warnings or report.warnings):
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
@@ -206,7 +207,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
     from .pdf import read_pdf_cache
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
     roots = tuple(options.project / folder for folder in SOURCE_FOLDERS)
-    cache = read_pdf_cache(out, previous.pdf_inputs)
+    cache = read_pdf_cache(out, previous)
     makers = [make for edition in editions
               for make in job_makers(env, edition, print_options, options.formats)]
     pdfs = [_to_disk(pdf, staging)  # its bytes are not kept in memory
@@ -253,7 +254,8 @@ def pdf_problems(pdfs: list[RenderedPdf]) -> list[tuple[str, Problem]]:
     return found
 
 
-def pdf_warnings(pdfs: list[RenderedPdf]) -> Iterator[Problem]:
-    for pdf in pdfs:
-        for message in pdf.warnings:
-            yield Problem(Location(pdf.path), f"while rendering: {message}", Severity.WARNING)
+def pdf_warnings(said: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
+    """What WeasyPrint said of each PDF (now, or when a PDF taken over was made)."""
+    for path, messages in sorted(said.items()):
+        for message in messages:
+            yield Problem(Location(path), f"while rendering: {message}", Severity.WARNING)

@@ -175,16 +175,23 @@ class Plan:
                 "key": self.keys[edition.prefix], "entry": entry,
                 "warnings": problems_to_record(edition_warnings(edition, base))}
         for prefix, record in editions.items():
-            record["files"] = {name: size for name, size in sizes.items()
-                               if name.startswith(prefix)
-                               and not name.startswith(_owned_elsewhere(prefix))}
+            record["files"] = {name: size for name, size in sizes.items() if _owns(prefix, name)}
         pdf_inputs = {pdf.path: pdf.key for pdf in pdfs}
-        for reused in self.reused:
-            pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
-                               if path.startswith(reused.prefix)
-                               and not path.startswith(_owned_elsewhere(reused.prefix))})
+        pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
+                           if self.taken_over(path)})
+        said = {pdf.path: pdf.warnings for pdf in pdfs if pdf.warnings}
         failures = {f.name: first_error(f) for f in self.failures}
-        return BuildRecord(pdf_inputs, editions, failures)
+        return BuildRecord(pdf_inputs, editions, failures,
+                           {**said, **self.reused_pdf_warnings(previous)})
+
+    def taken_over(self, path: str) -> bool:
+        """Whether an output file belongs to an edition taken over whole from the last build."""
+        return any(_owns(reused.prefix, path) for reused in self.reused)
+
+    def reused_pdf_warnings(self, previous: BuildRecord) -> dict[str, tuple[str, ...]]:
+        """What WeasyPrint said, when they were made, of the PDFs of editions taken over."""
+        return {path: said for path, said in previous.pdf_warnings.items()
+                if self.taken_over(path)}
 
 
 def first_error(failure: VariantFailure) -> str:
@@ -198,6 +205,11 @@ def _intact(out: Path, prefix: str, recorded: object) -> bool:
         return False
     found = previous_files(out, prefix, _owned_elsewhere(prefix))
     return {name: path.stat().st_size for name, path in found.items()} == recorded
+
+
+def _owns(prefix: str, path: str) -> bool:
+    """Whether an output path is the edition's (the base's excludes the variants')."""
+    return path.startswith(prefix) and not path.startswith(_owned_elsewhere(prefix))
 
 
 def _owned_elsewhere(prefix: str) -> tuple[str, ...]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from . import sections
-from .errors import ContentError, Location, Problem, Severity, suggest
+from .branding import read_organisation
+from .errors import ContentError, Location, Problem, suggest
 from .model import (
     FIXED_PAGES,
     LEVEL_KEYS,
@@ -36,17 +37,9 @@ from .yamlsrc import SourceFile, parse_yaml, read_source
 
 VARIANTS_DIR = "variants"
 VARIANT_FILE = "variant.yaml"
-# An SVG is a document, not just a picture: opened on its own it runs scripts, and it can
-# pull in other files. A logo needs none of that.
-_ACTIVE_SVG = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:|"
-                         r"(?:href|src)\s*=\s*[\"'](?!#)|@import|url\(\s*[\"']?(?!#)",
-                         re.IGNORECASE)
-# A logo is shown a few centimetres wide; anything bigger only slows every page and PDF.
-MAX_LOGO_BYTES = 512 * 1024
 SECTION_NAMES = tuple(page for page in FIXED_PAGES if page not in ("home", "about"))
 TOPIC_TEXTS = ("summary", "intro", "scope")
 LABEL_NAMES = ("best", "safe", "poor", "do", "do_not")
-LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 # Page names a local section may not take: the fixed pages and the files beside them.
 RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "assets",
                   "variants", "adaptation", "accessibility", "adaptation-notice", "handbook",
@@ -55,7 +48,6 @@ FIELDS = ("title", "local_lead", "contacts", "terminology", "topics", "items", "
           "sections", "dates", "revisions", "notified", "approved")
 _FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
-_COLOUR = re.compile(r"#[0-9a-f]{6}")
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
 
 
@@ -182,90 +174,6 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
         notified=read_sign_off(r, f["notified"], "notified") if "notified" in f else None,
         approved=read_sign_off(r, f["approved"], "approved") if "approved" in f else None)
     return replace(variant, markdown_texts=tuple(r.markdown_texts))
-
-
-def read_organisation(r: Reader, node: Node, folder: Path | None) -> Organisation:
-    f = r.fields(node, "'organisation'", ("name",), ("logo", "accent_colour", "url")) or {}
-    _refuse_unquoted_colour(r, node)
-    colour = r.optional_text(f, "accent_colour", "the accent colour").lower()
-    if colour and not _COLOUR.fullmatch(colour):
-        r.error(f["accent_colour"], "the accent colour should be written \"#rrggbb\" (like "
-                f"\"#1d5e3b\"), found '{colour}'")
-    elif colour:
-        _warn_low_contrast(r, f["accent_colour"], colour)
-    logo = r.optional_text(f, "logo", "the logo")
-    if logo:
-        logo = check_logo(r, f["logo"], logo, folder)
-    return Organisation(r.optional_text(f, "name", "the organisation's name"), logo, colour,
-                        sections.read_url(r, f.get("url"), "the organisation's url"),
-                        r.location(node))
-
-
-def _refuse_unquoted_colour(r: Reader, node: Node) -> None:
-    # `accent_colour: #1d5e3b` is a comment in YAML, so the field would be silently empty.
-    for key, value in getattr(node, "value", []) if isinstance(node, MappingNode) else []:
-        if key.value == "accent_colour" and isinstance(value, ScalarNode) and not value.value:
-            r.error(key, "the accent colour is empty; a colour starts with #, which YAML reads "
-                    "as a comment unless it is in quotes: accent_colour: \"#1d5e3b\"")
-
-
-def _warn_low_contrast(r: Reader, node: Node, colour: str) -> None:
-    ratio = contrast_with_white(colour)
-    if ratio < 4.5:
-        problem = r.source.problem(node, f"the accent colour {colour} has a contrast of "
-                                   f"{ratio:.1f}:1 with white; text in it needs at least 4.5:1 "
-                                   "(WCAG AA), so choose a darker colour")
-        r.problems.append(replace(problem, severity=Severity.WARNING))
-
-
-def contrast_with_white(colour: str) -> float:
-    """The WCAG contrast ratio of a #rrggbb colour against white."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return 1.05 / (luminance + 0.05)
-
-
-def check_logo(r: Reader, node: Node, logo: str, folder: Path | None) -> str:
-    """The logo's path if it names a file inside the variant's folder, else "" (reported)."""
-    problem = _logo_name_problem(logo)
-    if not problem and folder is not None:
-        problem = _logo_file_problem(folder, logo)
-    if problem:
-        r.error(node, problem)
-        return ""
-    return PurePosixPath(logo).as_posix()
-
-
-def _logo_name_problem(logo: str) -> str:
-    if logo.startswith(("/", "\\")) or PureWindowsPath(logo).drive or ":" in logo:
-        return (f"the logo '{logo}' should be a file in the variant's folder, named without "
-                "a drive or leading slash (like logo.svg)")
-    if ".." in PurePosixPath(logo.replace("\\", "/")).parts:
-        return f"the logo '{logo}' should be inside the variant's folder; '..' is not allowed"
-    if PurePosixPath(logo).suffix.lower() not in LOGO_SUFFIXES:
-        return f"the logo '{logo}' should be an .svg, .png or .jpg file"
-    return ""
-
-
-def _logo_file_problem(folder: Path, logo: str) -> str:
-    try:
-        found = (folder / logo).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return f"there is no logo file '{logo}' in the variant's folder"
-    if not found.is_relative_to(folder.resolve()):
-        return (f"the logo '{logo}' leads outside the variant's folder (it is a link); copy "
-                "the image itself into the folder")
-    if not found.is_file():
-        return f"the logo '{logo}' is not a file"
-    size = found.stat().st_size
-    if size > MAX_LOGO_BYTES:
-        return (f"the logo '{logo}' is {size // 1024} KB; a logo may be at most "
-                f"{MAX_LOGO_BYTES // 1024} KB (save a smaller copy: it is shown small)")
-    if found.suffix.lower() == ".svg" and _ACTIVE_SVG.search(found.read_text("utf-8", "replace")):
-        return (f"the logo '{logo}' contains a script, an event handler or a link to another "
-                "file; save it again as a plain picture (or as a PNG)")
-    return ""
 
 
 def read_lead(r: Reader, node: Node) -> Lead:
