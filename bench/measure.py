@@ -26,12 +26,14 @@ class Run:
     `peak_rss_mb` is the largest resident set of any one process of the command (what the
     kernel reports on wait, as /usr/bin/time does); `peak_tree_mb` is the most the command's
     processes held together (sampled every 20 ms), which is what a parallel build asks of
-    the machine.
+    the machine, counting a page shared by two processes twice; `peak_tree_pss_mb` is the
+    same with each shared page divided between the processes sharing it (PSS).
     """
 
     seconds: float
     peak_rss_mb: float
     peak_tree_mb: float
+    peak_tree_pss_mb: float
     returncode: int
     stdout: str
     stderr: str
@@ -61,7 +63,8 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Run(seconds, usage.ru_maxrss / 1024, sampler.peak / 2**20, proc.returncode,
+        result = Run(seconds, usage.ru_maxrss / 1024, sampler.peak / 2**20,
+                     sampler.peak_pss / 2**20, proc.returncode,
                      out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
                      others)
     HISTORY.append((" ".join(Path(str(part)).name for part in cmd[:3]), seconds, others))
@@ -97,17 +100,20 @@ def interference() -> tuple[float, str]:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants until stopped."""
+    """Samples the summed RSS (and PSS) of a process and all its descendants until stopped."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            pids = tree_pids(self.pid)
+            self.peak = max(self.peak, sum(map(rss_bytes, pids)))
+            self.peak_pss = max(self.peak_pss, sum(map(pss_bytes, pids)))
             self._stop_event.wait(SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -115,21 +121,41 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident in `pid` and its descendants (0 for processes already gone)."""
-    total = 0
-    todo = [pid]
+def tree_pids(pid: int) -> list[int]:
+    """`pid` and its descendants, as far as they can still be found."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE_BYTES
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue  # the process ended between two reads
-    return total
+            continue  # the process ended meanwhile
+        found.append(current)
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    """Bytes resident in one process (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * PAGE_BYTES
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        return 0
+
+
+def pss_bytes(pid: int) -> int:
+    """One process's proportional share of memory: its own pages, and a share of each page
+    it shares with others (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError, ValueError, PermissionError):
+        pass
+    return 0
 
 
 # Above this share of the CPU taken by others during a run, its figure is marked as disturbed.

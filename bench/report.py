@@ -275,9 +275,13 @@ def builds_intro() -> str:
     return (
         "The real command line (`.venv/bin/policygen build --all --project TMP --out OUT "
         "--today 2026-11-25 …`) as a subprocess: wall time from start to exit, and peak "
-        "memory two ways: the largest single process (the kernel's figure on exit, as "
+        "memory: the largest single process (the kernel's figure on exit, as "
         "`/usr/bin/time` gives it) and all of the build's processes together (sampled every "
-        "20 ms: the PDF workers run beside the main process). A cold build writes into an "
+        "20 ms: the PDF workers run beside the main process), as the sum of their resident "
+        "sets (RSS: a page two processes share, such as the Python code a worker was forked "
+        "with, is counted in each) and as the sum of their proportional sets (PSS: a shared "
+        "page is divided between its sharers, so this is what the machine really gives). The "
+        "target is taken on the stricter RSS sum. A cold build writes into an "
         "empty folder; the unchanged rebuild builds again into the same folder; the edit "
         "changes one headline rule of one topic and builds again.\n")
 
@@ -300,6 +304,8 @@ def builds_table(default: dict[str, Any], sizes: list[SizeResult]) -> str:
             else "–"),
         row("peak RSS, all processes", lambda s: f"{s.cold_tree:.0f} MB" if s.cold_build
             else "–"),
+        row("peak PSS, all processes (shared pages counted once)",
+            lambda s: f"{s.cold_tree_pss:.0f} MB" if s.cold_build and s.cold_tree_pss else "–"),
         row("unchanged rebuild", stat("unchanged")),
         row("edit one topic, rebuild", lambda s: f"{fmt_s(s.edit['seconds'])}: "
             f"{s.edit['rendered']} of {s.edit['pdfs']} PDFs rendered"

@@ -95,6 +95,7 @@ class SizeResult:
     cold_build: Stat | None = None
     cold_rss: float = 0.0
     cold_tree: float = 0.0
+    cold_tree_pss: float = 0.0
     cold_summary: str = ""
     unchanged: Stat | None = None
     unchanged_summary: str = ""
@@ -376,6 +377,7 @@ def measure_cold_builds(settings: Settings, result: SizeResult, project: Path) -
     result.cold_build = Stat.of_runs(runs)
     result.cold_rss = max(r.peak_rss_mb for r in runs)
     result.cold_tree = max(r.peak_tree_mb for r in runs)
+    result.cold_tree_pss = max(r.peak_tree_pss_mb for r in runs)
     result.cold_summary = last_line(runs[-1].stdout)
     result.pdfs = result.pdfs or pdf_counts(result.cold_summary)[0]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,20 +83,28 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
 
 
 def _add_shared_parts(env: jinja2.Environment, common: dict[str, Any]) -> None:
-    """Parts that are the same on every page at one depth: rendered once per depth, not per
-    page (escaping the same links on every page was most of the site's cost)."""
-    common["footer_links"] = _once_per_depth(env, common, "site/footer-links.html")
-    common["banners"] = _once_per_depth(env, common, "site/banners.html")
+    """The header, banners and footer: the same on every page at one depth (the header but for
+    which main link is current), so rendered once for each, not once per page. Rendering the
+    same links on every page was most of the site's cost."""
+    main_links = {link.href for link in common["main_nav"]}
+    header = _rendered_once(env, common, "site/header.html")
+    banners = _rendered_once(env, common, "site/banners.html")
+    footer = _rendered_once(env, common, "site/footer.html")
+    common["header"] = lambda root, path: header(root, path if path in main_links else "")
+    common["banners"] = lambda root: banners(root, "")
+    common["footer"] = lambda root: footer(root, "")
 
 
-def _once_per_depth(env: jinja2.Environment, common: dict[str, Any], template: str) -> Any:
-    """A part of every page that only changes with the page's depth, rendered once per depth."""
-    cache: dict[str, Markup] = {}
+def _rendered_once(env: jinja2.Environment, common: dict[str, Any],
+                   template: str) -> Callable[[str, str], Markup]:
+    """A part of every page, rendered once for each (depth, current page) it is asked for."""
+    cache: dict[tuple[str, str], Markup] = {}
 
-    def part(root: str) -> Markup:
-        if root not in cache:
-            cache[root] = Markup(render(env, template, {**common, "root": root}))
-        return cache[root]
+    def part(root: str, current: str) -> Markup:
+        if (root, current) not in cache:
+            context = {**common, "root": root, "current": current}
+            cache[root, current] = Markup(render(env, template, context))
+        return cache[root, current]
     return part
 
 

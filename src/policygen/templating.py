@@ -54,6 +54,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A build reads each template once; without this every page would ask the disk
+        # whether its templates changed. (The preview makes a new environment per rebuild.)
+        auto_reload=False,
     )
     env.filters.update(
         longdate=long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
