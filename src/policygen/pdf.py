@@ -12,6 +12,7 @@ import hashlib
 import heapq
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -271,12 +272,16 @@ def _layout(html: str, stylesheet: Any, fetcher: Any) -> Any:
         font_config=_font_config(), stylesheets=[stylesheet] if stylesheet else None)
 
 
-# Stylesheets already parsed by this worker: (the parsed sheet, what WeasyPrint said of it).
-_PARSED: dict[str, tuple[Any, tuple[str, ...]]] = {}
+# Stylesheets this worker parsed lately: (the parsed sheet, what WeasyPrint said of it), the
+# most recently used last. A poster's sheet is the same for every variant (one per paper), so
+# it stays; a handbook's names its organisation, so it is used once and soon dropped (keeping
+# every one cost each worker 20 MB over a hundred variants).
+_PARSED: OrderedDict[str, tuple[Any, tuple[str, ...]]] = OrderedDict()
+_PARSED_KEPT = 4
 
 
 def _parsed(stylesheet: str, fetcher: Any, warnings: list[str]) -> Any:
-    """A job's stylesheet, parsed once per worker (one per paper and kind of PDF, a few).
+    """A job's stylesheet, parsed once per worker while it is in use.
 
     What WeasyPrint says while parsing (a property it ignores) is said again for every job
     that uses the sheet, as if each had parsed it. A sheet that asks for other files is parsed
@@ -285,6 +290,7 @@ def _parsed(stylesheet: str, fetcher: Any, warnings: list[str]) -> Any:
     if not stylesheet:
         return None
     if stylesheet in _PARSED:
+        _PARSED.move_to_end(stylesheet)
         parsed, said = _PARSED[stylesheet]
         warnings.extend(said)
         return parsed
@@ -292,8 +298,10 @@ def _parsed(stylesheet: str, fetcher: Any, warnings: list[str]) -> Any:
     before = len(warnings)
     parsed = CSS(string=stylesheet, base_url=fetcher.base_url, url_fetcher=fetcher,
                  font_config=_font_config())
-    if "url(" not in stylesheet and "@import" not in stylesheet and len(_PARSED) < 32:
+    if "url(" not in stylesheet and "@import" not in stylesheet:
         _PARSED[stylesheet] = (parsed, tuple(warnings[before:]))
+        if len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
     return parsed
 
 
