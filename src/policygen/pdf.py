@@ -154,7 +154,7 @@ class PdfRenderer:
     def _results(self, makers: list[JobMaker], roots: tuple[str, ...],
                  cache: PdfCache) -> Iterator[RenderedPdf]:
         waiting: list[_Waiting] = []  # a heap, longest HTML first
-        running: dict[Future[RenderedPdf], bool] = {}  # → whether it is a long document
+        running: set[Future[RenderedPdf]] = set()
         for number, make in enumerate(makers):
             job = make()
             key = job_key(job)
@@ -170,17 +170,15 @@ class PdfRenderer:
         while waiting or running:
             yield from self._advance(waiting, running, roots)
 
-    def _advance(self, waiting: list[_Waiting], running: dict[Future[RenderedPdf], bool],
+    def _advance(self, waiting: list[_Waiting], running: set[Future[RenderedPdf]],
                  roots: tuple[str, ...]) -> Iterator[RenderedPdf]:
         """Keep every worker busy, with one job queued behind them; then wait for one to end."""
         while waiting and len(running) <= self.workers:
-            item = _next_job(waiting, long_running=any(running.values()))
-            future = self._started().submit(render_job, item.job, item.key, roots)
-            running[future] = not item.job.one_page
+            item = heapq.heappop(waiting)
+            running.add(self._started().submit(render_job, item.job, item.key, roots))
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in finished:
-            del running[future]
-            yield future.result()
+        running -= finished
+        yield from (future.result() for future in finished)
 
     def _started(self) -> ProcessPoolExecutor:
         self.start()
@@ -196,20 +194,6 @@ class _Waiting:
     number: int
     job: PrintJob = field(compare=False)
     key: str = field(compare=False)
-
-
-def _next_job(waiting: list[_Waiting], long_running: bool) -> _Waiting:
-    """The longest job waiting; but while a long document (a handbook) is being laid out, the
-    longest poster, if there is one: two handbooks side by side is what takes the most memory.
-    """
-    if long_running:
-        posters = [item for item in waiting if item.job.one_page]
-        if posters:
-            chosen = min(posters)
-            waiting.remove(chosen)
-            heapq.heapify(waiting)
-            return chosen
-    return heapq.heappop(waiting)
 
 
 def _prepare_worker() -> None:

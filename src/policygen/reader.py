@@ -140,12 +140,16 @@ class Reader:
             return None
         return int(raw)
 
-    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+    def sequence(self, node: Node, what: str,
+                 shape: str = "a list (lines starting with '- ')") -> list[Node]:
+        """The entries of a YAML list; anything else is reported (as `what` should be `shape`)."""
         if not isinstance(node, SequenceNode):
-            self.error(node, f"{what} should be a list (lines starting with '- '), "
-                       f"found {describe(node)}")
-            return ()
-        texts = (self.text(entry, f"an entry of {what}") for entry in node.value)
+            self.error(node, f"{what} should be {shape}, found {describe(node)}")
+            return []
+        return list(node.value)
+
+    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+        texts = (self.text(entry, f"an entry of {what}") for entry in self.sequence(node, what))
         return tuple(text for text in texts if text)
 
     def entries(self, node: Node, what: str) -> list[tuple[str, Node, Node]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node
 
 from . import sections
 from .branding import read_organisation
@@ -248,12 +248,8 @@ def read_id_list(r: Reader, node: Node | None, what: str, pattern: re.Pattern[st
     """A list of ids (`[gaming, legal]`), each kept with its own position."""
     if node is None:
         return ()
-    if not isinstance(node, SequenceNode):
-        r.error(node, f"{what} should be a list (lines starting with '- '), found "
-                f"{describe(node)}")
-        return ()
     edits = []
-    for entry in node.value:
+    for entry in r.sequence(node, what):
         ident = r.text(entry, f"an entry of {what}")
         if ident and _check_id(r, entry, ident, what, pattern, choices):
             edits.append(Edit(ident, "", r.location(entry)))
@@ -321,11 +317,9 @@ _PLACES = {"add": ("at", "after", "before"), "move": ("to", "after", "before")}
 def read_placements(r: Reader, node: Node | None, action: str) -> tuple[Placement, ...]:
     if node is None:
         return ()
-    if not isinstance(node, SequenceNode):
-        r.error(node, f"'{action}' of 'items' should be a list of entries, each starting with "
-                f"'- id:', found {describe(node)}")
-        return ()
-    found = (read_placement(r, entry, action) for entry in node.value)
+    entries = r.sequence(node, f"'{action}' of 'items'",
+                         "a list of entries, each starting with '- id:'")
+    found = (read_placement(r, entry, action) for entry in entries)
     return tuple(placement for placement in found if placement is not None)
 
 
