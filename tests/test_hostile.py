@@ -37,8 +37,9 @@ def test_a_content_file_linked_from_outside_the_project_is_refused(
     (project / "content" / "topics" / "email.yaml").symlink_to(outside)
     with pytest.raises(ContentError) as caught:
         load_content(project)
-    assert "content/topics/email.yaml: error: this is a link to a file outside the project; " \
-           "content must live inside it (copy the file in)" in str(caught.value)
+    assert "content/topics/email.yaml: error: this file is a link to a place outside the " \
+           "project; everything policygen reads must live inside the project folder (copy " \
+           "the file in)" in str(caught.value)
 
 
 def test_unquoted_date_where_text_is_meant_stays_text(make_project: ProjectMaker) -> None:
@@ -226,8 +227,8 @@ def test_misnamed_and_outside_variant_folders_are_errors(make_project: ProjectMa
     assert result.exit_code == 1
     assert ("variants/Oak_School/variant.yaml: error: 'Oak_School' cannot be a variant's name"
             in result.stderr)
-    assert ("variants/away/variant.yaml: error: this variant's folder is a link to a folder "
-            "outside the project" in result.stderr)
+    assert ("variants/away/variant.yaml: error: this folder is a link to a place outside the "
+            "project" in result.stderr)
 
 
 def test_images_by_reference_and_in_variant_text_are_refused(make_project: ProjectMaker,

@@ -24,6 +24,9 @@ from .review import build_date
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
+# Each PDF worker is a process holding WeasyPrint (about 100 MB): more than this helps nobody
+# and could exhaust the machine's memory.
+MAX_JOBS = 64
 
 _project_option = click.option(
     "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -69,8 +72,9 @@ def check(project: Path, today: datetime | None, strict: bool) -> None:
 @click.option("--print-shop", is_flag=True,
               help="Add 3 mm bleed and crop marks and write PDF/X, for a professional printer.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="How many PDFs to render at once.  [default: one per core]")
+@click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+              help=f"How many PDFs to render at once, 1 to {MAX_JOBS}.  "
+                   "[default: one per core]")
 @click.option("--variant", metavar="NAME", default=None,
               help="Build this variant (variants/NAME/) instead of the base guidance.")
 @click.option("--all", "all_variants", is_flag=True,

@@ -11,6 +11,7 @@ from typing import TypeVar
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import sections
+from .confinement import outside_problem
 from .errors import ContentError, Location, Problem, Severity, suggest
 from .markup import IMAGE, INTERNAL_LINK, LINK_KIND_NAMES, GlossaryLinker
 from .model import FIXED_PAGES, Item, Publication, Topic
@@ -42,23 +43,27 @@ def load_content(project: Path) -> LoadedContent:
                                     "run policygen in a project folder or pass --project")])
     problems: list[Problem] = []
     texts: dict[str, SourceFile] = {}
-    inside = project.resolve()
+    unread = set()
     for path in sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml")):
         name = path.relative_to(project).as_posix()
-        if inside not in path.resolve().parents:
-            problems.append(Problem(Location(name), "this is a link to a file outside the "
-                                    "project; content must live inside it (copy the file in)"))
-            continue
-        source, found = read_source(path, name)
+        outside = outside_problem(path, project, "file")
+        source, found = (None, [outside]) if outside else read_source(path, name)
         problems += found
         if source is not None:
             texts[name] = source
-    return parse_content(texts, prior_problems=problems)
+        else:
+            unread.add(name)
+    return parse_content(texts, prior_problems=problems, unread=frozenset(unread))
 
 
 def parse_content(files: Mapping[str, SourceFile | str],
-                  prior_problems: list[Problem] | None = None) -> LoadedContent:
-    """Check content given as {path: text}; the disk is never touched (tests use this)."""
+                  prior_problems: list[Problem] | None = None,
+                  unread: frozenset[str] = frozenset()) -> LoadedContent:
+    """Check content given as {path: text}; the disk is never touched (tests use this).
+
+    `unread` names files that exist but could not be read (already reported): they are not
+    reported again as missing.
+    """
     sources = {name: s if isinstance(s, SourceFile) else SourceFile(name, s)
                for name, s in files.items()}
     problems = list(prior_problems or [])
@@ -74,7 +79,7 @@ def parse_content(files: Mapping[str, SourceFile | str],
             problems.append(Problem(Location(name), "policygen does not know this file; expected "
                                     + ", ".join(f"{s}.yaml" for s in SECTION_FILES)
                                     + " or topics/<id>.yaml"))
-    publication = _assemble(nodes, sources, problems)
+    publication = _assemble(nodes, sources, problems, unread)
     readers = [reader for reader, _ in nodes.values()]
     for reader in readers:
         problems += reader.problems
@@ -90,11 +95,11 @@ def parse_content(files: Mapping[str, SourceFile | str],
     return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error))
 
 
-def _section(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, SourceFile],
+def _section(nodes: dict[str, tuple[Reader, Node]], present: set[str],
              problems: list[Problem], name: str, read: Callable[[Reader, Node], T]) -> T | None:
     path = f"{CONTENT_DIR}/{name}.yaml"
     if path not in nodes:
-        if path not in sources:
+        if path not in present:
             problems.append(Problem(Location(path), f"the file {path} is missing; every "
                                     "publication needs it (see docs/content-format.md)"))
         return None
@@ -103,9 +108,11 @@ def _section(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, Source
 
 
 def _assemble(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, SourceFile],
-              problems: list[Problem]) -> Publication | None:
+              problems: list[Problem], unread: frozenset[str]) -> Publication | None:
+    present = {*sources, *unread}  # files there are, read or not (those not read are reported)
+
     def section(name: str, read: Callable[[Reader, Node], T]) -> T | None:
-        return _section(nodes, sources, problems, name, read)
+        return _section(nodes, present, problems, name, read)
 
     shared = section("consequences", sections.read_consequences) or {}
     parts = {
@@ -117,7 +124,7 @@ def _assemble(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, Sourc
         "sources": section("sources", sections.read_sources),
     }
     topics = _read_topics(nodes, sources, problems, shared)
-    topic_files = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in sources
+    topic_files = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in present
                    if p.startswith(f"{CONTENT_DIR}/topics/")}
     meta = section("publication", lambda r, n: read_publication(r, n, topics, topic_files))
     if meta is None or any(part is None for part in parts.values()):

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from .confinement import source_roots
 from .edition import Edition, variant_edition_of
 from .errors import OutputError
 from .ledger import (
@@ -24,7 +25,7 @@ from .ledger import (
 )
 from .markup import MarkdownRenderer
 from .model import SignOff
-from .pipeline import SOURCE_FOLDERS, check, templates_dir
+from .pipeline import check, templates_dir
 from .plan import adapt
 from .printing import notice_job
 from .templating import long_date, make_environment
@@ -121,7 +122,7 @@ def notice_pdf(project: Path, edition: Edition) -> bytes:
     from .pdf import render_job
     env = make_environment(templates_dir(project))
     job = notice_job(env, MarkdownRenderer(edition.publication.glossary.terms), edition)
-    roots = tuple(str((project / d).resolve()) for d in SOURCE_FOLDERS)
+    roots = tuple(map(str, source_roots(project)))
     result = render_job(job, "notice" + "0" * 58, roots)
     if result.error:
         raise OutputError(result.error)

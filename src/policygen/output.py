@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import OutputError, WriteError
 
@@ -19,21 +21,130 @@ from .errors import OutputError, WriteError
 MARKER = ".policygen-output"
 _TEMP_PREFIX = ".policygen-tmp-"
 _OLD_PREFIX = ".policygen-old-"
+_LOCK_PREFIX = ".policygen-lock-"
+# How many foreign files a refusal names before it says "and N more".
+_NAMED = 5
 
 
 def check_output_path(out: Path, project: Path) -> None:
-    """Refuse an output folder that would destroy something policygen did not make."""
-    out = out.resolve()
+    """Refuse an output folder that would destroy something policygen did not make.
+
+    A build replaces its output folder whole, so the folder may hold nothing but what an
+    earlier build recorded writing there: the marker file alone proves nothing (anyone can
+    create it), the record of every file and its content does.
+    """
+    out, project = out.resolve(), project.resolve()
     if out == Path(out.anchor) or out == Path.home().resolve():
         raise OutputError(f"refusing to build into {out}: choose a folder of its own")
-    for source in ("content", "templates"):
+    if out == project or out in project.parents:
+        raise OutputError(f"refusing to build into {out}: it holds the project itself "
+                          "(content/ and the rest); choose a folder of its own, like build/")
+    for source in ("content", "templates", "variants"):
         if (project / source).resolve() in (out, *out.parents):
             raise OutputError(f"refusing to build into {out}: it is inside the {source}/ folder")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if out.is_dir() and any(out.iterdir()):
+        _check_all_ours(out)
+
+
+def _check_all_ours(out: Path) -> None:
+    if not (out / MARKER).is_file() or (out / MARKER).is_symlink():
         raise OutputError(f"{out} already exists and was not made by policygen; it is left "
                           "untouched. Choose another --out, or empty that folder yourself")
+    recorded = _recorded_files(out)
+    if recorded is None:
+        raise OutputError(f"{out} has a {MARKER} file but no record of the files policygen "
+                          "wrote there (it was made by hand, or by an older policygen), so "
+                          "policygen cannot tell its own files from yours and leaves the folder "
+                          "untouched. Check what is in it and empty it yourself, or choose "
+                          "another --out")
+    foreign = foreign_files(out, recorded)
+    if foreign:
+        named = ", ".join(foreign[:_NAMED])
+        more = f", and {len(foreign) - _NAMED} more" if len(foreign) > _NAMED else ""
+        raise OutputError(f"{out} holds files that policygen did not write there ({named}"
+                          f"{more}); a build replaces the folder whole, so it is left "
+                          "untouched. Move those files out, or choose another --out")
+
+
+def foreign_files(out: Path, recorded: Mapping[str, str]) -> list[str]:
+    """What in `out` no build recorded writing: other files, links, special files, folders."""
+    folders = {parent.as_posix() for name in recorded for parent in PurePosixPath(name).parents}
+    foreign = []
+    for root, dirs, names in os.walk(out):
+        here = PurePosixPath(Path(root).relative_to(out).as_posix())
+        ours = [d for d in sorted(dirs)
+                if (here / d).as_posix() in folders and not (out / here / d).is_symlink()]
+        foreign += [(here / d).as_posix() + ("" if (out / here / d).is_symlink() else "/")
+                    for d in sorted(dirs) if d not in ours]
+        dirs[:] = ours
+        foreign += [name for name in ((here / n).as_posix() for n in sorted(names))
+                    if name != MARKER and (name not in recorded
+                                           or not _is_plain_file(out / name))]
+    return foreign
+
+
+def _is_plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _recorded_files(out: Path) -> dict[str, str] | None:
+    """The files the marker says a build wrote, or None if it is not a build's record."""
+    try:
+        content = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = content.get("files") if isinstance(content, dict) else None
+    if content.get("generator") != "policygen" or not isinstance(files, dict):
+        return None
+    return {str(name): str(digest) for name, digest in files.items()}
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for one command at a time; a second one fails at once, clearly.
+
+    The lock is a file beside the folder (the folder itself is replaced by each build, so it
+    cannot carry the lock), removed when the command ends.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = _debris_name(out, _LOCK_PREFIX, "lock")
+    handle = _locked(lock, out)
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        handle.close()
+
+
+def _locked(lock: Path, out: Path) -> BinaryIO:
+    while True:
+        handle = open(lock, "a+b")  # noqa: SIM115 (kept open for as long as the lock is held)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise OutputError(f"another policygen command is writing into {out} right now; "
+                              "wait until it has finished, then run this again") from None
+        # The holder before us removes the file as it ends: a lock on the removed file would
+        # be no lock at all, so take it again on the file that is there now.
+        try:
+            if os.stat(lock).st_ino == os.fstat(handle.fileno()).st_ino:
+                return handle
+        except FileNotFoundError:
+            pass
+        handle.close()
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_of(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +161,9 @@ class BuildRecord:
     editions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     failures: Mapping[str, str] = field(default_factory=dict)  # variant → its first error
     pdf_warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Every file the build wrote, with the SHA-256 of its content: only these may be replaced
+    # by the next build, and a file is taken over only while its content still matches.
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 class Staging:
@@ -65,7 +179,11 @@ class Staging:
         remove_debris(self.out)
         self.temp = Path(tempfile.mkdtemp(prefix=_debris_name(self.out, _TEMP_PREFIX, "").name,
                                           dir=self.out.parent))
+        # mkdtemp makes the folder private (0700); published, it must be readable by a web
+        # server's user, as any folder made with the user's umask is.
+        self.temp.chmod(0o777 & ~_umask())
         self.sizes: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
 
     def __enter__(self) -> Staging:
         return self
@@ -77,23 +195,38 @@ class Staging:
             raise _write_error(error) from error
 
     def write(self, name: str, data: bytes) -> None:
-        _target(self.temp, name).write_bytes(data)
+        _target(self.temp, self._new(name)).write_bytes(data)
         self.sizes[name] = len(data)
+        self.digests[name] = file_digest(data)
 
-    def link(self, name: str, source: Path) -> None:
-        """Take over a file of the previous build as it is (hard-linked, or copied)."""
-        _link_or_copy(source, _target(self.temp, name))
+    def link(self, name: str, source: Path, digest: str | None = None) -> None:
+        """Take over a file as it is (hard-linked, or copied); `digest` if already known."""
+        _link_or_copy(source, _target(self.temp, self._new(name)))
         self.sizes[name] = source.stat().st_size
+        self.digests[name] = digest or digest_of(source)
+
+    def _new(self, name: str) -> str:
+        if name in self.sizes or name == MARKER:
+            raise OutputError(f"'{name}' would be written twice into one output; this is a "
+                              "bug in policygen or a template, not in the content")
+        return name
 
     def discard(self, prefixes: tuple[str, ...]) -> None:
         """Forget what was written under these prefixes (a variant that failed after all)."""
         for name in [n for n in self.sizes if n.startswith(prefixes)]:
             (self.temp / safe_relative(name)).unlink()
-            del self.sizes[name]
+            del self.sizes[name], self.digests[name]
 
     def commit(self, record: BuildRecord) -> None:
+        record = replace(record, files=dict(self.digests))
         (self.temp / MARKER).write_bytes(_marker(record))
         _swap(self.temp, self.out)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_error(error: OSError) -> WriteError:
@@ -197,7 +330,8 @@ def _marker(record: BuildRecord) -> bytes:
                "pdf_inputs": dict(sorted(record.pdf_inputs.items())),
                "editions": {k: dict(v) for k, v in sorted(record.editions.items())},
                "failures": dict(sorted(record.failures.items())),
-               "pdf_warnings": {k: list(v) for k, v in sorted(record.pdf_warnings.items())}}
+               "pdf_warnings": {k: list(v) for k, v in sorted(record.pdf_warnings.items())},
+               "files": dict(sorted(record.files.items()))}
     return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -207,12 +341,14 @@ def read_record(out: Path) -> BuildRecord:
         content = json.loads((out / MARKER).read_text(encoding="utf-8"))
         pdfs, editions = content.get("pdf_inputs", {}), content.get("editions", {})
         failures, said = content.get("failures", {}), content.get("pdf_warnings", {})
+        files = content.get("files", {})
     except (OSError, ValueError, AttributeError):
         return BuildRecord()
-    if not all(isinstance(part, dict) for part in (pdfs, editions, failures, said)):
+    if not all(isinstance(part, dict) for part in (pdfs, editions, failures, said, files)):
         return BuildRecord()
     return BuildRecord({str(k): str(v) for k, v in pdfs.items()},
                        {str(k): v for k, v in editions.items() if isinstance(v, dict)},
                        {str(k): str(v) for k, v in failures.items()},
                        {str(k): tuple(map(str, v)) for k, v in said.items()
-                        if isinstance(v, list)})
+                        if isinstance(v, list)},
+                       {str(k): str(v) for k, v in files.items()})

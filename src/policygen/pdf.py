@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .fitting import Step, Trial, choose_step
-from .output import BuildRecord
+from .output import BuildRecord, file_digest
 from .printing import PrintJob, first_step
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class PdfCache:
 
     entries: Mapping[str, tuple[str, Path | bytes]] = field(default_factory=dict)
     warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # as first said
+    digests: Mapping[str, str] | None = None  # what a file on disk must hash to, to be used
 
     def get(self, path: str, key: str) -> RenderedPdf | None:
         found = self.entries.get(path)
@@ -64,6 +65,8 @@ class PdfCache:
             return None
         stored = found[1]
         data = stored if isinstance(stored, bytes) else stored.read_bytes()
+        if self.digests is not None and self.digests.get(path) != file_digest(data):
+            return None
         return RenderedPdf(path, key, data, warnings=self.warnings.get(path, ()), reused=True)
 
 
@@ -370,6 +373,11 @@ class _ListHandler(logging.Handler):
 
 
 def read_pdf_cache(out: Path, previous: BuildRecord) -> PdfCache:
-    """The previous build's PDFs that are still on disk, with the keys they were made from."""
+    """The previous build's PDFs that are still on disk, with the keys they were made from.
+
+    A PDF is only offered while its content is what the build recorded writing: one damaged
+    or changed by hand since is made again.
+    """
     return PdfCache({path: (key, out / path) for path, key in previous.pdf_inputs.items()
-                     if (out / path).is_file()}, previous.pdf_warnings)
+                     if (out / path).is_file() and not (out / path).is_symlink()},
+                    previous.pdf_warnings, previous.files)

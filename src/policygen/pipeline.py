@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
+from .confinement import escaping_folders, source_roots
 from .content import load_content
 from .edition import Edition, variant_edition_of
 from .errors import ContentError, Location, Problem, Severity
@@ -19,6 +20,7 @@ from .output import (
     BuildRecord,
     Staging,
     check_output_path,
+    output_lock,
     read_record,
     recover_interrupted,
 )
@@ -86,6 +88,9 @@ class BuildReport:
 def check(project: Path, today: date | None = None,
           include_variants: bool = False) -> CheckReport:
     """Load and check the content (and the variants); raise ContentError listing every problem."""
+    escaping = escaping_folders(project)
+    if escaping:
+        raise ContentError(escaping)
     loaded = load_content(project)
     pub = loaded.publication
     day = build_date(today)
@@ -106,9 +111,6 @@ def check(project: Path, today: date | None = None,
     return CheckReport(pub, status, warnings, names)
 
 
-# The only folders a PDF may read from (WeasyPrint's fetcher refuses everything else).
-SOURCE_FOLDERS = ("content", "templates", "variants")
-
 # Told what the build is doing: (stage, done, total); total is 0 when not counted.
 Progress = Callable[[str, int, int], None]
 
@@ -120,7 +122,8 @@ def _quiet(stage: str, done: int, total: int) -> None:
 def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     """Check everything, render the PDFs and the sites, then swap them into the output folder."""
     started = time.perf_counter()
-    with _pdf_renderer(options) as renderer:
+    with output_lock(options.out or options.project / "build"), \
+            _pdf_renderer(options) as renderer:
         return _build(options, progress, renderer, started)
 
 
@@ -157,7 +160,7 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
                                 for w in report.warnings + warnings])
         reuse = plan.reused_files(out)
         for name, source in sorted(reuse.items()):
-            staging.link(name, source)
+            staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
             staging.write(name, data)
         staging.commit(plan.record(kept, previous, report.status, staging.sizes))
@@ -206,7 +209,7 @@ def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions
         return [], []
     from .pdf import read_pdf_cache
     print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
-    roots = tuple(options.project / folder for folder in SOURCE_FOLDERS)
+    roots = source_roots(options.project)
     cache = read_pdf_cache(out, previous)
     makers = [make for edition in editions
               for make in job_makers(env, edition, print_options, options.formats)]

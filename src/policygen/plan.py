@@ -8,6 +8,7 @@ build of all of them, so that the others are still built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from .incremental import (
 )
 from .ledger import AdaptedPublication
 from .model import Publication
-from .output import BuildRecord, previous_files
+from .output import BuildRecord, digest_of, previous_files
 from .review import ReviewStatus, count_of, describe_status, review_warnings
 from .site import VariantEntry, variant_entry
 from .variant import list_variants, load_variant
@@ -109,7 +110,8 @@ class Plan:
         for variant, prefix in planned(options):
             key = hasher.key(variant, prefix)
             before = previous.editions.get(prefix, {})
-            if before.get("key") == key and _intact(out, prefix, before.get("files")):
+            if before.get("key") == key and _intact(out, prefix, before.get("files"),
+                                                    previous.files):
                 plan.reused.append(Reused(prefix, key, dict(before.get("entry", {})),
                                           problems_from_record(before.get("warnings"))))
                 continue
@@ -199,12 +201,19 @@ def first_error(failure: VariantFailure) -> str:
     return failure.problems[0].format().splitlines()[0]
 
 
-def _intact(out: Path, prefix: str, recorded: object) -> bool:
-    """Whether an edition's files are exactly those the last build recorded (names, sizes)."""
+def _intact(out: Path, prefix: str, recorded: object, digests: Mapping[str, str]) -> bool:
+    """Whether an edition's files are exactly those the last build recorded, to the byte.
+
+    Names and sizes are compared first (cheap); then each file's content hash, so that a
+    file damaged or edited by hand since is made again rather than published.
+    """
     if not isinstance(recorded, dict) or not recorded:
         return False
     found = previous_files(out, prefix, _owned_elsewhere(prefix))
-    return {name: path.stat().st_size for name, path in found.items()} == recorded
+    if {name: path.stat().st_size for name, path in found.items()} != recorded:
+        return False
+    return all(name in digests and digest_of(path) == digests[name]
+               for name, path in found.items())
 
 
 def _owns(prefix: str, path: str) -> bool:

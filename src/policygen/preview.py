@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .confinement import SOURCE_FOLDERS, source_roots
 from .edition import Edition, base_edition_of
 from .errors import PolicygenError
 from .pdf import PdfCache, RenderedPdf, render_all
-from .pipeline import SOURCE_FOLDERS, check, templates_dir
+from .pipeline import check, templates_dir
 from .plan import BuildOptions, variant_edition
 from .printing import PrintOptions, print_jobs
 from .site import render_site
@@ -81,7 +82,7 @@ class Preview:
         try:
             jobs = list(print_jobs(env, edition, PrintOptions(), frozenset({"posters",
                                                                              "handbook"})))
-            roots = tuple(self.project / d for d in WATCHED)
+            roots = source_roots(self.project)
             # One process: forking a server that is running threads is asking for trouble.
             done = render_all(jobs, roots, PdfCache(dict(self._pdf_cache)), workers=1)
         except PolicygenError as error:
@@ -155,7 +156,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         if path == "/__policygen/wait":
-            version = int((parse_qs(parts.query).get("version") or ["0"])[0] or 0)
+            version = _version_asked(parts.query)
+            if version is None:
+                self._send(400, "text/plain; charset=utf-8", b"version: expected a number")
+                return
             self._send(200, "application/json",
                        json.dumps({"version": self.preview.wait_for_change(version)}).encode())
         elif path == "/__policygen/reload.js":
@@ -189,6 +193,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("preview: " + format, *args)
+
+
+def _version_asked(query: str) -> int | None:
+    """The page's version from the reload script's query; None when it is not a number."""
+    asked = (parse_qs(query).get("version") or ["0"])[0] or "0"
+    return int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 19 else None
 
 
 def _with_reload(page: bytes, version: int) -> bytes:

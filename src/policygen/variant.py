@@ -6,6 +6,7 @@ terminology.py); ledger.py keeps the record of the changes and where they stand 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -15,6 +16,7 @@ from yaml.nodes import MappingNode, Node
 
 from . import sections
 from .branding import read_organisation
+from .confinement import outside_problem
 from .errors import ContentError, Location, Problem, suggest
 from .model import (
     FIXED_PAGES,
@@ -94,12 +96,11 @@ def misnamed_variants(project: Path) -> list[Problem]:
     folder = project / VARIANTS_DIR
     if not folder.is_dir():
         return []
-    return [Problem(Location(f"{VARIANTS_DIR}/{path.parent.name}/{VARIANT_FILE}"),
-                    f"'{path.parent.name}' cannot be a variant's name, so this variant is not "
+    return [Problem(Location(f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}"),
+                    f"'{name}' cannot be a variant's name, so this variant is not "
                     "built: rename the folder with lower-case letters, digits and hyphens "
                     "(like oakfield-primary)")
-            for path in sorted(folder.glob(f"*/{VARIANT_FILE}"))
-            if not ID_PATTERN.fullmatch(path.parent.name)]
+            for name in _variant_folders(folder) if not ID_PATTERN.fullmatch(name)]
 
 
 def list_variants(project: Path) -> tuple[str, ...]:
@@ -107,8 +108,14 @@ def list_variants(project: Path) -> tuple[str, ...]:
     folder = project / VARIANTS_DIR
     if not folder.is_dir():
         return ()
-    return tuple(sorted(path.parent.name for path in folder.glob(f"*/{VARIANT_FILE}")
-                        if ID_PATTERN.fullmatch(path.parent.name)))
+    return tuple(name for name in _variant_folders(folder) if ID_PATTERN.fullmatch(name))
+
+
+def _variant_folders(folder: Path) -> list[str]:
+    # Any entry called variant.yaml counts, even one that cannot be read (a broken link, a
+    # pipe): it is then reported when the variant is loaded, rather than silently left out.
+    return sorted(entry.name for entry in folder.iterdir()
+                  if os.path.lexists(entry / VARIANT_FILE))
 
 
 def load_variant(project: Path, name: str) -> Variant:
@@ -127,11 +134,11 @@ def variant_folder(project: Path, name: str) -> Path:
                                     "give the name of its folder in variants/, in lower-case "
                                     "letters, digits and hyphens (like oakfield-primary)")])
     folder = project / VARIANTS_DIR / name
-    if folder.exists() and project.resolve() not in folder.resolve().parents:
-        raise ContentError([Problem(Location(variant_file_name(name)), "this variant's folder "
-                                    "is a link to a folder outside the project; variants must "
-                                    "live inside it (copy the folder in)")])
-    if not (folder / VARIANT_FILE).is_file():
+    for path, what in ((folder, "folder"), (folder / VARIANT_FILE, "file")):
+        outside = outside_problem(path, project, what) if path.is_symlink() else None
+        if outside is not None:
+            raise ContentError([replace(outside, location=Location(variant_file_name(name)))])
+    if not os.path.lexists(folder / VARIANT_FILE):
         known = list_variants(project)
         raise ContentError([Problem(Location(variant_file_name(name)), "there is no such "
                                     "variant" + (suggest(name, known) or "; the variants are: "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,12 @@ class SourceFile:
         line, column = _position(node_or_mark)
         return Problem(Location(self.name, line, column), message, source_line=self.line(line))
 
+    def problem_at(self, index: int, message: str) -> Problem:
+        """A problem at a character of the text (for what YAML cannot point at itself)."""
+        line = self.text.count("\n", 0, index) + 1
+        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        return Problem(Location(self.name, line, column), message, source_line=self.line(line))
+
     def location(self, node: Node) -> Location:
         line, column = _position(node)
         return Location(self.name, line, column)
@@ -52,19 +61,60 @@ def _position(node_or_mark: object) -> tuple[int, int]:
 def read_source(path: Path, name: str) -> tuple[SourceFile | None, list[Problem]]:
     """Read a file as UTF-8 text, refusing huge or undecodable files with a clear message."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(Location(name), f"the file is {size // 1024} KB; content files "
-                                  f"may be at most {MAX_FILE_BYTES // 1024} KB")]
-        data = path.read_bytes()
+        data = _read_plain_file(path)
+    except _NotReadable as exc:
+        return None, [Problem(Location(name), str(exc))]
     except OSError as exc:
         return None, [Problem(Location(name), f"cannot read the file: {exc.strerror}")]
     try:
-        return SourceFile(name, data.decode("utf-8-sig")), []
+        source = SourceFile(name, data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(Location(name, line), "the file is not UTF-8 text (byte "
                               f"0x{data[exc.start]:02x}); save it as UTF-8 in your editor")]
+    hidden = CONTROL_CHARACTER.search(source.text)
+    if hidden:
+        # Reported here with its place, then blanked, so that the rest of the file is still
+        # read and checked (YAML itself would stop at it with no line to show).
+        problem = source.problem_at(hidden.start(), control_character_message(hidden.group()))
+        return SourceFile(name, CONTROL_CHARACTER.sub(" ", source.text)), [problem]
+    return source, []
+
+
+# Characters no text should hold: invisible, and refused by YAML, HTML or the feed's XML. They
+# come from text copied out of other programs. (Tab and the line breaks are fine.)
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+                               "\ufffe\uffff]")
+
+
+def control_character_message(character: str) -> str:
+    return (f"an invisible control character (U+{ord(character):04X}) is in the text; delete "
+            "it (it can come from text copied out of another program) and type the text again")
+
+
+class _NotReadable(Exception):
+    """A file that is not ordinary text to read: the message says what it is instead."""
+
+
+def _read_plain_file(path: Path) -> bytes:
+    # Opened without blocking, and looked at before reading: a named pipe or a device in the
+    # content folder would otherwise hang the build (or the preview) for ever.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotReadable(f"this is not an ordinary file (it is {_kind(info.st_mode)}); "
+                               "content files must be ordinary text files")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _NotReadable(f"the file is {info.st_size // 1024} KB; content files may be "
+                               f"at most {MAX_FILE_BYTES // 1024} KB")
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
@@ -119,7 +169,9 @@ def _check_tree(source: SourceFile, root: Node, fatal: list[Problem],
             fatal.append(source.problem(node, f"the tag '{node.tag}' is not allowed; "
                                            "remove it and write plain text"))
             continue
-        if isinstance(node, MappingNode):
+        if isinstance(node, ScalarNode) and (hidden := CONTROL_CHARACTER.search(node.value)):
+            problems.append(source.problem(node, control_character_message(hidden.group())))
+        elif isinstance(node, MappingNode):
             _check_keys(source, node, fatal, problems)
             stack.extend(value for _, value in reversed(node.value))
         elif isinstance(node, SequenceNode):
