@@ -46,7 +46,13 @@ def test_content_errors_exit_1_with_every_problem_and_no_traceback(
 
 def test_usage_errors_exit_2(make_project: ProjectMaker) -> None:
     code, _, err = run("build", "--today", "2026-02-30")
-    assert code == 2 and "'2026-02-30' does not match the format '%Y-%m-%d'" in err
+    assert code == 2 and ("Error: Invalid value for '--today': '2026-02-30' is not a date in the "
+                          "calendar (check the day and the month)") in err
+    code, _, err = run("build", "--today", "14/09/2026")
+    assert code == 2 and ("Error: Invalid value for '--today': expected a date written "
+                          "YYYY-MM-DD, like 2026-09-14; got '14/09/2026'") in err
+    code, _, err = run("check", "--project", "/nonexistent")
+    assert code == 2 and "Directory '/nonexistent' does not exist." in err
     code, _, err = run("build", "--frobnicate")
     assert code == 2 and "No such option '--frobnicate'" in err
 

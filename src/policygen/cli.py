@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,10 +30,34 @@ EXIT_USAGE = 2
 MAX_JOBS = 64
 
 _project_option = click.option(
-    "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    "--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
     show_default=True, help="The project folder, holding content/ and templates/.")
+class _DateType(click.ParamType):
+    """A date written YYYY-MM-DD, refused in the words the content's date errors use."""
+
+    name = "date"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            return datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            pass
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"'{text}' is not a date in the calendar (check the day and the month)",
+                      param, ctx)
+        self.fail(f"expected a date written YYYY-MM-DD, like 2026-09-14; got '{text}'",
+                  param, ctx)
+
+
+DATE = _DateType()
+
 _today_option = click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+    "--today", type=DATE, default=None, metavar="YYYY-MM-DD",
     help="Pretend today is this date (review banners; reproducible builds). "
          "Default: SOURCE_DATE_EPOCH if set, else today.")
 
@@ -48,7 +73,10 @@ def main() -> None:
 @_today_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI gates).")
 def check(project: Path, today: datetime | None, strict: bool) -> None:
-    """Check the content and every variant, and print a summary; nothing is written."""
+    """Check the content and every variant; nothing is written.
+
+    Prints a summary, or every problem found with its file and line.
+    """
     with _errors_to_exit_codes():
         report = pipeline.check(project, _day(today), include_variants=True)
         _print_warnings(report.warnings)
@@ -118,7 +146,10 @@ def build(project: Path, today: datetime | None, out: Path | None, formats: froz
 @click.option("--no-pdf", is_flag=True, help="Do not render posters and the handbook.")
 def serve(project: Path, today: datetime | None, variant: str | None, port: int,
           no_pdf: bool) -> None:
-    """Preview the site while you edit: it rebuilds when you save and the page reloads."""
+    """Preview the site while you edit; it rebuilds on save.
+
+    The page in your browser reloads when a rebuild is ready.
+    """
     from .preview import Preview
     from .preview import serve as make_server
     with _errors_to_exit_codes():
@@ -142,7 +173,10 @@ def serve(project: Path, today: datetime | None, variant: str | None, port: int,
               help="Where to put the joined output.  [default: build/ in the project]")
 def merge(shards: tuple[Path, ...], project: Path, today: datetime | None,
           out: Path | None) -> None:
-    """Join the outputs of `build --all --shard K/N` runs (SHARDS) into one site."""
+    """Join the outputs of `build --all --shard` runs into one site.
+
+    SHARDS are the output folders of `build --all --shard K/N` runs.
+    """
     from .merge import merge as join
     with _errors_to_exit_codes():
         report = join(project, out or project / "build", list(shards), _day(today))
@@ -155,7 +189,7 @@ def merge(shards: tuple[Path, ...], project: Path, today: datetime | None,
 @click.argument("name")
 @_project_option
 def changes(name: str, project: Path) -> None:
-    """Print what the variant NAME changes, and under which adaptation rule."""
+    """Print what the variant NAME changes, and under which rule."""
     with _errors_to_exit_codes():
         base = pipeline.check(project).publication
         adapted = plan.adapt(project, base, name)
@@ -166,7 +200,7 @@ def changes(name: str, project: Path) -> None:
 @main.command()
 @click.argument("name")
 @_project_option
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "day", type=DATE, default=None,
               metavar="YYYY-MM-DD", help="The date of the notice.  [default: today]")
 @click.option("--from", "sender", default=None, metavar="ADDRESS",
               help="Your email address.  [default: the local lead's email]")
@@ -174,7 +208,10 @@ def changes(name: str, project: Path) -> None:
               help="Where to write the email.  [default: variants/NAME/notice-DATE.eml]")
 def notify(name: str, project: Path, day: datetime | None, sender: str | None,
            out: Path | None) -> None:
-    """Write the notice of NAME's changes as an email to the author, and record it."""
+    """Write the notice of NAME's changes to the author.
+
+    The notice is an email (.eml) with its PDF attached; the notification is recorded.
+    """
     from .notices import notify as write_notice
     with _errors_to_exit_codes():
         result = write_notice(project, name, build_date(_day(day)), sender, out)
@@ -185,10 +222,13 @@ def notify(name: str, project: Path, day: datetime | None, sender: str | None,
 @click.argument("name")
 @_project_option
 @click.option("--by", required=True, help="Who approved the changes (the body or person).")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "day", type=DATE, default=None,
               metavar="YYYY-MM-DD", help="The date of the approval.  [default: today]")
 def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
-    """Record that the changes of the variant NAME, as they are now, were approved."""
+    """Record that the variant NAME's changes were approved.
+
+    The approval is recorded for the changes as they are now, in the variant's file.
+    """
     from .notices import approve as record_approval
     with _errors_to_exit_codes():
         adapted = record_approval(project, name, by, build_date(_day(day)))
@@ -202,7 +242,10 @@ def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
               help="The folder to create the variant in.  [default: variants/ in the project]")
 @click.option("--organisation", default="", help="Your organisation's name.")
 def fork(name: str, project: Path, into: Path | None, organisation: str) -> None:
-    """Start a variant NAME: a folder with a variant.yaml that explains every option."""
+    """Start a variant NAME, with a variant.yaml to edit.
+
+    The new variant.yaml explains every option in its comments.
+    """
     from .scaffold import fork as scaffold
     with _errors_to_exit_codes():
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),

@@ -85,7 +85,9 @@ def parse_content(files: Mapping[str, SourceFile | str],
         problems += reader.problems
     texts = tuple(t for reader in readers for t in reader.markdown_texts)
     if publication is not None:
-        problems += check_unique_ids(publication, sources)
+        reported = {p.location for p in problems}  # a duplicate key is already said once
+        problems += [p for p in check_unique_ids(publication, sources)
+                     if p.location not in reported]
         problems += check_links(publication, texts, sources)
         problems += check_protected(publication, nodes)
         problems += unused_terms(publication, texts)

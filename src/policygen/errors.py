@@ -83,10 +83,19 @@ def format_problems(problems: list[Problem]) -> str:
 
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """A ' (did you mean …?)' hint, or nothing when no choice is close."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    # Compared without hyphens and underscores ('dont' is close to 'do_not'), and only close
+    # matches: words that merely share a few letters ('stalking' and 'tagging') mislead;
+    # a short word differs by a larger share when one letter is wrong ('rup' for 'aup').
+    plain = {_letters(choice): choice for choice in reversed(choices)}
+    cutoff = 0.6 if len(_letters(word)) <= 4 else 0.75
+    close = difflib.get_close_matches(_letters(word), list(plain), n=3, cutoff=cutoff)
     if not close:
         return ""
-    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+    return " (did you mean " + " or ".join(f"'{plain[c]}'" for c in close) + "?)"
+
+
+def _letters(word: str) -> str:
+    return "".join(c for c in word.lower() if c.isalnum() or c == "/")
 
 
 def display_path(path: Path, root: Path) -> str:
