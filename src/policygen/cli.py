@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -33,7 +34,11 @@ _project_option = click.option(
     "--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True, help="The project folder, holding content/ and templates/.")
-class _DateType(click.ParamType):
+# click's ParamType takes a type argument only in newer releases than our lower bound.
+_DateParamType = click.ParamType[datetime] if TYPE_CHECKING else click.ParamType
+
+
+class _DateType(_DateParamType):
     """A date written YYYY-MM-DD, refused in the words the content's date errors use."""
 
     name = "date"
