@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -34,35 +33,23 @@ _project_option = click.option(
     "--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True, help="The project folder, holding content/ and templates/.")
-# click's ParamType takes a type argument only in newer releases than our lower bound.
-_DateParamType = click.ParamType[datetime] if TYPE_CHECKING else click.ParamType
-
-
-class _DateType(_DateParamType):
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """A date written YYYY-MM-DD, refused in the words the content's date errors use."""
-
-    name = "date"
-
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        text = str(value).strip()
-        try:
-            return datetime.strptime(text, "%Y-%m-%d")
-        except ValueError:
-            pass
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.fail(f"'{text}' is not a date in the calendar (check the day and the month)",
-                      param, ctx)
-        self.fail(f"expected a date written YYYY-MM-DD, like 2026-09-14; got '{text}'",
-                  param, ctx)
-
-
-DATE = _DateType()
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise click.BadParameter(f"'{text}' is not a date in the calendar (check the day and "
+                                 "the month)", ctx, param)
+    raise click.BadParameter(f"expected a date written YYYY-MM-DD, like 2026-09-14; got "
+                             f"'{text}'", ctx, param)
 
 _today_option = click.option(
-    "--today", type=DATE, default=None, metavar="YYYY-MM-DD",
+    "--today", callback=_date, default=None, metavar="YYYY-MM-DD",
     help="Pretend today is this date (review banners; reproducible builds). "
          "Default: SOURCE_DATE_EPOCH if set, else today.")
 
@@ -205,7 +192,7 @@ def changes(name: str, project: Path) -> None:
 @main.command()
 @click.argument("name")
 @_project_option
-@click.option("--date", "day", type=DATE, default=None,
+@click.option("--date", "day", callback=_date, default=None,
               metavar="YYYY-MM-DD", help="The date of the notice.  [default: today]")
 @click.option("--from", "sender", default=None, metavar="ADDRESS",
               help="Your email address.  [default: the local lead's email]")
@@ -227,7 +214,7 @@ def notify(name: str, project: Path, day: datetime | None, sender: str | None,
 @click.argument("name")
 @_project_option
 @click.option("--by", required=True, help="Who approved the changes (the body or person).")
-@click.option("--date", "day", type=DATE, default=None,
+@click.option("--date", "day", callback=_date, default=None,
               metavar="YYYY-MM-DD", help="The date of the approval.  [default: today]")
 def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
     """Record that the variant NAME's changes were approved.
