@@ -12,19 +12,17 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import sections
+from . import sections, svgsafe
 from .errors import Severity
 from .model import Organisation
 from .reader import Reader
 
-# An SVG is a document, not just a picture: opened on its own it runs scripts, and it can
-# pull in other files. A logo needs none of that.
-_ACTIVE_SVG = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:|"
-                         r"(?:href|src)\s*=\s*[\"'](?!#)|@import|url\(\s*[\"']?(?!#)",
-                         re.IGNORECASE)
 # A logo is shown a few centimetres wide; anything bigger only slows every page and PDF.
 MAX_LOGO_BYTES = 512 * 1024
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+# How a PNG and a JPEG file begin.
+_SIGNATURES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff",
+               ".jpeg": b"\xff\xd8\xff"}
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 
@@ -106,7 +104,28 @@ def _logo_file_problem(folder: Path, logo: str) -> str:
     if size > MAX_LOGO_BYTES:
         return (f"the logo '{logo}' is {size // 1024} KB; a logo may be at most "
                 f"{MAX_LOGO_BYTES // 1024} KB (save a smaller copy: it is shown small)")
-    if found.suffix.lower() == ".svg" and _ACTIVE_SVG.search(found.read_text("utf-8", "replace")):
-        return (f"the logo '{logo}' contains a script, an event handler or a link to another "
-                "file; save it again as a plain picture (or as a PNG)")
+    return _content_problem(logo, found)
+
+
+def _content_problem(logo: str, found: Path) -> str:
+    kind = found.suffix.lower()
+    if kind == ".svg":
+        return svg_logo_problem(logo, found.read_bytes())
+    with found.open("rb") as file:
+        start = file.read(8)
+    if not start.startswith(_SIGNATURES[kind]):
+        # Something else under a picture's name (an SVG, a web page) is no picture on a page.
+        name = kind[1:].upper()
+        return (f"the logo '{logo}' is named {kind} but is not a {name} picture; save it again "
+                f"as a {name}")
+    return ""
+
+
+def svg_logo_problem(logo: str, data: bytes) -> str:
+    """Why an SVG logo is refused (see svgsafe: it must neither run nor fetch), or ""."""
+    try:
+        svgsafe.clean_svg(data)
+    except svgsafe.UnsafeSvg as unsafe:
+        return (f"the logo '{logo}' {unsafe.what} (line {unsafe.line} of the SVG); save it "
+                "again as a plain picture, or as a PNG")
     return ""

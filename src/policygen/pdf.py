@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import svgsafe
 from .fitting import Step, Trial, choose_step
 from .output import BuildRecord, file_digest
 from .printing import PrintJob, first_step
@@ -328,7 +329,7 @@ def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: S
 
 def _project_fetcher(roots: tuple[str, ...]) -> Any:
     """A URL fetcher that serves files under the project's own folders and nothing else."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
         refused: list[str] = []
@@ -338,9 +339,21 @@ def _project_fetcher(roots: tuple[str, ...]) -> Any:
             if parts.scheme == "file":
                 path = os.path.realpath(unquote(parts.path))
                 if any(path == root or path.startswith(root + os.sep) for root in roots):
-                    return super().fetch(url, headers)
+                    return self._checked(url, path, headers)
             self.refused.append(url)
             raise ValueError(f"refused: {url}")
+
+        def _checked(self, url: str, path: str, headers: Any) -> Any:
+            # A logo's SVG is drawn from its checked parts only, as the site publishes it.
+            if not path.lower().endswith(".svg"):
+                return super().fetch(url, headers)
+            try:
+                with open(path, "rb") as file:
+                    data = svgsafe.clean_svg(file.read())
+            except svgsafe.UnsafeSvg:
+                self.refused.append(url)
+                raise ValueError(f"refused: {url}") from None
+            return URLFetcherResponse(url, data, {"Content-Type": "image/svg+xml"})
 
     fetcher = ProjectFetcher(allowed_protocols=("file",), allow_redirects=False)
     fetcher.refused = []

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 WATCHED = SOURCE_FOLDERS
 _POLL_SECONDS = 0.1
 _WAIT_SECONDS = 20.0
+# An SVG opened on its own is a document that could run script or fetch files; a logo's is
+# cleaned when built, and the preview also tells the browser to allow it neither.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 @dataclass
@@ -188,6 +191,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if kind == "image/svg+xml":
+            self.send_header("Content-Security-Policy", SVG_POLICY)
         self.end_headers()
         self.wfile.write(data)
 

@@ -11,7 +11,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import svgsafe
+from .branding import svg_logo_problem
 from .edition import Edition
+from .errors import ContentError, Problem
 from .markup import MarkdownRenderer, page_href
 from .model import Publication
 from .templating import markdown_functions, render
@@ -172,11 +175,26 @@ def brand_assets(edition: Edition) -> dict[str, bytes]:
     """The variant's logo and a stylesheet with its colour (no inline style: strict CSP)."""
     files = {}
     if edition.logo:
-        files[logo_name(edition)] = edition.logo.read_bytes()
+        files[logo_name(edition)] = logo_bytes(edition)
     if edition.accent_colour:
         css = f":root {{ --accent: {edition.accent_colour}; }}\n"
         files["assets/brand.css"] = css.encode("ascii")
     return files
+
+
+def logo_bytes(edition: Edition) -> bytes:
+    """The logo as published: an SVG is written again from its checked parts, never copied, so
+    that nothing the check misjudged (or a save since it ran) can reach the site."""
+    assert edition.logo is not None and edition.adaptation is not None
+    data = edition.logo.read_bytes()
+    if edition.logo.suffix.lower() != ".svg":
+        return data
+    try:
+        return svgsafe.clean_svg(data)
+    except svgsafe.UnsafeSvg:
+        organisation = edition.adaptation.variant.organisation
+        problem = Problem(organisation.location, svg_logo_problem(organisation.logo, data))
+        raise ContentError([problem]) from None
 
 
 def notice_context(edition: Edition) -> dict[str, Any]:
