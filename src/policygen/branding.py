@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from . import sections
 from .errors import Severity
 from .model import Organisation
+from .names import check_fields
 from .reader import Reader
 
 # An SVG is a document, not just a picture: opened on its own it runs scripts, and it can
@@ -37,6 +38,7 @@ def read_organisation(r: Reader, node: Node, folder: Path | None) -> Organisatio
                 f"\"#1d5e3b\"), found '{colour}'")
     elif colour:
         _warn_low_contrast(r, f["accent_colour"], colour)
+    check_fields(r, f, "the organisation")  # its name goes into the notice's From
     logo = r.optional_text(f, "logo", "the logo")
     if logo:
         logo = check_logo(r, f["logo"], logo, folder)

@@ -50,6 +50,8 @@ class BuildRecord:
     editions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     failures: Mapping[str, str] = field(default_factory=dict)  # variant → its first error
     pdf_warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What the build was made from (plan.build_identity): `merge` joins only equal ones.
+    build: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Staging:
@@ -197,7 +199,8 @@ def _marker(record: BuildRecord) -> bytes:
                "pdf_inputs": dict(sorted(record.pdf_inputs.items())),
                "editions": {k: dict(v) for k, v in sorted(record.editions.items())},
                "failures": dict(sorted(record.failures.items())),
-               "pdf_warnings": {k: list(v) for k, v in sorted(record.pdf_warnings.items())}}
+               "pdf_warnings": {k: list(v) for k, v in sorted(record.pdf_warnings.items())},
+               "build": dict(record.build)}
     return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -207,12 +210,13 @@ def read_record(out: Path) -> BuildRecord:
         content = json.loads((out / MARKER).read_text(encoding="utf-8"))
         pdfs, editions = content.get("pdf_inputs", {}), content.get("editions", {})
         failures, said = content.get("failures", {}), content.get("pdf_warnings", {})
+        made_from = content.get("build", {})
     except (OSError, ValueError, AttributeError):
         return BuildRecord()
-    if not all(isinstance(part, dict) for part in (pdfs, editions, failures, said)):
+    if not all(isinstance(part, dict) for part in (pdfs, editions, failures, said, made_from)):
         return BuildRecord()
     return BuildRecord({str(k): str(v) for k, v in pdfs.items()},
                        {str(k): v for k, v in editions.items() if isinstance(v, dict)},
                        {str(k): str(v) for k, v in failures.items()},
                        {str(k): tuple(map(str, v)) for k, v in said.items()
-                        if isinstance(v, list)})
+                        if isinstance(v, list)}, made_from)
