@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from . import sections, svgsafe
 from .errors import Severity
 from .model import Organisation
+from .names import check_fields
 from .reader import Reader
 
 # A logo is shown a few centimetres wide; anything bigger only slows every page and PDF.
@@ -35,6 +36,7 @@ def read_organisation(r: Reader, node: Node, folder: Path | None) -> Organisatio
                 f"\"#1d5e3b\"), found '{colour}'")
     elif colour:
         _warn_low_contrast(r, f["accent_colour"], colour)
+    check_fields(r, f, "the organisation")  # its name goes into the notice's From
     logo = r.optional_text(f, "logo", "the logo")
     if logo:
         logo = check_logo(r, f["logo"], logo, folder)

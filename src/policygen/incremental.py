@@ -57,6 +57,11 @@ class InputHasher:
         for root in (_SOURCE, project / "content", templates):
             self._add_folder(self._shared, root)
 
+    @property
+    def build_id(self) -> str:
+        """The hash of what every edition shares: policygen, the content, templates, options."""
+        return self._shared.hexdigest()
+
     def key(self, variant: str | None, prefix: str) -> str:
         digest = self._shared.copy()
         self._add(digest, f"{variant or ''}\0{prefix}".encode())

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-import yaml
-from yaml.nodes import MappingNode
-
 from .errors import Location, Problem, Severity, suggest
 from .model import (
     CHANGE_KINDS,
@@ -26,6 +23,7 @@ from .model import (
     Revision,
     SignOff,
 )
+from .signoff import with_sign_off as with_sign_off  # where notify and approve write
 from .templating import long_date
 from .variant import Variant
 
@@ -226,52 +224,6 @@ def variant_next_review(variant: Variant, pub: Publication) -> date:
     """The variant's own next review, or the base's; the earlier when both are set."""
     mine = variant.dates.next_review
     return min(mine, pub.dates.next_review) if mine else pub.dates.next_review
-
-
-def with_sign_off(text: str, key: str, sign_off: SignOff) -> str:
-    """The variant's text with its `notified` or `approved` block replaced or added at the end.
-
-    Everything else stays as the editor wrote it, comments included: this is how `policygen
-    notify` and `policygen approve` record what they did. The old block is found by the YAML
-    parser (not by indentation), so comments inside or around it cannot confuse it.
-    """
-    lines = text.splitlines()
-    span = _block_lines(text, key)
-    if span:
-        start, end = span
-        while end > start + 1 and lines[end - 1].strip()[:1] in ("", "#"):
-            end -= 1  # comments and blank lines after the block are the editor's: keep them
-        lines = lines[:start] + lines[end:]
-    return "\n".join(lines).rstrip() + "\n\n" + "\n".join(_sign_off_lines(key, sign_off)) + "\n"
-
-
-def _block_lines(text: str, key: str) -> tuple[int, int] | None:
-    """The lines [start, end) of a top-level key and its value, or None when it is absent."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(root, MappingNode):
-        return None
-    for name, value in root.value:
-        if name.value == key:
-            end = value.end_mark.line + (1 if value.end_mark.column else 0)
-            return name.start_mark.line, end
-    return None
-
-
-def _sign_off_lines(key: str, sign_off: SignOff) -> list[str]:
-    lines = [f"{key}:"]
-    if sign_off.by:
-        lines.append(f"  by: {_yaml_quote(sign_off.by)}")
-    lines += [f"  date: {sign_off.date.isoformat()}", f"  fingerprint: \"{sign_off.fingerprint}\""]
-    if sign_off.edition:
-        lines.append(f"  edition: {sign_off.edition.isoformat()}")
-    return lines
-
-
-def _yaml_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,9 @@ These commands edit the variant's own file on purpose (that is what they are ask
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -21,13 +21,14 @@ from .ledger import (
     AdaptedPublication,
     base_edition,
     format_change_report,
-    with_sign_off,
 )
 from .markup import MarkdownRenderer
 from .model import SignOff
+from .names import address_problem
 from .pipeline import check, templates_dir
 from .plan import adapt
 from .printing import notice_job
+from .signoff import check_signer, commit_sign_off, prepare_sign_off, record_sign_off
 from .templating import long_date, make_environment
 from .variant import VARIANT_FILE, VARIANTS_DIR
 
@@ -57,9 +58,18 @@ def notify(project: Path, name: str, day: date, sender: str | None = None,
     edition = variant_edition_of(adapted, day)
     email = notice_email(project, edition, day, sender)
     target = out or project / VARIANTS_DIR / name / f"notice-{day.isoformat()}.eml"
-    _write_new(target, email.as_bytes())
-    record(project, name, "notified", SignOff(day, adapted.state.fingerprint,
-                                              base_edition(report.publication)))
+    # The variant's new text is made and checked first: a file that cannot take the record
+    # is refused before the email exists, and the email is taken away if the record fails.
+    pending = prepare_sign_off(project, name, "notified", SignOff(
+        day, adapted.state.fingerprint, base_edition(report.publication)))
+    written = _write_new(target, email.as_bytes())
+    try:
+        commit_sign_off(pending)
+    except OutputError as error:
+        if not written:
+            raise
+        target.unlink(missing_ok=True)
+        raise OutputError(f"{error} (and {target} was not kept)") from error
     return NoticeResult(adapted, target, f"Wrote {target}: send it to "
                         f"{report.publication.author.email}. Recorded the notification "
                         f"(fingerprint {adapted.state.fingerprint}) in "
@@ -68,20 +78,12 @@ def notify(project: Path, name: str, day: date, sender: str | None = None,
 
 def approve(project: Path, name: str, by: str, day: date) -> AdaptedPublication:
     """Record that `by` approved the variant's current changes on `day`."""
+    check_signer(by)
     report = check(project, day)
     adapted = adapt(project, report.publication, name)
-    record(project, name, "approved", SignOff(day, adapted.state.fingerprint,
-                                              base_edition(report.publication), by))
+    record_sign_off(project, name, "approved", SignOff(
+        day, adapted.state.fingerprint, base_edition(report.publication), by.strip()))
     return adapt(project, report.publication, name)
-
-
-def record(project: Path, name: str, key: str, sign_off: SignOff) -> None:
-    """Rewrite the variant's sign-off block; the file is replaced whole, never half-written."""
-    path = project / VARIANTS_DIR / name / VARIANT_FILE
-    text = with_sign_off(path.read_text(encoding="utf-8"), key, sign_off)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 def notice_email(project: Path, edition: Edition, day: date,
@@ -90,14 +92,20 @@ def notice_email(project: Path, edition: Edition, day: date,
     assert edition.adaptation is not None
     adapted = edition.adaptation
     base, organisation = adapted.base, adapted.variant.organisation.name
-    sender = sender or (adapted.publication.reporting.local_lead.email or "")
+    given = sender is not None
+    sender = (sender or adapted.publication.reporting.local_lead.email or "").strip()
     if not sender:
         raise OutputError("the notice needs a sender address: give --from ADDRESS, or set "
                           "local_lead email in the variant")
+    problem = address_problem(sender, "--from" if given else "the local lead's email")
+    if problem:
+        raise OutputError(f"{problem}; nothing was written")
     message = EmailMessage()
-    message["From"] = f"{organisation} <{sender}>"
-    message["To"] = f"{base.author.name} <{base.author.email}>"
-    message["Subject"] = f"Notice of local changes: {organisation}'s adaptation of {base.title}"
+    # Address objects, not text: a name with a comma or <…> stays one quoted display name.
+    message["From"] = Address(display_name=organisation, addr_spec=sender)
+    message["To"] = Address(display_name=base.author.name, addr_spec=base.author.email)
+    message["Subject"] = " ".join(f"Notice of local changes: {organisation}'s adaptation of "
+                                  f"{base.title}".split())
     message["Date"] = format_datetime(datetime.combine(day, time(9), UTC))
     message["Message-ID"] = f"<notice-{adapted.state.fingerprint}-{adapted.variant.name}" \
                             "@policygen.invalid>"
@@ -129,11 +137,14 @@ def notice_pdf(project: Path, edition: Edition) -> bytes:
     return result.data
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def _write_new(path: Path, data: bytes) -> bool:
     """Write a file that must not exist yet: a user's file is never overwritten unasked."""
     if path.exists() and path.read_bytes() != data:
         raise OutputError(f"{path} already exists; move it away or choose another --out")
+    if path.exists():
+        return False  # the same notice, written before: it is not ours to take away
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return True
 
 

@@ -164,6 +164,8 @@ class BuildRecord:
     # Every file the build wrote, with the SHA-256 of its content: only these may be replaced
     # by the next build, and a file is taken over only while its content still matches.
     files: Mapping[str, str] = field(default_factory=dict)
+    # What the build was made from (plan.build_identity): `merge` joins only equal ones.
+    build: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Staging:
@@ -331,7 +333,8 @@ def _marker(record: BuildRecord) -> bytes:
                "editions": {k: dict(v) for k, v in sorted(record.editions.items())},
                "failures": dict(sorted(record.failures.items())),
                "pdf_warnings": {k: list(v) for k, v in sorted(record.pdf_warnings.items())},
-               "files": dict(sorted(record.files.items()))}
+               "files": dict(sorted(record.files.items())),
+               "build": dict(record.build)}
     return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -341,14 +344,15 @@ def read_record(out: Path) -> BuildRecord:
         content = json.loads((out / MARKER).read_text(encoding="utf-8"))
         pdfs, editions = content.get("pdf_inputs", {}), content.get("editions", {})
         failures, said = content.get("failures", {}), content.get("pdf_warnings", {})
-        files = content.get("files", {})
+        files, made_from = content.get("files", {}), content.get("build", {})
     except (OSError, ValueError, AttributeError):
         return BuildRecord()
-    if not all(isinstance(part, dict) for part in (pdfs, editions, failures, said, files)):
+    if not all(isinstance(part, dict)
+               for part in (pdfs, editions, failures, said, files, made_from)):
         return BuildRecord()
     return BuildRecord({str(k): str(v) for k, v in pdfs.items()},
                        {str(k): v for k, v in editions.items() if isinstance(v, dict)},
                        {str(k): str(v) for k, v in failures.items()},
                        {str(k): tuple(map(str, v)) for k, v in said.items()
                         if isinstance(v, list)},
-                       {str(k): str(v) for k, v in files.items()})
+                       {str(k): str(v) for k, v in files.items()}, made_from)

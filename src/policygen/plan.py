@@ -9,10 +9,10 @@ build of all of them, so that the others are still built.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .changes import apply_variant
 from .edition import Edition, base_edition_of, variant_edition_of
@@ -99,6 +99,7 @@ class Plan:
     failures: list[VariantFailure]
     options: BuildOptions
     base: Edition
+    build: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def make(cls, report: CheckReport, options: BuildOptions, templates: Path,
@@ -106,7 +107,8 @@ class Plan:
         today = report.status.today
         hasher = InputHasher(options.project, templates, build_settings(
             options.formats, options.papers, options.print_shop, options.all_variants, today))
-        plan = cls([], {}, [], [], options, base_edition_of(report.publication, today))
+        plan = cls([], {}, [], [], options, base_edition_of(report.publication, today),
+                   build_identity(hasher.build_id, options, today))
         for variant, prefix in planned(options):
             key = hasher.key(variant, prefix)
             before = previous.editions.get(prefix, {})
@@ -184,7 +186,7 @@ class Plan:
         said = {pdf.path: pdf.warnings for pdf in pdfs if pdf.warnings}
         failures = {f.name: first_error(f) for f in self.failures}
         return BuildRecord(pdf_inputs, editions, failures,
-                           {**said, **self.reused_pdf_warnings(previous)})
+                           {**said, **self.reused_pdf_warnings(previous)}, build=self.build)
 
     def taken_over(self, path: str) -> bool:
         """Whether an output file belongs to an edition taken over whole from the last build."""
@@ -194,6 +196,14 @@ class Plan:
         """What WeasyPrint said, when they were made, of the PDFs of editions taken over."""
         return {path: said for path, said in previous.pdf_warnings.items()
                 if self.taken_over(path)}
+
+
+def build_identity(build_id: str, options: BuildOptions, today: date) -> dict[str, Any]:
+    """What a build was made from, as its record keeps it, so that `merge` can compare shards."""
+    return {"id": build_id, "today": today.isoformat(), "formats": sorted(options.formats),
+            "papers": list(options.papers), "print_shop": options.print_shop,
+            "all_variants": options.all_variants,
+            "shard": list(options.shard) if options.shard else None}
 
 
 def first_error(failure: VariantFailure) -> str:

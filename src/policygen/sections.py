@@ -35,6 +35,7 @@ from .model import (
     Term,
     Topic,
 )
+from .names import check_fields
 from .reader import Reader
 
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
@@ -47,6 +48,7 @@ def read_party(r: Reader, node: Node, what: str, required: tuple[str, ...]) -> P
         return Party("")
     found = {name: r.text(value, f"'{name}' of {what}") for name, value in f.items()
              if name != "url"}
+    check_fields(r, f, what)  # the author's name and email go into the notice's To
     # A web address goes into a link: only http(s), never javascript: or the like.
     return Party(**found, url=read_url(r, f.get("url"), f"'url' of {what}"))
 
@@ -246,6 +248,7 @@ def read_reporting(r: Reader, node: Node) -> Reporting:
                                           "contacts")) or {}
     lead = r.fields(f["local_lead"], "'local_lead'", ("role", "instructions"),
                     ("name", "phone", "email")) or {} if "local_lead" in f else {}
+    check_fields(r, lead, "the local lead")
     return Reporting(
         intro=r.optional_markdown(f, "intro", "the intro"),
         emergency=r.optional_markdown(f, "emergency", "'emergency'"),

@@ -34,6 +34,7 @@ from .model import (
     TopicEdits,
     VariantDates,
 )
+from .names import check_fields
 from .reader import ID_PATTERN, MarkdownText, Reader, describe
 from .yamlsrc import SourceFile, parse_yaml, read_source
 
@@ -186,6 +187,7 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
 def read_lead(r: Reader, node: Node) -> Lead:
     f = r.fields(node, "'local_lead'", ("name",), ("role", "phone", "email", "instructions"))
     f = f or {}
+    check_fields(r, f, "the local lead")  # the notice is sent from its email
     return Lead(name=r.optional_text(f, "name", "the local lead's name"),
                 role=r.optional_text(f, "role", "the local lead's role"),
                 phone=r.optional_text(f, "phone", "the local lead's phone"),
