@@ -38,14 +38,14 @@ def edit_as_an_editor(variant: Path) -> None:
     """Uncomment and fill in options in the forked file, as its comments tell an editor to."""
     text = variant.read_text()
     for commented, written in [
-        ("# local_lead:\n#   name: Ms A. Example\n#   role: Designated safeguarding lead\n"
-         "#   phone: 01632 960 000\n#   email: dsl@example.org",
+        ("#local_lead:\n#  name: Ms A. Example\n#  role: Designated safeguarding lead\n"
+         "#  phone: 01632 960 000\n#  email: dsl@example.org",
          "local_lead:\n  name: Mr B. Lead\n  role: Designated safeguarding lead\n"
          "  phone: 01632 960 123\n  email: dsl@oakfield.example.org"),
-        ("# terminology:\n#   children and young people: pupils\n#   workers: staff",
+        ("#terminology:\n#  children and young people: pupils\n#  workers: staff",
          "terminology:\n  children and young people: pupils\n  workers: staff"),
-        ("# items:\n#   reword:\n#     email/work-account: Use your school email account for "
-         "everything to do with school.\n#   remove:\n#     - email/phone-app-agreed",
+        ("#items:\n#  reword:\n#    email/work-account: Use your school email account for "
+         "everything to do with school.\n#  remove:\n#    - email/phone-app-agreed",
          "items:\n  reword:\n    email/work-account: Use your school email account for "
          "everything to do with school.\n  remove:\n    - email/phone-app-agreed\n  add:\n"
          "    - id: class-laptops\n      after: email/written-record\n"

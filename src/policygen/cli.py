@@ -238,11 +238,13 @@ def fork(name: str, project: Path, into: Path | None, organisation: str) -> None
 
     The new variant.yaml explains every option in its comments.
     """
+    from .scaffold import command_for
     from .scaffold import fork as scaffold
     with _errors_to_exit_codes():
+        command = command_for(project)
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
-                          organisation)
-        click.echo(f"Created {target}. Edit it, then run: policygen changes {name}")
+                          organisation, command)
+        click.echo(f"Created {target}. Edit it, then run: {command} changes {name}")
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
