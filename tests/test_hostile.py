@@ -23,9 +23,9 @@ from policygen.errors import WriteError
 
 TODAY = date(2026, 11, 25)
 SITE = frozenset({"site"})
+# Links to javascript: or data: are content errors now (tests/test_hardening_templates_links.py).
 HOSTILE = ("<script>alert('x')</script> <iframe src=//evil.example></iframe> "
-           "<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
-           "[data](data:text/html;base64,PHNjcmlwdD4=) <!-- <script>hidden()</script> -->")
+           "<img src=x onerror=alert(1)> <!-- <script>hidden()</script> -->")
 
 
 def test_a_content_file_linked_from_outside_the_project_is_refused(

@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from . import sections
 from .confinement import outside_problem
 from .errors import ContentError, Location, Problem, Severity, suggest
-from .markup import IMAGE, INTERNAL_LINK, LINK_KIND_NAMES, GlossaryLinker
+from .markup import IMAGE, IMAGE_MESSAGE, INTERNAL_LINK, LINK_KIND_NAMES, GlossaryLinker
 from .model import FIXED_PAGES, Item, Publication, Topic
 from .reader import ID_PATTERN, MarkdownText, Reader
 from .yamlsrc import SourceFile, parse_yaml, read_source
@@ -288,9 +288,7 @@ def image_problems(texts: Iterable[MarkdownText],
         for match in IMAGE.finditer(text.text):
             line = text.line_at(match.start())
             problems.append(Problem(
-                Location(text.location.file, line), "images are not allowed in the text: a "
-                "picture would be fetched from outside the guidance (and could not be read by "
-                "everyone); describe it in words instead",
+                Location(text.location.file, line), IMAGE_MESSAGE,
                 source_line=sources[text.location.file].line(line)
                 if text.location.file in sources else ""))
     return problems

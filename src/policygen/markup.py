@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import markdown
 import nh3
+from markdown import util
 from markdown.treeprocessors import Treeprocessor
 
 from .model import Term
@@ -16,11 +19,22 @@ ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "block
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _INTERNAL = re.compile(r"(glossary|topic|page):(.*)")
-# The internal links as written in Markdown: [text](glossary:aup), checked before rendering.
-INTERNAL_LINK = re.compile(r"\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?")
+# The internal links as written in Markdown, checked before rendering: [text](glossary:aup),
+# or [text][1] with the reference "[1]: glossary:aup" on a line of its own.
+INTERNAL_LINK = re.compile(r"(?:\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)"
+                           r"(glossary|topic|page):([^)\s>]*)>?", re.MULTILINE)
 LINK_KIND_NAMES = {"glossary": "glossary term", "topic": "topic", "page": "page"}
 # Images, inline or by reference: content may not have any (see content.image_problems).
 IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+IMAGE_MESSAGE = ("images are not allowed in the text: a picture would be fetched from outside "
+                 "the guidance (and could not be read by everyone); describe it in words instead")
+# Where a link in content may go. No relative addresses: the guidance has no files of its own
+# to link to, and a path would point into whatever folder the site or PDF is read from.
+_ALLOWED_LINK = re.compile(r"(?i:https?)://[^\s/\\?#\x00-\x1f\x7f]+[^\s\\\x00-\x1f\x7f]*"
+                           r"|(?i:mailto|tel):[^\s\\\x00-\x1f\x7f]+|#[^\s\\\x00-\x1f\x7f]*")
+_INTERNAL_TARGET = re.compile(r"(glossary|topic|page):[^\s\\\x00-\x1f\x7f]*")
+LINK_ADVICE = ("links may go to https:// or http:// addresses, mailto: and tel:, or to another "
+               "part of this guidance (topic:email, glossary:grooming, page:reporting)")
 
 # Where an internal link (kind, target) goes in one output; "" drops the link, keeping its text.
 LinkResolver = Callable[[str, str], str]
@@ -132,6 +146,69 @@ class _LinkTreeprocessor(Treeprocessor):
         return head
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link (tag "a") or picture ("img") as Markdown reads it, its address as written."""
+
+    tag: str
+    href: str
+
+
+def is_allowed_link(href: str) -> bool:
+    """Whether content may link there: the web, mail, phone, this page or this guidance.
+
+    Character references count as what they stand for (`&#106;avascript:` is javascript:):
+    the browser and the sanitiser read them so.
+    """
+    return bool(_INTERNAL_TARGET.fullmatch(href.strip())
+                or _ALLOWED_LINK.fullmatch(html.unescape(href)))
+
+
+class _LinkCollector(Treeprocessor):
+    """Notes every link and picture the parsed text holds, in their order."""
+
+    found: list[Link]
+
+    def run(self, root: etree.Element) -> None:
+        self.found = [Link(el.tag, _as_written(el.get("href" if el.tag == "a" else "src")))
+                      for el in root.iter() if el.tag in ("a", "img")]
+
+
+def _as_written(address: str | None) -> str:
+    """Undo Markdown's own placeholders: escaped characters and the e-mail obfuscation."""
+    text = (address or "").replace(util.AMP_SUBSTITUTE, "&")
+    return re.sub(f"{util.STX}([0-9]+){util.ETX}", lambda m: chr(int(m.group(1))), text)
+
+
+_SCANNER: list[tuple[markdown.Markdown, _LinkCollector]] = []
+
+
+def links_in(text: str) -> list[Link]:
+    """The links and pictures in a Markdown text, found by the same parser that renders it.
+
+    Reading them with the parser, not a pattern, finds every form: [x](a), [x][1] with
+    "[1]: a", [x] with "[x]: a", <https://a> and <a@b.org>.
+    """
+    if "[" not in text and "<" not in text:  # no link can be written without either
+        return []
+    if not _SCANNER:
+        md = _configured_markdown()
+        collector = _LinkCollector(md)
+        md.treeprocessors.register(collector, "policygen-collect", 1)
+        _SCANNER.append((md, collector))
+    md, collector = _SCANNER[0]
+    md.reset().convert(text)
+    return collector.found
+
+
+def _configured_markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    # Raw HTML in content is shown as text, never passed through.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
 # Variants share most of their text, so each distinct piece of Markdown is converted once per
 # process. The key holds everything the HTML depends on: the text, where links go, which
 # glossary terms exist, and which of them the page has already linked.
@@ -143,10 +220,7 @@ class MarkdownRenderer:
     """Renders content Markdown to safe HTML; one per site build, reused for every page."""
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
-        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-        # Raw HTML in content is shown as text, never passed through.
-        self._md.preprocessors.deregister("html_block")
-        self._md.inlinePatterns.deregister("html")
+        self._md = _configured_markdown()
         linker = GlossaryLinker(terms)
         self._links = _LinkTreeprocessor(self._md, linker)
         self._md.treeprocessors.register(self._links, "policygen-links", 1)

@@ -323,7 +323,7 @@ def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: S
     # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
     said = tuple(w for w in warnings if "refused:" not in w)
     return RenderedPdf(job.path, key, data, job.source, warnings=said,
-                       refused=tuple(fetcher.refused),
+                       refused=tuple(dict.fromkeys(fetcher.refused)),  # once, not per trial
                        step=step, layouts=layouts)
 
 

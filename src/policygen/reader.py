@@ -9,6 +9,7 @@ from datetime import date
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Location, Problem, suggest
+from .markup import IMAGE, IMAGE_MESSAGE, LINK_ADVICE, is_allowed_link, links_in
 from .model import Item
 from .yamlsrc import SourceFile
 
@@ -108,8 +109,36 @@ class Reader:
             first = node.start_mark.line + 1
             if isinstance(node, ScalarNode) and node.style in ("|", ">"):
                 first += 1  # block text starts on the line after the indicator
-            self.markdown_texts.append(MarkdownText(self.location(node), value, first))
+            text = MarkdownText(self.location(node), value, first)
+            self.markdown_texts.append(text)
+            self._check_links(node, text)
         return value
+
+    def _check_links(self, node: Node, text: MarkdownText) -> None:
+        """Links may only go to the web, mail, phone or this guidance (see markup.LINK_ADVICE).
+
+        A refused link is an error, not quietly dropped: the editor meant it to go somewhere.
+        """
+        searched = 0
+        for link in links_in(text.text):
+            if link.tag == "img" and not IMAGE.search(text.text):  # else reported already
+                self._problem_at(node, text, link.href, IMAGE_MESSAGE)
+            elif link.tag == "a" and not is_allowed_link(link.href):
+                searched = self._problem_at(node, text, link.href, f"the link '{link.href}' "
+                                            f"is not a web address: {LINK_ADVICE}", searched)
+
+    def _problem_at(self, node: Node, text: MarkdownText, href: str, message: str,
+                    searched: int = 0) -> int:
+        """Report at the address as written; the offset in the text searched up to is returned."""
+        offset = text.text.find(href, searched) if href else -1
+        line = text.line_at(max(offset, 0))
+        last = max(node.end_mark.line + 1, line) if node.end_mark else line
+        # Plain text folded over several lines has no line per offset: look for it in each.
+        found = next(((n, self.source.line(n).find(href)) for n in range(line, last + 1)
+                      if href and href in self.source.line(n)), (line, -1))
+        self.problems.append(Problem(Location(self.source.name, found[0], found[1] + 1),
+                                     message, source_line=self.source.line(found[0])))
+        return offset + len(href) if offset >= 0 else searched
 
     def optional_text(self, fields: dict[str, Node], name: str, what: str) -> str:
         return self.text(fields[name], what) if name in fields else ""

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
 import traceback
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import Location, PolicygenError, Problem
@@ -44,11 +50,74 @@ def template_file(templates: Path, name: str) -> Path:
     return own if own.exists() else default_templates_dir() / name
 
 
+class TemplateOutside(jinja2.TemplateError):
+    """A template file is a link to a file outside the templates folders."""
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Reads templates only from inside its folders, wherever a file (a link) points.
+
+    FileSystemLoader refuses '..' in a name but reads a linked file wherever it lies; here the
+    file's real path must be inside the real folder, checked before the file is read (a link
+    to /dev/zero would never finish). A folder that is itself a link out counts as outside.
+    """
+
+    def __init__(self, folders: list[Path], trusted: Path) -> None:
+        super().__init__([str(folder) for folder in folders])
+        self.roots = [str(trusted.resolve()) if folder == trusted else _real_folder(folder)
+                      for folder in folders]
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder, root in zip(self.searchpath, self.roots, strict=True):
+            candidate = os.path.join(folder, *pieces)
+            if os.path.isfile(candidate):
+                if not os.path.realpath(candidate).startswith(root + os.sep):
+                    raise TemplateOutside(
+                        f"the template '{template}' is a link to a file outside the templates "
+                        "folder; templates must live inside it (copy the file in)")
+                break
+        return super().get_source(environment, template)
+
+
+def _real_folder(folder: Path) -> str:
+    """The folder's real path, its parents' links followed but not a link it is itself."""
+    return str(folder.parent.resolve() / folder.name)
+
+
+class ProjectSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, which also keeps templates away from files, folders and modules.
+
+    The sandbox refuses '_' attributes (`cycler.__init__.__globals__`) and, immutable, any
+    change to the lists and dicts every page shares. It still allows public methods, and the
+    data holds paths (a variant's folder): `folder.joinpath(…).read_text()` must fail too.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return super().is_safe_attribute(obj, attr, value) and not _is_system(value)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return super().is_safe_callable(obj) and not _is_system(getattr(obj, "__self__", None))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        return self.unsafe_undefined(obj, str(argument)) if _is_system(value) else value
+
+
+def _is_system(value: object) -> bool:
+    return isinstance(value, (PurePath, io.IOBase, ModuleType))
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    """Templates from the project's folder first; any it lacks come from policygen's own."""
-    folders = list(dict.fromkeys([str(templates), str(default_templates_dir())]))
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+    """Templates from the project's folder first; any it lacks come from policygen's own.
+
+    Sandboxed: a project's templates may come from anyone, and must not run code or read files.
+    """
+    shipped = default_templates_dir()
+    folders = list(dict.fromkeys([templates, shipped]))
+    env = ProjectSandbox(
+        loader=ConfinedLoader(folders, shipped),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -81,9 +150,22 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateSyntaxError as exc:
         where = Location(f"templates/{exc.name or name}", exc.lineno or 0)
         raise TemplateProblem(Problem(where, f"template error: {exc.message}")) from exc
-    except (jinja2.TemplateError, TypeError) as exc:  # a filter given the wrong thing: TypeError
+    except PolicygenError:  # an included part already failed, naming its own template
+        raise
+    except Exception as exc:  # a filter given the wrong thing, 1/0: the template's mistake
         raise TemplateProblem(Problem(_template_location(exc, name),
-                                      f"template error: {exc}")) from exc
+                                      f"template error: {_explain(exc)}")) from exc
+
+
+def _explain(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError):
+        return (f"this template tries to reach into Python ({str(exc).rstrip('.')}); "
+                "templates may only use the data they are given")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return (f"there is no template '{exc.name}' in the templates folder (a template may "
+                "only include, import or extend another from templates/, like "
+                "'site/macros.html')")
+    return str(exc)
 
 
 def _template_location(exc: BaseException, name: str) -> Location:

@@ -211,7 +211,7 @@ def read_terminology(r: Reader, node: Node) -> tuple[Edit, ...]:
     edits: list[Edit] = []
     for key, value in node.value:
         term = " ".join(str(key.value).split())
-        replacement = r.text(value, f"the replacement for '{term}'")
+        replacement = r.markdown(value, f"the replacement for '{term}'")  # put into Markdown
         first = next((e for e in edits if e.target.casefold() == term.casefold()), None)
         if not re.search(r"[^\W\d_]", term) or re.search(r"\d", term):
             # Numbers stay as the guidance gives them: "999" must never become anything else.
