@@ -38,6 +38,9 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
     source_line: str = field(default="", compare=False)
+    # Numbered lines around the problem (with its own line), for when one line cannot show
+    # the slip: a YAML syntax error is best seen beside the lines it fails to line up with.
+    context: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -49,12 +52,23 @@ class Problem:
 
     def format(self) -> str:
         head = f"{self.location}: {self.severity.value}: {self.message}"
+        if self.context:
+            return f"{head}\n{self._numbered()}"
         if not self.source_line:
             return head
         caret = ""
         if self.location.column:
             caret = "\n    " + " " * (self.location.column - 1) + "^"
         return f"{head}\n    {self.source_line}{caret}"
+
+    def _numbered(self) -> str:
+        width = len(str(self.context[-1][0]))
+        shown = []
+        for number, text in self.context:
+            shown.append(f"    {number:>{width}} | {text}".rstrip())
+            if number == self.location.line and self.location.column:
+                shown.append(f"    {'':>{width}} | " + " " * (self.location.column - 1) + "^")
+        return "\n".join(shown)
 
 
 class PolicygenError(Exception):

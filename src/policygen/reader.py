@@ -10,11 +10,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Location, Problem, suggest
 from .markup import IMAGE, IMAGE_MESSAGE, LINK_ADVICE, is_allowed_link, links_in
+from .misplaced import FIELD_NAMES, homes, moved_left, moved_right
 from .model import Item
 from .yamlsrc import SourceFile
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NULL_TAG = "tag:yaml.org,2002:null"
+ITEM_FIELDS = ("text", "poster")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +78,11 @@ class Reader:
         known = required + optional
         found: dict[str, Node] = {}
         misspelt: set[str] = set()
-        for key, value in node.value:
+        for index, (key, value) in enumerate(node.value):
             name = str(key.value)
-            if name not in known:
+            if name in FIELD_NAMES and name not in known:
+                self.error(key, self._misplaced_field(node, index, what, known))
+            elif name not in known:
                 hint = suggest(name, known)
                 misspelt.update(n for n in required if f"'{n}'" in hint)
                 self.error(key, f"unknown field '{name}' in {what}{hint}; "
@@ -92,6 +96,34 @@ class Reader:
             if name not in found and name not in misspelt:
                 self.error(node, f"{what} is missing the required field '{name}'")
         return {k: v for k, v in found.items() if not is_empty(v)}
+
+    def _misplaced_field(self, node: MappingNode, index: int, what: str,
+                         known: tuple[str, ...]) -> str:
+        """A field known elsewhere: most likely indented to the wrong level, so say where."""
+        key = node.value[index][0]
+        name, where = str(key.value), self._moved(node, index)
+        if where:
+            return f"'{name}' is not a field of {what}: {where}"
+        return (f"'{name}' is not a field of {what}; '{name}:' belongs in {homes(name)}: check "
+                f"where it is and that it is indented like the fields around it; the fields of "
+                f"{what} are: {', '.join(known)}")
+
+    def _moved(self, node: MappingNode, index: int) -> str:
+        """How the key at `index` of this mapping was moved off its level, or ''."""
+        key = node.value[index][0]
+        name = str(key.value)
+        owner = moved_left(key, node.value[index - 1] if index else None)
+        if owner:
+            above = f"'{owner.name}' above (line {owner.line})"
+            return (f"it looks like the field {name}: of {above}, moved too far left; indent it "
+                    f"{_more(owner.spaces)} so that it sits under '{owner.name}', as "
+                    f"{owner.first}: does")
+        sibling = moved_right(self.source, node, name)
+        if sibling:
+            return (f"it looks like a field that belongs beside '{sibling.name}:' (line "
+                    f"{sibling.line}), moved too far right; line it up with '{sibling.name}:' "
+                    f"({_spaces(sibling.column)})")
+        return ""
 
     def text(self, node: Node, what: str) -> str:
         """Plain text. The raw scalar is used, so `no`, `yes` or `1.0` stay as written."""
@@ -181,7 +213,8 @@ class Reader:
         texts = (self.text(entry, f"an entry of {what}") for entry in self.sequence(node, what))
         return tuple(text for text in texts if text)
 
-    def entries(self, node: Node, what: str) -> list[tuple[str, Node, Node]]:
+    def entries(self, node: Node, what: str,
+                noun: str = "entry") -> list[tuple[str, Node, Node]]:
         """The `id: value` pairs of a mapping keyed by ids, with malformed ids reported."""
         if not isinstance(node, MappingNode):
             self.error(node, f"{what} should be entries written 'id: text', found "
@@ -190,8 +223,11 @@ class Reader:
         if not node.value:
             self.error(node, f"{what} has no entries")
         found = []
-        for key, value in node.value:
+        for index, (key, value) in enumerate(node.value):
             ident = str(key.value)
+            if ident in FIELD_NAMES and (where := self._field_as_entry(node, index, noun)):
+                self.error(key, where)
+                continue
             if not ID_PATTERN.fullmatch(ident):
                 self.error(key, f"'{_shorten(ident)}' is not a valid id in {what}: use lower-case "
                            "letters, digits and hyphens, like 'personal-account'")
@@ -199,16 +235,38 @@ class Reader:
             found.append((ident, key, value))
         return found
 
+    def _field_as_entry(self, node: MappingNode, index: int, noun: str) -> str:
+        """An id that is a field name, left there by a slip of indentation, or ''."""
+        key = node.value[index][0]
+        ident = str(key.value)
+        owner = moved_left(key, node.value[index - 1] if index else None)
+        if owner:
+            above = (f"the {noun} above ('{owner.name}')" if node.value[index - 1][0].value
+                     == owner.name else f"'{owner.name}' above (line {owner.line})")
+            return (f"the {noun} '{ident}' looks like the field {ident}: of {above}, moved too "
+                    f"far left; indent it {_more(owner.spaces)} so that it sits under "
+                    f"'{owner.name}', as {owner.first}: does")
+        sibling = moved_right(self.source, node, ident)
+        if sibling:
+            return (f"the {noun} '{ident}' looks like the field {ident}: moved too far right; "
+                    f"line it up with '{sibling.name}:' on line {sibling.line} "
+                    f"({_spaces(sibling.column)})")
+        if noun == "item" and ident in ITEM_FIELDS:
+            return (f"the item '{ident}' has the name of a field of an item ({ident}:); if it "
+                    f"belongs to an item, indent it under that item's id, beside text:; "
+                    "otherwise give the item another id")
+        return ""
+
     def items(self, node: Node, what: str, prefix: str = "") -> tuple[Item, ...]:
         """`id: text` items, each keeping its full id (`prefix/id`) and position.
 
         An item may instead be written with fields, `text` and a shorter `poster` wording.
         """
         items = []
-        for ident, key, value in self.entries(node, what):
+        for ident, key, value in self.entries(node, what, "item"):
             item_what = f"the item '{ident}' in {what}"
             if isinstance(value, MappingNode):
-                f = self.fields(value, item_what, ("text",), ("poster",)) or {}
+                f = self.fields(value, item_what, ITEM_FIELDS[:1], ITEM_FIELDS[1:]) or {}
                 text = self.markdown(f["text"], item_what) if "text" in f else ""
                 poster = self.optional_markdown(f, "poster", f"the poster wording of {item_what}")
             else:
@@ -216,3 +274,11 @@ class Reader:
             if text:
                 items.append(Item(prefix + ident, text, self.location(key), poster))
         return tuple(items)
+
+
+def _spaces(count: int) -> str:
+    return "no spaces" if count == 0 else "1 space" if count == 1 else f"{count} spaces"
+
+
+def _more(count: int) -> str:
+    return "1 more space" if count == 1 else f"{count} more spaces"

@@ -12,6 +12,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Location, Problem
+from .slips import COLON_MESSAGE, TAB_MESSAGE, UNCLOSED, find_slip
 
 # A content file is a few kilobytes; anything this big is a mistake (or an attack) and
 # would make the pure-Python parser crawl.
@@ -36,6 +37,13 @@ class SourceFile:
         lines = self.text.splitlines()
         return lines[number - 1].rstrip() if 0 < number <= len(lines) else ""
 
+    def context(self, number: int, before: int = 2, after: int = 1) -> tuple[tuple[int, str], ...]:
+        """The line with a few around it, numbered, for messages that need to show where."""
+        lines = self.text.splitlines()
+        shown = range(max(1, number - before), min(len(lines), number + after) + 1)
+        return tuple((n, lines[n - 1].rstrip() if n == number else _clip(lines[n - 1].rstrip()))
+                     for n in shown)
+
     def problem(self, node_or_mark: object, message: str) -> Problem:
         line, column = _position(node_or_mark)
         return Problem(Location(self.name, line, column), message, source_line=self.line(line))
@@ -49,6 +57,10 @@ class SourceFile:
     def location(self, node: Node) -> Location:
         line, column = _position(node)
         return Location(self.name, line, column)
+
+
+def _clip(line: str, width: int = 90) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _position(node_or_mark: object) -> tuple[int, int]:
@@ -138,18 +150,35 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
 
 def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    # PyYAML notices a slip only where nothing fits any more, often lines later: look for the
+    # line the editor most likely got wrong, and say what to do there.
+    slip = find_slip(source.text, mark.line + 1) if mark is not None else None
+    if slip is not None:
+        line, column, what = slip.line, slip.column, slip.message
+    else:
+        line, column = _position(mark)
+        what = _plain_words(exc)
+        if "',' or ']'" in what or "',' or '}'" in what:
+            line, column = _position(exc.context_mark or mark)  # where the bracket opened
+            what = UNCLOSED["[" if "]" in what else "{"]
+    return Problem(Location(source.name, line, column), f"YAML syntax error: {what}",
+                   source_line=source.line(line), context=source.context(line))
+
+
+def _plain_words(exc: yaml.MarkedYAMLError) -> str:
     what = exc.problem or exc.context or "cannot be read"
     if "'\\t'" in what or "tab character" in what:
-        what = "a tab character; indent with spaces, not tabs"
-    elif "',' or ']'" in what or "',' or '}'" in what:
-        # Point at where the bracket was opened: the end of the file helps nobody.
-        mark = exc.context_mark or mark
-        what = ("a list opened with '[' is not closed with ']'" if "]" in what else
-                "a set of fields opened with '{' is not closed with '}'")
-    elif "mapping values are not allowed" in what:
-        what = ("a colon followed by a space inside unquoted text; put the text in quotes "
-                "(\"…\") or use a block (|)")
-    return source.problem(mark, f"YAML syntax error: {what}")
+        return TAB_MESSAGE
+    if "mapping values are not allowed" in what:
+        return COLON_MESSAGE
+    words = {"did not find expected key": "this line does not fit the lines around it; check "
+             "its indentation and that it is written 'name: text'",
+             "could not find expected ':'": "a ':' is missing after a name",
+             "found character that cannot start any token": "a character that cannot start "
+             "text here; put the text in double quotes (\"…\")",
+             "found unexpected end of stream": "the file ends before the text in quotes is "
+             "closed"}
+    return next((plain for phrase, plain in words.items() if phrase in what), what)
 
 
 def _check_tree(source: SourceFile, root: Node, fatal: list[Problem],
