@@ -25,7 +25,8 @@ def test_check_clean_content_exits_0_with_a_summary(make_project: ProjectMaker) 
     code, out, err = run("check", "--project", str(project), "--today", "2026-02-01")
     assert code == 0, err
     assert out == ("content is valid: 1 topics, 3 practice items, 2 glossary terms, 1 contacts, "
-                   "1 offences; review current (next review 2027-01-10)\n")
+                   "1 offences; review current (next review 2027-01-10); print not checked "
+                   "(add --print to lay out every poster and handbook too)\n")
 
 
 def test_content_errors_exit_1_with_every_problem_and_no_traceback(

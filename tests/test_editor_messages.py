@@ -3,6 +3,8 @@ really close, one message for one mistake, and help that is not cut off."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from conftest import ProjectMaker
@@ -48,3 +50,42 @@ def test_help_lists_every_command_without_cutting_it_off() -> None:
     assert len(commands) == 8
     assert not any(line.rstrip().endswith("...") for line in commands)
     assert "  approve  Record that the variant NAME's changes were approved." in commands
+
+
+LONG_TOPIC = ("title: Email\nsummary: Use your work account.\npractice:\n  best:\n    items:\n"
+              + "".join(f"      item-{n}: You write a very long rule number {n} that goes on "
+                        "and on about everything a person might ever do with a phone at "
+                        "work.\n" for n in range(40))
+              + "  safe:\n    items:\n      manager-knows: Your manager knows.\n"
+              "  poor:\n    items:\n      personal: You use your personal account.\n"
+              "in_place:\n  aup-explicit: The AUP says which accounts may be used.\n")
+
+
+def test_check_says_print_was_not_checked_and_check_print_finds_what_build_refuses(
+        make_project: ProjectMaker, tmp_path: Path) -> None:
+    project = make_project({"content/topics/email.yaml": LONG_TOPIC})
+    plain = CliRunner().invoke(main, ["check", "--project", str(project), "--today",
+                                      "2026-02-01"])
+    assert plain.exit_code == 0
+    assert plain.stdout.endswith("; print not checked (add --print to lay out every poster "
+                                 "and handbook too)\n")
+    printed = CliRunner().invoke(main, ["check", "--print", "--project", str(project),
+                                        "--today", "2026-02-01"])
+    assert printed.exit_code == 1
+    assert printed.stderr.startswith("content/topics/email.yaml: error: the poster 'Email' "
+                                     "(posters/email.pdf) does not fit on one page")
+    built = CliRunner().invoke(main, ["build", "--project", str(project), "--today",
+                                      "2026-02-01", "--out", str(tmp_path / "out")])
+    def errors(text: str) -> list[str]:
+        return [line for line in text.splitlines() if ": error: " in line]
+    assert built.exit_code == 1 and errors(built.stderr) == errors(printed.stderr)
+    assert not (project / "build").exists() and not list(tmp_path.glob("policygen-check-*"))
+
+
+def test_check_print_passes_what_build_makes(make_project: ProjectMaker) -> None:
+    project = make_project()
+    result = CliRunner().invoke(main, ["check", "--print", "--project", str(project),
+                                       "--today", "2026-02-01"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("; print checked: 5 PDFs laid out, every poster on one page\n")
+    assert sorted(p.name for p in project.iterdir()) == ["content", "templates"]

@@ -64,7 +64,10 @@ def main() -> None:
 @_project_option
 @_today_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI gates).")
-def check(project: Path, today: datetime | None, strict: bool) -> None:
+@click.option("--print", "with_print", is_flag=True,
+              help="Also lay out every poster and handbook, as a build does (slower): a poster "
+                   "that does not fit is an error here too.")
+def check(project: Path, today: datetime | None, strict: bool, with_print: bool) -> None:
     """Check the content and every variant; nothing is written.
 
     Prints a summary, or every problem found with its file and line.
@@ -75,7 +78,19 @@ def check(project: Path, today: datetime | None, strict: bool) -> None:
         if strict and report.warnings:
             click.echo("error: warnings are errors with --strict", err=True)
             sys.exit(EXIT_CONTENT)
-        click.echo(f"content is valid: {report.summary()}")
+        if not with_print:
+            click.echo(f"content is valid: {report.summary()}; print not checked (add --print "
+                       "to lay out every poster and handbook too)")
+            return
+        printed = pipeline.check_print(project, _day(today))
+        _print_warnings(printed.warnings)
+        for failure in printed.failures:
+            click.echo(f"error: the variant '{failure.name}' cannot be printed:", err=True)
+            click.echo(format_problems(list(failure.problems)), err=True)
+        if printed.failures or (strict and printed.warnings):
+            sys.exit(EXIT_CONTENT)
+        click.echo(f"content is valid: {report.summary()}; print checked: "
+                   f"{printed.pdfs_rendered} PDFs laid out, every poster on one page")
 
 
 @main.command()

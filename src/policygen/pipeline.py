@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -125,6 +126,20 @@ def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     with output_lock(options.out or options.project / "build"), \
             _pdf_renderer(options) as renderer:
         return _build(options, progress, renderer, started)
+
+
+def check_print(project: Path, today: date | None = None,
+                workers: int | None = None) -> BuildReport:
+    """Lay out every poster and handbook of the base and every variant, keeping none of them.
+
+    This is the build itself (the same fitting, the same errors), into a folder that is thrown
+    away, so that `check --print` can never pass what `build` would refuse.
+    """
+    with tempfile.TemporaryDirectory(prefix="policygen-check-") as folder:
+        options = BuildOptions(project, Path(folder) / "out", today,
+                               frozenset({"posters", "handbook"}), workers=workers,
+                               all_variants=True)
+        return build(options)
 
 
 def _pdf_renderer(options: BuildOptions) -> PdfRenderer:
