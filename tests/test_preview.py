@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -113,3 +114,42 @@ def test_the_browser_reloads_by_itself_after_a_save(running: Running) -> None:
         page.wait_for_function(
             "document.body.innerText.includes('You use an account of your own')", timeout=20000)
         browser.close()
+
+
+def test_serve_says_in_its_terminal_when_it_rebuilds_and_when_a_save_has_an_error(
+        make_project: ProjectMaker) -> None:
+    import queue
+    import subprocess
+    import sys
+    project = make_project()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "policygen", "serve", "--project", str(project), "--port", "0",
+         "--no-pdf", "--today", "2026-11-25"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    said: queue.Queue[str] = queue.Queue()
+    assert server.stdout is not None
+    threading.Thread(target=lambda: [said.put(line) for line in server.stdout],  # type: ignore[union-attr]
+                     daemon=True).start()
+
+    def next_line(containing: str) -> str:
+        while True:
+            line = said.get(timeout=60)
+            if containing in line:
+                return line
+
+    try:
+        assert re.fullmatch(r"\d\d:\d\d:\d\d rebuilt the site in \d+\.\d s\n",
+                            next_line("rebuilt"))
+        assert next_line("Previewing at http://127.0.0.1:")
+        topic = project / "content" / "topics" / "email.yaml"
+        good = topic.read_text()
+        topic.write_text(good.replace("title: Email", "titel: Email"))
+        assert re.fullmatch(r"\d\d:\d\d:\d\d not rebuilt: 1 error \(the browser shows it too\):\n",
+                            next_line("not rebuilt"))
+        assert next_line("content/topics/email.yaml:1:1: error: unknown field 'titel'")
+        topic.write_text(good)
+        assert next_line("rebuilt the site in")
+    finally:
+        server.terminate()
+        server.wait(30)
+        server.stdout.close()

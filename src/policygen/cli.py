@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import Iterator
@@ -159,6 +160,7 @@ def serve(project: Path, today: datetime | None, variant: str | None, port: int,
     """
     from .preview import Preview
     from .preview import serve as make_server
+    _say_what_the_preview_does()
     with _errors_to_exit_codes():
         server = make_server(Preview(project, variant, _day(today), not no_pdf), port)
     click.echo(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ — save a file and "
@@ -260,6 +262,16 @@ def fork(name: str, project: Path, into: Path | None, organisation: str) -> None
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
                           organisation, command)
         click.echo(f"Created {target}. Edit it, then run: {command} changes {name}")
+
+
+def _say_what_the_preview_does() -> None:
+    """The preview's rebuilds and errors, as timed lines in the terminal it was started from."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    preview_log = logging.getLogger("policygen.preview")
+    preview_log.addHandler(handler)
+    preview_log.setLevel(logging.INFO)
+    preview_log.propagate = False
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

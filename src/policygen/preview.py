@@ -12,6 +12,7 @@ import json
 import logging
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -59,6 +60,7 @@ class Preview:
 
     def rebuild(self) -> None:
         """Build the site now; on an error keep serving, and show the error instead."""
+        started = time.perf_counter()
         try:
             edition, env, templates = self._edition()
             files = render_site(edition, env, template_file(templates, "assets"),
@@ -69,6 +71,12 @@ class Preview:
                                  daemon=True).start()
         except PolicygenError as error:
             self._publish(self.state.files, str(error))
+            errors = sum(": error: " in line for line in str(error).splitlines()) or 1
+            log.warning("not rebuilt: %d error%s (the browser shows %s too):\n%s", errors,
+                        "" if errors == 1 else "s", "it" if errors == 1 else "them", error)
+            return
+        log.info("rebuilt the site in %.1f s%s", time.perf_counter() - started,
+                 "; posters and the handbook follow" if self.pdfs else "")
 
     def _edition(self) -> tuple[Edition, Any, Path]:
         report = check(self.project, self.today)
@@ -96,6 +104,7 @@ class Preview:
         self._remember(done)
         files = render_site(edition, env, template_file(templates, "assets"), self._downloads())
         self._publish({**files, **{pdf.path: pdf.data for pdf in done}}, "")
+        log.info("posters and the handbook are up to date")
 
     def _remember(self, pdfs: list[RenderedPdf]) -> None:
         self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in pdfs}
