@@ -27,7 +27,8 @@ from .model import (
     Topic,
     TopicEdits,
 )
-from .terminology import Substituter, map_prose, term_forms, unlink
+from .nearmiss import NearMisses
+from .terminology import Substituter, map_prose_places, missing_forms, term_forms, unlink
 from .variant import Variant
 
 
@@ -229,10 +230,14 @@ def apply_terminology(pub: Publication, local: tuple[LocalSection, ...], terms: 
                       ledger: Ledger) -> tuple[Publication, tuple[LocalSection, ...]]:
     if not terms:
         return pub, local
-    substitute = Substituter(term_forms(terms))
-    pub = map_prose(pub, substitute)
+    forms = term_forms(terms)
+    near = NearMisses(forms, missing_forms(terms))
+    substitute = Substituter(forms, near)
+    pub = map_prose_places(pub, substitute)
     local = tuple(replace(s, title=substitute(s.title, s.id), text=substitute(s.text, s.id))
                   for s in local)
+    for sighting in near.sightings():
+        ledger.error(sighting.entry.location, sighting.message, Severity.WARNING)
     used = set()
     for form, found in substitute.results():
         if found:
