@@ -470,7 +470,7 @@ def test_mode_and_link_survive_approve_and_notify(project: Path) -> None:
     assert result.email == folder / "notice-2026-12-01.eml"
     assert (folder / "variant.yaml").is_symlink()
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
-    assert "\nnotified:\n  date: 2026-12-01\n" in real.read_text()
+    assert "\nnotice_prepared:\n  date: 2026-12-01\n" in real.read_text()
     assert sorted(p.name for p in folder.iterdir()) == ["notice-2026-12-01.eml", "variant.yaml"]
 
 

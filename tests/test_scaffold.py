@@ -110,3 +110,4 @@ def test_in_a_project_with_its_own_launcher_the_commands_use_it(default_project:
     text = (default_project / "variants" / NAME / "variant.yaml").read_text()
     assert [c[0] for c in header_commands(text)] == ["./policygen"] * 3
     assert "`./policygen notify oakfield` writes the notice" in text
+    assert "`./policygen notify oakfield --sent` records" in text

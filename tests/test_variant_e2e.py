@@ -133,8 +133,10 @@ def test_notify_writes_an_email_with_the_notice_attached_and_records_it(forked: 
     code, out, err = run(forked, "notify", "oakfield", "--date", "2026-11-26")
     assert code == 0, err
     eml = forked / "variants" / "oakfield" / "notice-2026-11-26.eml"
-    assert out.startswith(f"Wrote {eml}: send it to esafety@example.org.")
+    assert out.startswith(f"Wrote the draft notice {eml}. It has NOT been sent: open it in your "
+                          "email program, check it and send it to esafety@example.org.")
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["X-Unsent"] == "1"
     assert message["To"].addresses[0].addr_spec == "esafety@example.org"
     assert message["From"].addresses[0].addr_spec == "dsl@oakfield.example.org"
     assert message["Subject"] == ("Notice of local changes: Oakfield Primary's adaptation of "
@@ -147,8 +149,10 @@ def test_notify_writes_an_email_with_the_notice_attached_and_records_it(forked: 
     text = squash(" ".join(p.extract_text() for p in pdf.pages))
     assert squash("Notice of local changes") in text and squash("email/phone-app-agreed") in text
     variant = (forked / "variants" / "oakfield" / "variant.yaml").read_text()
-    assert "notified:\n  date: 2026-11-26\n  fingerprint: " in variant
+    assert "notice_prepared:\n  date: 2026-11-26\n  fingerprint: " in variant
+    assert "\nnotified:" not in variant  # a draft is not a notification
     assert "# Who you are. Only the name is needed." in variant  # the editor's notes are kept
+    assert run(forked, "notify", "oakfield", "--sent", "--date", "2026-11-26")[0] == 0
     code, out, err = run(forked, "notify", "oakfield", "--date", "2026-11-27")
     assert code == 0, err
     assert out.endswith("were already notified on 26 November 2026: there is nothing new to "
@@ -166,8 +170,11 @@ def test_banner_states_through_notification_approval_and_change(forked: Path) ->
         return banner(site)
 
     assert UNNOTIFIED in state_after()
-    assert "Changes notified to the author on 26 November 2026, awaiting approval." in \
-        state_after("notify", "oakfield", "--date", "2026-11-26")
+    assert ("A notice of these changes was prepared on 26 November 2026 but has not yet been "
+            "confirmed as sent to the author.") in state_after("notify", "oakfield", "--date",
+                                                               "2026-11-26")
+    assert "Changes notified to the author on 27 November 2026, awaiting approval." in \
+        state_after("notify", "oakfield", "--sent", "--date", "2026-11-27")
     assert ("Changes approved by Northshire e-safety subgroup on 1 December 2026." in
             state_after("approve", "oakfield", "--by", "Northshire e-safety subgroup",
                         "--date", "2026-12-01"))

@@ -209,22 +209,51 @@ def changes(name: str, project: Path) -> None:
 @main.command()
 @click.argument("name")
 @_project_option
-@click.option("--date", "day", callback=_date, default=None,
-              metavar="YYYY-MM-DD", help="The date of the notice.  [default: today]")
+@click.option("--date", "day", callback=_date, default=None, metavar="YYYY-MM-DD",
+              help="The date of the draft; with --sent, the day you sent it.  "
+                   "[default: today]")
 @click.option("--from", "sender", default=None, metavar="ADDRESS",
               help="Your email address.  [default: the local lead's email]")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the email.  [default: variants/NAME/notice-DATE.eml]")
+              help="Where to write the draft.  [default: variants/NAME/notice-DATE.eml]")
+@click.option("--sent", is_flag=True,
+              help="Record that you have sent the draft written earlier.")
+@click.option("--send", is_flag=True,
+              help="Send the notice now, through the mail server set in policygen.yaml.")
 def notify(name: str, project: Path, day: datetime | None, sender: str | None,
-           out: Path | None) -> None:
-    """Write the notice of NAME's changes to the author.
+           out: Path | None, sent: bool, send: bool) -> None:
+    """Tell the author about NAME's changes.
 
-    The notice is an email (.eml) with its PDF attached; the notification is recorded.
+    \b
+    1. policygen notify NAME          writes the notice as a draft email (.eml,
+                                      the PDF attached) for you to send
+    2. policygen notify NAME --sent   records that you sent it
+    Or: policygen notify NAME --send  sends it through your mail server
+    Pages say "notified" only after step 2, or once the server accepted it.
     """
-    from .notices import notify as write_notice
+    from . import notices
+    _refuse_mixed_notify_options(sent, send, day, sender, out)
     with _errors_to_exit_codes():
-        result = write_notice(project, name, build_date(_day(day)), sender, out)
+        if sent:
+            result = notices.confirm_sent(project, name, build_date(_day(day)))
+        elif send:
+            result = notices.send_notice(project, name, sender)
+        else:
+            result = notices.notify(project, name, build_date(_day(day)), sender, out)
         click.echo(result.message)
+
+
+def _refuse_mixed_notify_options(sent: bool, send: bool, day: datetime | None,
+                                 sender: str | None, out: Path | None) -> None:
+    if sent and send:
+        raise click.UsageError("give --sent (you sent the draft yourself) or --send (policygen "
+                               "sends the notice), not both")
+    if sent and (sender or out):
+        raise click.UsageError("--sent records that the draft was sent; --from and --out are "
+                               "for writing the draft (policygen notify NAME)")
+    if send and (day or out):
+        raise click.UsageError("--send sends the notice now and records today's date, and "
+                               "writes no draft: leave out --date and --out")
 
 
 @main.command()

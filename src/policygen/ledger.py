@@ -1,5 +1,5 @@
 """The ledger of a variant: its change records, their fingerprint, where they stand with the
-author (not notified, notified, approved, changed since), and the change report."""
+author (not notified, notice prepared, notified, approved, changed since), and the change report."""
 
 from __future__ import annotations
 
@@ -110,6 +110,7 @@ class AdaptationStatus(Enum):
 
     NO_NOTIFICATION_NEEDED = "no-notification-needed"
     NOT_NOTIFIED = "not-notified"
+    NOTICE_PREPARED = "notice-prepared"  # a draft was written; nobody has said it was sent
     NOTIFIED = "notified"
     APPROVED = "approved"
     CHANGED_SINCE_APPROVAL = "changed-since-approval"
@@ -125,7 +126,7 @@ class AdaptationState:
     organisation: str
     publisher: str
     edition: date  # the base edition this build adapts
-    sign_off: SignOff | None = None  # the notification or approval the status refers to
+    sign_off: SignOff | None = None  # the notice, notification or approval the status refers to
     upstream: tuple[Revision, ...] = ()  # base revisions since the edition signed off
 
     @property
@@ -144,13 +145,26 @@ class AdaptationState:
                 f"{long_date(self.edition)}). ")
         return head + _STATUS_TEXT[self.status](self) + self._moved_on_text()
 
+    @property
+    def label(self) -> str:
+        """A few words for a running footer, as honest as the full text."""
+        if self.status is AdaptationStatus.NOTICE_PREPARED:
+            return "notice prepared, not confirmed as sent"
+        return str(self.status.value).replace("-", " ")
+
     def _moved_on_text(self) -> str:
         if not self.base_moved_on or self.signed_edition is None:
             return ""
+        return (f" The {self._signed_what} was for the edition of "
+                f"{long_date(self.signed_edition)}; {self.publisher} has updated the guidance "
+                "since.")
+
+    @property
+    def _signed_what(self) -> str:
+        if self.status is AdaptationStatus.NOTICE_PREPARED:
+            return "notice"
         approvals = (AdaptationStatus.APPROVED, AdaptationStatus.CHANGED_SINCE_APPROVAL)
-        what = "approval" if self.status in approvals else "notification"
-        return (f" The {what} was for the edition of {long_date(self.signed_edition)}; "
-                f"{self.publisher} has updated the guidance since.")
+        return "approval" if self.status in approvals else "notification"
 
 
 def _by(state: AdaptationState) -> str:
@@ -165,6 +179,11 @@ _STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState], str]] = {
     AdaptationStatus.NO_NOTIFICATION_NEEDED:
         lambda s: "It makes only changes the publisher allows without notice.",
     AdaptationStatus.NOT_NOTIFIED: lambda s: "Changes not yet notified to the author.",
+    # Writing a draft proves nothing was sent: only the editor's word (notify --sent) or the
+    # mail server accepting it (notify --send) turns this into "notified".
+    AdaptationStatus.NOTICE_PREPARED:
+        lambda s: f"A notice of these changes was prepared on {_on(s)} but has not yet been "
+                  "confirmed as sent to the author.",
     AdaptationStatus.NOTIFIED:
         lambda s: f"Changes notified to the author on {_on(s)}, awaiting approval.",
     AdaptationStatus.APPROVED: lambda s: f"Changes approved by {_by(s)} on {_on(s)}.",
@@ -201,7 +220,7 @@ def adaptation_state(variant: Variant, changes: Sequence[Change],
                      base: Publication) -> AdaptationState:
     """Where the variant's changes stand with the author, against this edition of the base."""
     current = fingerprint(changes)
-    notified, approved = variant.notified, variant.approved
+    prepared, notified, approved = variant.notice_prepared, variant.notified, variant.approved
     status, sign_off = AdaptationStatus.NOT_NOTIFIED, None
     if not any(change.needs_notice for change in changes):
         status = AdaptationStatus.NO_NOTIFICATION_NEEDED
@@ -209,6 +228,8 @@ def adaptation_state(variant: Variant, changes: Sequence[Change],
         status, sign_off = AdaptationStatus.APPROVED, approved
     elif notified and notified.fingerprint == current:
         status, sign_off = AdaptationStatus.NOTIFIED, notified
+    elif prepared and prepared.fingerprint == current:
+        status, sign_off = AdaptationStatus.NOTICE_PREPARED, prepared
     elif approved:
         status, sign_off = AdaptationStatus.CHANGED_SINCE_APPROVAL, approved
     elif notified:
@@ -322,8 +343,10 @@ def upstream_lines(state: AdaptationState) -> list[str]:
     """What the base changed since the edition the variant was notified or approved against."""
     if not state.base_moved_on or state.signed_edition is None:
         return []
+    what = ("the notice was prepared for" if state.status is AdaptationStatus.NOTICE_PREPARED
+            else "these changes were sent for")
     lines = ["", f"The base guidance has been updated since the edition of "
-             f"{long_date(state.signed_edition)} that these changes were sent for:"]
+             f"{long_date(state.signed_edition)} that {what}:"]
     for revision in state.upstream:
         summary = " ".join(revision.summary.split())
         lines += textwrap.wrap(f"{revision.date.isoformat()}, version {revision.version}: "

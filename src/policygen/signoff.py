@@ -1,11 +1,12 @@
-"""Recording a notification or an approval in the variant's own file, without breaking it.
+"""Recording a notice, a notification or an approval in the variant's own file, unbroken.
 
-`policygen notify` and `policygen approve` edit the editor's file on purpose: the `notified:` or
-`approved:` block is replaced or added, and everything else stays exactly as written (comments,
-line endings, a byte order mark, indentation, `---` and `...` markers). The new text is read
-again with the project's own loader and must be the same variant plus the new sign-off; only
-then does it replace the file, whole (a temporary file beside it, with the same permissions,
-renamed over it). If anything fails, the file is as it was and the message says so.
+`policygen notify` and `policygen approve` edit the editor's file on purpose: the
+`notice_prepared:`, `notified:` or `approved:` block is replaced or added, and everything else
+stays exactly as written (comments, line endings, a byte order mark, indentation, `---` and
+`...` markers). The new text is read again with the project's own loader and must be the
+same variant plus the new sign-off; only then does it replace the file, whole (a temporary
+file beside it, with the same permissions, renamed over it). If anything fails, the file is
+as it was and the message says so.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _UNCHANGED = "; nothing was written, the file is as it was"
 
 
 def with_sign_off(text: str, key: str, sign_off: SignOff) -> str:
-    """The variant's text with its `notified` or `approved` block replaced or added at the end.
+    """The variant's text with one sign-off block (`key`) replaced or added at the end.
 
     The old block is found by the YAML parser (not by indentation), so comments inside or
     around it cannot confuse it; the text is checked to read back as before plus the new block.
@@ -99,6 +100,11 @@ def _newline(text: str) -> str:
     if crlf and crlf * 2 >= text.count("\n"):
         return "\r\n"
     return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def sign_off_block(key: str, sign_off: SignOff) -> str:
+    """The block as policygen writes it, for a message asking the editor to add it by hand."""
+    return "".join(line + "\n" for line in _sign_off_lines(key, sign_off))
 
 
 def _sign_off_lines(key: str, sign_off: SignOff) -> list[str]:

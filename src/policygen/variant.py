@@ -48,7 +48,7 @@ RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "as
                   "variants", "adaptation", "accessibility", "adaptation-notice", "handbook",
                   "posters")
 FIELDS = ("title", "local_lead", "contacts", "terminology", "topics", "items", "labels",
-          "sections", "dates", "revisions", "notified", "approved")
+          "sections", "dates", "revisions", "notice_prepared", "notified", "approved")
 _FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
@@ -71,6 +71,7 @@ class Variant:
     sections: SectionEdits = SectionEdits()
     dates: VariantDates = VariantDates()
     revisions: tuple[Revision, ...] = ()
+    notice_prepared: SignOff | None = None  # a draft notice written, not yet confirmed sent
     notified: SignOff | None = None
     approved: SignOff | None = None
     markdown_texts: tuple[MarkdownText, ...] = ()  # the variant's own Markdown, for link checks
@@ -179,6 +180,8 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
         sections=read_section_edits(r, f["sections"]) if "sections" in f else SectionEdits(),
         dates=read_dates(r, f["dates"]) if "dates" in f else VariantDates(),
         revisions=sections.read_revisions(r, f["revisions"]) if "revisions" in f else (),
+        notice_prepared=read_sign_off(r, f["notice_prepared"], "notice_prepared")
+        if "notice_prepared" in f else None,
         notified=read_sign_off(r, f["notified"], "notified") if "notified" in f else None,
         approved=read_sign_off(r, f["approved"], "approved") if "approved" in f else None)
     return replace(variant, markdown_texts=tuple(r.markdown_texts))
