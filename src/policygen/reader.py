@@ -80,7 +80,7 @@ class Reader:
         misspelt: set[str] = set()
         for index, (key, value) in enumerate(node.value):
             name = str(key.value)
-            if name in FIELD_NAMES and name not in known:
+            if name in FIELD_NAMES and name not in known and self._is_content:
                 self.error(key, self._misplaced_field(node, index, what, known))
             elif name not in known:
                 hint = suggest(name, known)
@@ -96,6 +96,12 @@ class Reader:
             if name not in found and name not in misspelt:
                 self.error(node, f"{what} is missing the required field '{name}'")
         return {k: v for k, v in found.items() if not is_empty(v)}
+
+    @property
+    def _is_content(self) -> bool:
+        # Where a field "belongs" is said in terms of the content files' own sets of fields;
+        # in a variant or the settings file it would point the editor at the wrong file.
+        return self.source.name.startswith("content/")
 
     def _misplaced_field(self, node: MappingNode, index: int, what: str,
                          known: tuple[str, ...]) -> str:
