@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from policygen import pipeline
 from policygen.edition import Edition, base_edition_of, variant_edition_of
-from policygen.printing import PrintJob, PrintOptions, print_jobs
+from policygen.editions import adapt
+from policygen.printing import PrintJob, PrintOptions
+from policygen.render import print_jobs
 from policygen.site import VARIANT_INDEX, render_site, render_variant_index, variant_entry
 from policygen.templating import make_environment
 from policygen.variant import list_variants
@@ -82,7 +84,7 @@ def make_editions(project: Path, report: pipeline.CheckReport) -> list[Edition]:
     today = report.status.today
     editions = [base_edition_of(report.publication, today)]
     for name in list_variants(project):
-        adapted = pipeline.adapt(project, report.publication, name)
+        adapted = adapt(project, report.publication, name)
         editions.append(variant_edition_of(adapted, today, f"variants/{name}/"))
     return editions
 

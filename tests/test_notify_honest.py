@@ -35,13 +35,13 @@ from site_helpers import parse, visible_text
 from test_variant import adapt as adapt_text
 
 from policygen.cli import main
+from policygen.editions import adapt
 from policygen.errors import ContentError, OutputError
 from policygen.ledger import AdaptationStatus
 from policygen.mailing import parse_mail_settings
 from policygen.model import SignOff
 from policygen.notices import confirm_sent, notify, send_notice
 from policygen.pipeline import check
-from policygen.plan import adapt
 from policygen.templating import long_date
 from policygen.variant import load_variant
 from policygen.yamlsrc import SourceFile

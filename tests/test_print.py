@@ -20,7 +20,8 @@ from policygen.fitting import Step
 from policygen.model import Publication
 from policygen.pdf import render_job
 from policygen.pipeline import check
-from policygen.printing import A3, A4, Paper, PrintJob, PrintOptions, print_jobs
+from policygen.printing import A3, A4, Paper, PrintJob, PrintOptions
+from policygen.render import print_jobs
 from policygen.templating import make_environment
 
 TODAY = date(2026, 11, 25)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import pipeline, plan
+from .editions import adapt
 from .errors import (
     ContentError,
     OutputError,
@@ -22,6 +23,7 @@ from .errors import (
     format_problems,
 )
 from .ledger import format_change_report
+from .render import FORMAT_NAMES
 from .review import build_date
 
 EXIT_CONTENT = 1
@@ -99,8 +101,8 @@ def check(project: Path, today: datetime | None, strict: bool, with_print: bool)
 @_today_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the output.  [default: build/ in the project]")
-@click.option("--format", "formats", default=",".join(plan.FORMATS), show_default=True,
-              callback=lambda ctx, param, value: _choices(value, plan.FORMATS, "--format"),
+@click.option("--format", "formats", default=",".join(FORMAT_NAMES), show_default=True,
+              callback=lambda ctx, param, value: _choices(value, FORMAT_NAMES, "--format"),
               help="What to build, comma-separated: site, posters, handbook.")
 @click.option("--paper", default="a4", show_default=True,
               type=click.Choice(["a4", "a3", "both"], case_sensitive=False),
@@ -201,7 +203,7 @@ def changes(name: str, project: Path) -> None:
     """Print what the variant NAME changes, and under which rule."""
     with _errors_to_exit_codes():
         base = pipeline.check(project).publication
-        adapted = plan.adapt(project, base, name)
+        adapted = adapt(project, base, name)
         _print_warnings(adapted.warnings)
         click.echo(format_change_report(adapted), nl=False)
 

@@ -58,3 +58,13 @@ def variant_edition_of(adapted: AdaptedPublication, today: date, prefix: str = "
     pub = adapted.publication
     return Edition(pub, review_status(pub.dates.next_review, today, pub.warn_days), adapted,
                    prefix)
+
+
+def owns(prefix: str, path: str) -> bool:
+    """Whether an output path is the edition's (the base's excludes the variants')."""
+    return path.startswith(prefix) and not path.startswith(owned_elsewhere(prefix))
+
+
+def owned_elsewhere(prefix: str) -> tuple[str, ...]:
+    """The base's folder holds the variants' folders and their index; they are not the base's."""
+    return () if prefix else ("variants/",)

@@ -9,13 +9,16 @@ are taken over as they are, without loading the variant or rendering a page.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from .edition import owned_elsewhere
 from .errors import Location, Problem, Severity
+from .output import BuildRecord, digest_of, previous_files
 
 _KEY_VERSION = "1"
 _SOURCE = Path(__file__).parent
@@ -93,3 +96,31 @@ def _package_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "none"
+
+
+def intact_editions(out: Path, previous: BuildRecord) -> frozenset[str]:
+    """The prefixes of the previous build's editions whose files are all there, to the byte.
+
+    Names and sizes are compared first (cheap); then each file's content hash, so that a
+    file damaged or edited by hand since is made again rather than published.
+    """
+    return frozenset(prefix for prefix, record in previous.editions.items()
+                     if _intact(out, prefix, record.get("files"), previous.files))
+
+
+def _intact(out: Path, prefix: str, recorded: object, digests: Mapping[str, str]) -> bool:
+    if not isinstance(recorded, dict) or not recorded:
+        return False
+    found = previous_files(out, prefix, owned_elsewhere(prefix))
+    if {name: path.stat().st_size for name, path in found.items()} != recorded:
+        return False
+    return all(name in digests and digest_of(path) == digests[name]
+               for name, path in found.items())
+
+
+def reused_files(out: Path, reused: tuple[Reused, ...]) -> dict[str, Path]:
+    """The previous build's files of the editions taken over whole, by output path."""
+    files: dict[str, Path] = {}
+    for edition in reused:
+        files.update(previous_files(out, edition.prefix, owned_elsewhere(edition.prefix)))
+    return files

@@ -21,9 +21,11 @@ from .incremental import InputHasher, build_settings
 from .output import BuildRecord, check_output_path, output_lock, write_output
 from .pipeline import check, templates_dir
 from .plan import BuildOptions, planned
+from .render import render_index
 from .shards import Shard, printable, read_shard
-from .site import VARIANT_INDEX, VariantEntry, render_variant_index
+from .site import VariantEntry
 from .templating import make_environment
+from .variant import list_variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,10 @@ def _merge(project: Path, out: Path, shards: list[Path], today: date | None) -> 
         said.update(shard.record.pdf_warnings)
     entries = [VariantEntry.from_record(dict(e["entry"])) for p, e in editions.items() if p]
     entries += [VariantEntry(name, error=error) for name, error in failures.items()]
-    index = render_variant_index(base_edition_of(report.publication, report.status.today),
-                                 entries, make_environment(templates_dir(project)))
+    index = render_index(base_edition_of(report.publication, report.status.today), entries,
+                         make_environment(templates_dir(project)))
     made_from = {**read[0].record.build, "shard": None}
-    write_output({VARIANT_INDEX: index}, out,
+    write_output(index.files, out,
                  BuildRecord(pdf_inputs, editions, failures, said, build=made_from), files)
     return MergeReport(out, len(files) + 1, len(entries) - len(failures), len(failures))
 
@@ -145,7 +147,8 @@ def _check_made_from(project: Path, shards: list[Shard]) -> None:
                           "from this project")
     for shard in shards:
         k, n = shard.slice
-        expected = planned(BuildOptions(project, all_variants=True, shard=(k, n)))
+        expected = planned(BuildOptions(project, all_variants=True, shard=(k, n)),
+                           list_variants(project))
         _check_editions(shard, {prefix: name for name, prefix in expected})
         for prefix, edition in shard.record.editions.items():
             if edition["key"] != hasher.key(expected_name(prefix), prefix):

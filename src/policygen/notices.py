@@ -18,8 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from .confinement import source_roots
 from .edition import Edition, variant_edition_of
+from .editions import adapt
 from .errors import OutputError
 from .ledger import (
     AdaptationStatus,
@@ -29,12 +29,11 @@ from .ledger import (
     format_change_report,
 )
 from .mailing import deliver, load_mail_settings, password_for
-from .markup import MarkdownRenderer
 from .model import Publication, SignOff
 from .names import address_problem
-from .pipeline import check, templates_dir
-from .plan import CheckReport, adapt
-from .printing import notice_job
+from .pipeline import check, render_setup, templates_dir
+from .plan import BuildOptions, CheckReport
+from .render import NOTICE, render_edition
 from .signoff import (
     check_signer,
     commit_sign_off,
@@ -42,7 +41,7 @@ from .signoff import (
     record_sign_off,
     sign_off_block,
 )
-from .templating import long_date, make_environment
+from .templating import long_date
 from .variant import VARIANTS_DIR, variant_file_name
 
 # The variant's blocks, in the order they happen: a draft made, the author told, approval.
@@ -240,14 +239,15 @@ def _email_text(adapted: AdaptedPublication, prepared: date | None) -> str:
 
 
 def notice_pdf(project: Path, edition: Edition) -> bytes:
-    from .pdf import render_job
-    env = make_environment(templates_dir(project))
-    job = notice_job(env, MarkdownRenderer(edition.publication.glossary.terms), edition)
-    roots = tuple(map(str, source_roots(project)))
-    result = render_job(job, "notice" + "0" * 58, roots)
-    if result.error:
-        raise OutputError(result.error)
-    return result.data
+    """The notice PDF, made by the render stage as a build makes it."""
+    from .pdf import PdfRenderer
+    with PdfRenderer(1) as renderer:  # one PDF: no worker processes
+        setup = render_setup(BuildOptions(project, formats=NOTICE), templates_dir(project),
+                             renderer)
+        outputs = render_edition(edition, setup, NOTICE)
+    if outputs.problems:
+        raise OutputError(outputs.problems[0][1].message)
+    return outputs.pdfs[0].data
 
 
 def _write_new(path: Path, data: bytes) -> bool:

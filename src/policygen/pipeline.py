@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment
-
 from .confinement import escaping_folders, source_roots
 from .content import load_content
-from .edition import Edition, variant_edition_of
+from .edition import base_edition_of, variant_edition_of
+from .editions import adapt, load_editions
 from .errors import ContentError, Location, Problem, Severity
+from .incremental import InputHasher, build_settings, intact_editions, reused_files
 from .output import (
     BuildRecord,
     Staging,
@@ -30,21 +30,29 @@ from .plan import (
     CheckReport,
     Plan,
     VariantFailure,
-    adapt,
+    build_identity,
+    decide,
+    planned,
     variant_review_warnings,
 )
-from .printing import PAPERS, PrintOptions, job_makers
+from .printing import PAPERS, PrintOptions
+from .render import (
+    PRINT,
+    Outputs,
+    RenderSetup,
+    makes_pdfs,
+    owner,
+    render_editions,
+    render_index,
+    with_companions,
+    without_data,
+)
 from .review import (
     build_date,
     count_of,
     describe_status,
     review_status,
     review_warnings,
-)
-from .site import (
-    VARIANT_INDEX,
-    render_site,
-    render_variant_index,
 )
 from .templating import default_templates_dir, make_environment, template_file
 from .variant import list_variants, misnamed_variants
@@ -136,8 +144,7 @@ def check_print(project: Path, today: date | None = None,
     away, so that `check --print` can never pass what `build` would refuse.
     """
     with tempfile.TemporaryDirectory(prefix="policygen-check-") as folder:
-        options = BuildOptions(project, Path(folder) / "out", today,
-                               frozenset({"posters", "handbook"}), workers=workers,
+        options = BuildOptions(project, Path(folder) / "out", today, PRINT, workers=workers,
                                all_variants=True)
         return build(options)
 
@@ -146,7 +153,7 @@ def _pdf_renderer(options: BuildOptions) -> PdfRenderer:
     """The PDF workers, forked before anything is read if PDFs are asked for (see PdfRenderer)."""
     from .pdf import PdfRenderer  # not at the top: `check` has no use for processes
     renderer = PdfRenderer(options.workers)
-    return renderer.start() if {"posters", "handbook"} & options.formats else renderer
+    return renderer.start() if makes_pdfs(options.formats) else renderer
 
 
 def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
@@ -156,25 +163,27 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     report = check(options.project, options.today)
     check_output_path(out, options.project)
     templates = templates_dir(options.project)
-    env = make_environment(templates)
     previous = read_record(out)
     progress("preparing", 0, 0)
-    plan = Plan.make(report, options, templates, previous, out)
+    plan = make_plan(report, options, templates, previous, out)
+    setup = render_setup(options, templates, renderer, out, previous)
     with Staging(out) as staging:
-        pdfs, pdf_failures = render_pdfs(env, plan.editions, options, out, previous, progress,
-                                         staging, renderer)
-        plan.set_aside(pdf_failures)
+        outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
+                                  lambda pdf: _to_disk(pdf, staging), _counting(progress))
+        plan = plan.set_aside(_failures(outputs, plan, options))
         staging.discard(plan.failed_prefixes)
-        kept = [pdf for pdf in pdfs if not pdf.path.startswith(plan.failed_prefixes)]
+        kept = [pdf for pdf in outputs.pdfs if not pdf.path.startswith(plan.failed_prefixes)]
         progress("writing the website", 0, 0)
-        files = render_sites(env, templates, plan, kept, options)
+        files = {name: data for name, data in outputs.files.items()
+                 if not name.startswith(plan.failed_prefixes)}
+        if options.all_variants and "site" in options.formats:
+            files.update(render_index(plan.base, plan.entries(), setup.env).files)
         said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
         warnings = tuple(pdf_warnings(said)) + plan.warnings(report.status)
         if options.strict and (warnings or report.warnings):
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
-        reuse = plan.reused_files(out)
-        for name, source in sorted(reuse.items()):
+        for name, source in sorted(reused_files(out, plan.reused).items()):
             staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
             staging.write(name, data)
@@ -189,58 +198,53 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
                        tuple(plan.failures), options.all_variants)
 
 
+def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
+              previous: BuildRecord, out: Path) -> Plan:
+    """Hash the inputs, look at what the last build left, decide, and load what is to be made."""
+    today = report.status.today
+    hasher = InputHasher(options.project, templates, build_settings(
+        options.formats, options.papers, options.print_shop, options.all_variants, today))
+    wanted = planned(options, list_variants(options.project))
+    keys = {prefix: hasher.key(variant, prefix) for variant, prefix in wanted}
+    reused, to_make = decide(wanted, keys, previous, intact_editions(out, previous))
+    base = base_edition_of(report.publication, today)
+    editions, failures = load_editions(report, options, base, to_make)
+    return Plan(tuple(editions), {prefix: keys[prefix] for _, prefix in to_make}, reused,
+                tuple(failures), options, base, build_identity(hasher.build_id, options, today))
+
+
+def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer | None = None,
+                 out: Path | None = None, previous: BuildRecord | None = None) -> RenderSetup:
+    """What the render stage needs for a build: templates, paper, PDF workers, last build's PDFs."""
+    cache = None
+    if out is not None and previous is not None and makes_pdfs(options.formats):
+        from .pdf import read_pdf_cache
+        cache = read_pdf_cache(out, previous)
+    return RenderSetup(make_environment(templates), template_file(templates, "assets"),
+                       source_roots(options.project),
+                       PrintOptions(tuple(PAPERS[p] for p in options.papers),
+                                    options.print_shop),
+                       renderer, cache, links_to_variants=options.all_variants)
+
+
 def templates_dir(project: Path) -> Path:
     """The project's own templates/ when it has one, else those shipped with policygen."""
     own = project / "templates"
     return own if own.is_dir() else default_templates_dir()
 
 
-def render_sites(env: Environment, templates: Path, plan: Plan, pdfs: list[RenderedPdf],
-                 options: BuildOptions) -> dict[str, bytes]:
-    """Each new edition's pages under its prefix, and with --all, the index of variants."""
-    files: dict[str, bytes] = {}
-    if "site" not in options.formats:
-        return files
-    for edition in plan.editions:
-        downloads = {pdf.path.removeprefix(edition.prefix): pdf.size for pdf in pdfs
-                     if owner(pdf.path, plan.editions) is edition}
-        site = render_site(edition, env, template_file(templates, "assets"), downloads,
-                           links_to_variants=options.all_variants and not edition.prefix)
-        files.update({edition.prefix + path: data for path, data in site.items()})
-    if options.all_variants:
-        files[VARIANT_INDEX] = render_variant_index(plan.base, plan.entries(), env)
-    return files
-
-
-def render_pdfs(env: Environment, editions: list[Edition], options: BuildOptions, out: Path,
-                previous: BuildRecord, progress: Progress, staging: Staging,
-                renderer: PdfRenderer) -> tuple[list[RenderedPdf], list[VariantFailure]]:
-    """Posters, handbooks and notices for every edition, rendered together across the cores.
-
-    A PDF that cannot be made (a poster that will not fit) stops the build for the base; in a
-    build of all variants it only sets that variant aside.
-    """
-    if not {"posters", "handbook"} & options.formats:
-        return [], []
-    from .pdf import read_pdf_cache
-    print_options = PrintOptions(tuple(PAPERS[p] for p in options.papers), options.print_shop)
-    roots = source_roots(options.project)
-    cache = read_pdf_cache(out, previous)
-    makers = [make for edition in editions
-              for make in job_makers(env, edition, print_options, options.formats)]
-    pdfs = [_to_disk(pdf, staging)  # its bytes are not kept in memory
-            for pdf in renderer.stream(makers, roots, cache, _counting(progress))]
-    renderer.close()
-    pdfs.sort(key=lambda pdf: pdf.path)  # they come back in the order they were finished
-    problems = pdf_problems(pdfs)
+def _failures(outputs: Outputs, plan: Plan, options: BuildOptions) -> list[VariantFailure]:
+    """A PDF that cannot be made (a poster that will not fit) stops the build for the base; in
+    a build of all variants it only sets that variant aside."""
     failures = []
+    editions = list(plan.editions)
     for edition in editions:
-        mine = [p for path, p in problems if owner(path, editions) is edition]
+        mine = [p for path, p in outputs.problems if owner(path, editions) is edition]
         if mine and (not edition.prefix or not options.all_variants):
             raise ContentError(mine)
         if mine:
             failures.append(VariantFailure(edition.name, tuple(mine)))
-    return pdfs, failures
+    return failures
 
 
 def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
@@ -248,28 +252,11 @@ def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
     if pdf.error:
         return pdf
     staging.write(pdf.path, pdf.data)
-    return replace(pdf, data=b"", size=len(pdf.data))
+    return without_data(pdf, len(pdf.data))
 
 
 def _counting(progress: Progress) -> Callable[[int, int], None]:
     return lambda done, total: progress("rendering PDFs", done, total)
-
-
-def owner(path: str, editions: list[Edition]) -> Edition | None:
-    """The edition an output path belongs to: the one with the longest matching prefix."""
-    return max((e for e in editions if path.startswith(e.prefix)), key=lambda e: len(e.prefix),
-               default=None)
-
-
-def pdf_problems(pdfs: list[RenderedPdf]) -> list[tuple[str, Problem]]:
-    """(PDF path, problem) for each PDF that failed or asked for something refused."""
-    found = [(pdf.path, Problem(Location(pdf.source), pdf.error)) for pdf in pdfs if pdf.error]
-    found += [(pdf.path, Problem(Location(pdf.source), f"{pdf.path} asked for '{url}', "
-                                 "which was refused: PDFs may only use files inside the "
-                                 "project's content/, templates/ and variants/ folders, and "
-                                 "nothing from the network"))
-              for pdf in pdfs for url in pdf.refused]
-    return found
 
 
 def pdf_warnings(said: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:

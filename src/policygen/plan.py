@@ -1,9 +1,9 @@
 """Which editions a build makes anew, which it takes over unchanged, and which failed.
 
-An edition is the base guidance or one variant laid over it. The plan is made before anything
-is rendered: unchanged editions (see incremental.py) are taken over from the previous build,
-the others are loaded and adapted here; a variant that cannot be adapted is set aside in a
-build of all of them, so that the others are still built.
+An edition is the base guidance or one variant laid over it. The plan is pure: it is given
+what the inputs hash to (incremental.py), what the previous build recorded and which of its
+editions are still whole on disk, and the editions loaded anew (editions.py), and it decides;
+it reads and writes nothing itself, and it is never changed, only replaced.
 """
 
 from __future__ import annotations
@@ -14,28 +14,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .changes import apply_variant
-from .edition import Edition, base_edition_of, variant_edition_of
-from .errors import ContentError, Problem
-from .incremental import (
-    InputHasher,
-    Reused,
-    build_settings,
-    problems_from_record,
-    problems_to_record,
-)
-from .ledger import AdaptedPublication
+from .edition import Edition, owns
+from .errors import Problem
+from .incremental import Reused, problems_from_record, problems_to_record
 from .model import Publication
-from .output import BuildRecord, digest_of, previous_files
+from .output import BuildRecord
+from .render import FORMAT_NAMES
 from .review import ReviewStatus, count_of, describe_status, review_warnings
 from .site import VariantEntry, variant_entry
-from .variant import list_variants, load_variant
 
 if TYPE_CHECKING:
     from .pdf import RenderedPdf
-
-
-FORMATS = ("site", "posters", "handbook")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +34,7 @@ class BuildOptions:
     project: Path
     out: Path | None = None
     today: date | None = None
-    formats: frozenset[str] = frozenset(FORMATS)
+    formats: frozenset[str] = frozenset(FORMAT_NAMES)
     papers: tuple[str, ...] = ("a4",)
     print_shop: bool = False
     strict: bool = False
@@ -82,60 +71,27 @@ class VariantFailure:
     problems: tuple[Problem, ...]
 
 
-def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
-    """A variant laid over the base, with the variant's own warnings kept."""
-    variant = load_variant(project, name)
-    adapted = apply_variant(base, variant)
-    return replace(adapted, warnings=variant.warnings + adapted.warnings)
+Planned = tuple[str | None, str]  # (a variant's name, or None for the base; its output prefix)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The editions a build makes anew, those it takes over unchanged, and those that failed."""
 
-    editions: list[Edition]
-    keys: dict[str, str]
-    reused: list[Reused]
-    failures: list[VariantFailure]
+    editions: tuple[Edition, ...]
+    keys: Mapping[str, str]  # prefix → the hash of the inputs of each edition made anew
+    reused: tuple[Reused, ...]
+    failures: tuple[VariantFailure, ...]
     options: BuildOptions
     base: Edition
-    build: dict[str, Any] = field(default_factory=dict)
+    build: Mapping[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def make(cls, report: CheckReport, options: BuildOptions, templates: Path,
-             previous: BuildRecord, out: Path) -> Plan:
-        today = report.status.today
-        hasher = InputHasher(options.project, templates, build_settings(
-            options.formats, options.papers, options.print_shop, options.all_variants, today))
-        plan = cls([], {}, [], [], options, base_edition_of(report.publication, today),
-                   build_identity(hasher.build_id, options, today))
-        for variant, prefix in planned(options):
-            key = hasher.key(variant, prefix)
-            before = previous.editions.get(prefix, {})
-            if before.get("key") == key and _intact(out, prefix, before.get("files"),
-                                                    previous.files):
-                plan.reused.append(Reused(prefix, key, dict(before.get("entry", {})),
-                                          problems_from_record(before.get("warnings"))))
-                continue
-            plan.keys[prefix] = key
-            plan.add(report, variant, prefix)
-        return plan
-
-    def add(self, report: CheckReport, variant: str | None, prefix: str) -> None:
-        if variant is None:
-            self.editions.append(self.base)
-            return
-        try:
-            self.editions.append(variant_edition(report, self.options, variant, prefix))
-        except ContentError as error:
-            if not self.options.all_variants:
-                raise
-            self.failures.append(VariantFailure(variant, tuple(error.problems)))
-
-    def set_aside(self, failures: list[VariantFailure]) -> None:
+    def set_aside(self, failures: list[VariantFailure]) -> Plan:
         """Variants whose PDFs could not be made are left out; the others are still built."""
-        self.failures += failures
-        self.editions = [e for e in self.editions if e.prefix not in self.failed_prefixes]
+        failed = self.failures + tuple(failures)
+        prefixes = tuple(f"variants/{failure.name}/" for failure in failed)
+        return replace(self, failures=failed,
+                       editions=tuple(e for e in self.editions if e.prefix not in prefixes))
 
     @property
     def failed_prefixes(self) -> tuple[str, ...]:
@@ -152,12 +108,6 @@ class Plan:
         entries = [variant_entry(e) for e in self.editions if e.adaptation]
         entries += [VariantEntry.from_record(r.entry) for r in self.reused if r.prefix]
         return entries + [VariantEntry(f.name, error=first_error(f)) for f in self.failures]
-
-    def reused_files(self, out: Path) -> dict[str, Path]:
-        files: dict[str, Path] = {}
-        for reused in self.reused:
-            files.update(previous_files(out, reused.prefix, _owned_elsewhere(reused.prefix)))
-        return files
 
     def warnings(self, base: ReviewStatus) -> tuple[Problem, ...]:
         """The variants' warnings: from this build, and those recorded for reused ones."""
@@ -179,7 +129,7 @@ class Plan:
                 "key": self.keys[edition.prefix], "entry": entry,
                 "warnings": problems_to_record(edition_warnings(edition, base))}
         for prefix, record in editions.items():
-            record["files"] = {name: size for name, size in sizes.items() if _owns(prefix, name)}
+            record["files"] = {name: size for name, size in sizes.items() if owns(prefix, name)}
         pdf_inputs = {pdf.path: pdf.key for pdf in pdfs}
         pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
                            if self.taken_over(path)})
@@ -190,7 +140,7 @@ class Plan:
 
     def taken_over(self, path: str) -> bool:
         """Whether an output file belongs to an edition taken over whole from the last build."""
-        return any(_owns(reused.prefix, path) for reused in self.reused)
+        return any(owns(reused.prefix, path) for reused in self.reused)
 
     def reused_pdf_warnings(self, previous: BuildRecord) -> dict[str, tuple[str, ...]]:
         """What WeasyPrint said, when they were made, of the PDFs of editions taken over."""
@@ -211,37 +161,15 @@ def first_error(failure: VariantFailure) -> str:
     return failure.problems[0].format().splitlines()[0]
 
 
-def _intact(out: Path, prefix: str, recorded: object, digests: Mapping[str, str]) -> bool:
-    """Whether an edition's files are exactly those the last build recorded, to the byte.
+def planned(options: BuildOptions, variants: tuple[str, ...]) -> list[Planned]:
+    """(variant name or None for the base, output prefix) for each edition asked for.
 
-    Names and sizes are compared first (cheap); then each file's content hash, so that a
-    file damaged or edited by hand since is made again rather than published.
+    `variants` are the project's variants (variant.list_variants), used with `--all`.
     """
-    if not isinstance(recorded, dict) or not recorded:
-        return False
-    found = previous_files(out, prefix, _owned_elsewhere(prefix))
-    if {name: path.stat().st_size for name, path in found.items()} != recorded:
-        return False
-    return all(name in digests and digest_of(path) == digests[name]
-               for name, path in found.items())
-
-
-def _owns(prefix: str, path: str) -> bool:
-    """Whether an output path is the edition's (the base's excludes the variants')."""
-    return path.startswith(prefix) and not path.startswith(_owned_elsewhere(prefix))
-
-
-def _owned_elsewhere(prefix: str) -> tuple[str, ...]:
-    """The base's folder holds the variants' folders and their index; they are not the base's."""
-    return () if prefix else ("variants/",)
-
-
-def planned(options: BuildOptions) -> list[tuple[str | None, str]]:
-    """(variant name or None for the base, output prefix) for each edition asked for."""
     if options.variant:
         return [(options.variant, "")]
-    names = list(list_variants(options.project)) if options.all_variants else []
-    base: list[tuple[str | None, str]] = [(None, "")]
+    names = list(variants) if options.all_variants else []
+    base: list[Planned] = [(None, "")]
     if options.shard:
         # Slice k of n takes every n-th variant; the first slice also carries the base.
         k, n = options.shard
@@ -249,14 +177,22 @@ def planned(options: BuildOptions) -> list[tuple[str | None, str]]:
     return base + [(name, f"variants/{name}/") for name in names]
 
 
-def variant_edition(report: CheckReport, options: BuildOptions, name: str,
-                    prefix: str) -> Edition:
-    """A variant's edition; published under the base's address only inside a build of all."""
-    adapted = adapt(options.project, report.publication, name)
-    site_url = report.publication.site_url + prefix if prefix and report.publication.site_url \
-        else ""
-    adapted = replace(adapted, publication=replace(adapted.publication, site_url=site_url))
-    return variant_edition_of(adapted, report.status.today, prefix)
+def decide(wanted: list[Planned], keys: Mapping[str, str], previous: BuildRecord,
+           intact: frozenset[str]) -> tuple[tuple[Reused, ...], list[Planned]]:
+    """Which editions to take over from the previous build, and which to make anew.
+
+    An edition is taken over when its inputs hash as they did (`keys`) and its files are
+    still all there as that build left them (`intact`, the prefixes whose files are).
+    """
+    reused, to_make = [], []
+    for variant, prefix in wanted:
+        before = previous.editions.get(prefix, {})
+        if before.get("key") == keys[prefix] and prefix in intact:
+            reused.append(Reused(prefix, keys[prefix], dict(before.get("entry", {})),
+                                 problems_from_record(before.get("warnings"))))
+        else:
+            to_make.append((variant, prefix))
+    return tuple(reused), to_make
 
 
 def edition_warnings(edition: Edition, base: ReviewStatus) -> tuple[Problem, ...]:

@@ -13,20 +13,19 @@ import logging
 import mimetypes
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .confinement import SOURCE_FOLDERS, source_roots
+from .confinement import SOURCE_FOLDERS
 from .edition import Edition, base_edition_of
+from .editions import variant_edition
 from .errors import PolicygenError
-from .pdf import PdfCache, RenderedPdf, render_all
-from .pipeline import check, templates_dir
-from .plan import BuildOptions, variant_edition
-from .printing import PrintOptions, print_jobs
-from .site import render_site
+from .pdf import PdfCache, PdfRenderer
+from .pipeline import check, render_setup, templates_dir
+from .plan import BuildOptions
+from .render import PRINT, SITE, RenderSetup, render_edition, with_companions
 from .templating import make_environment, render, template_file
 
 log = logging.getLogger(__name__)
@@ -62,12 +61,11 @@ class Preview:
         """Build the site now; on an error keep serving, and show the error instead."""
         started = time.perf_counter()
         try:
-            edition, env, templates = self._edition()
-            files = render_site(edition, env, template_file(templates, "assets"),
-                                self._downloads())
-            self._publish(files, "")
+            edition, templates = self._edition()
+            setup = self._setup(templates)
+            self._publish(dict(render_edition(edition, setup, SITE).files), "")
             if self.pdfs:
-                threading.Thread(target=self._render_pdfs, args=(edition, env, templates),
+                threading.Thread(target=self._render_pdfs, args=(edition, setup),
                                  daemon=True).start()
         except PolicygenError as error:
             self._publish(self.state.files, str(error))
@@ -78,7 +76,7 @@ class Preview:
         log.info("rebuilt the site in %.1f s%s", time.perf_counter() - started,
                  "; posters and the handbook follow" if self.pdfs else "")
 
-    def _edition(self) -> tuple[Edition, Any, Path]:
+    def _edition(self) -> tuple[Edition, Path]:
         report = check(self.project, self.today)
         templates = templates_dir(self.project)
         if self.variant:
@@ -86,31 +84,28 @@ class Preview:
             edition = variant_edition(report, options, self.variant, "")
         else:
             edition = base_edition_of(report.publication, report.status.today)
-        return edition, make_environment(templates), templates
+        return edition, templates
 
-    def _render_pdfs(self, edition: Edition, env: Any, templates: Path) -> None:
+    def _setup(self, templates: Path) -> RenderSetup:
+        setup = render_setup(BuildOptions(self.project), templates)
+        known = {path: len(data) for path, (_, data) in self._pdf_cache.items()}
+        return replace(setup, known_pdfs=known, cache=PdfCache(dict(self._pdf_cache)))
+
+    def _render_pdfs(self, edition: Edition, setup: RenderSetup) -> None:
         version = self.state.version
         try:
-            jobs = list(print_jobs(env, edition, PrintOptions(), frozenset({"posters",
-                                                                             "handbook"})))
-            roots = source_roots(self.project)
             # One process: forking a server that is running threads is asking for trouble.
-            done = render_all(jobs, roots, PdfCache(dict(self._pdf_cache)), workers=1)
+            with PdfRenderer(1) as renderer:
+                outputs = render_edition(edition, replace(setup, renderer=renderer),
+                                         with_companions(PRINT | SITE))
         except PolicygenError as error:
             log.warning("posters not updated: %s", error)
             return
-        if self.state.version != version or any(pdf.error for pdf in done):
+        if self.state.version != version or outputs.problems:
             return  # a newer save is being built, or a poster does not fit: keep the site
-        self._remember(done)
-        files = render_site(edition, env, template_file(templates, "assets"), self._downloads())
-        self._publish({**files, **{pdf.path: pdf.data for pdf in done}}, "")
+        self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in outputs.pdfs}
+        self._publish({**outputs.files, **{pdf.path: pdf.data for pdf in outputs.pdfs}}, "")
         log.info("posters and the handbook are up to date")
-
-    def _remember(self, pdfs: list[RenderedPdf]) -> None:
-        self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in pdfs}
-
-    def _downloads(self) -> dict[str, int]:
-        return {path: len(data) for path, (_, data) in self._pdf_cache.items()}
 
     def _publish(self, files: dict[str, bytes], error: str) -> None:
         with self.changed:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -137,27 +136,6 @@ def qr_svg(url: str) -> Markup:
     """A QR code for the page's address, as inline SVG (nothing fetched, nothing written)."""
     code = segno.make(url, error="m")
     return Markup(code.svg_inline(scale=4, border=0, omitsize=True, dark="#000"))
-
-
-def print_jobs(env: jinja2.Environment, edition: Edition, options: PrintOptions,
-               formats: frozenset[str]) -> list[PrintJob]:
-    """Every PDF the build asked for: posters on each paper, the handbook, a variant's notice."""
-    return [make() for make in job_makers(env, edition, options, formats)]
-
-
-def job_makers(env: jinja2.Environment, edition: Edition, options: PrintOptions,
-               formats: frozenset[str]) -> list[Callable[[], PrintJob]]:
-    """print_jobs, each job made (its HTML rendered) only when it is called for."""
-    renderer = MarkdownRenderer(edition.publication.glossary.terms)
-    makers: list[Callable[[], PrintJob]] = []
-    if "posters" in formats:
-        makers += [partial(poster_job, env, renderer, edition, options, paper, poster)
-                   for paper in options.papers for poster in posters(edition)]
-    if "handbook" in formats:
-        makers.append(partial(handbook_job, env, renderer, edition, options))
-    if edition.adaptation and {"posters", "handbook"} & formats:
-        makers.append(partial(notice_job, env, renderer, edition))
-    return makers
 
 
 @dataclass(frozen=True, slots=True)

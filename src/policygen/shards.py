@@ -21,8 +21,8 @@ from typing import Any
 from .errors import OutputError
 from .names import control_character
 from .output import MARKER, BuildRecord, digest_of
-from .plan import FORMATS
 from .reader import ID_PATTERN
+from .render import FORMAT_NAMES as FORMATS
 from .review import ReviewState
 from .site import VARIANT_INDEX
 
