@@ -91,22 +91,25 @@ def header_commands(text: str) -> list[list[str]]:
             re.finditer(r"^#   (\S*policygen [^(]+?)\s+\(", text, re.MULTILINE)]
 
 
-def test_the_commands_it_gives_run_as_written(default_project: Path) -> None:
+def test_the_commands_it_gives_run_as_written(default_project: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     text = fork(default_project).read_text()
     commands = header_commands(text)
     assert [c[:2] for c in commands] == [["policygen", "check"], ["policygen", "changes"],
                                          ["policygen", "build"]]
+    monkeypatch.chdir(default_project)  # "in the project folder", as the file says
     for command in commands:
-        code, _, err = run(default_project, *command[1:])
-        assert code == 0, (command, err)
-    assert (default_project / "build" / "index.html").is_file()
+        result = CliRunner().invoke(main, command[1:])
+        assert result.exit_code == 0, (command, result.stderr)
+    assert (default_project / f"build-{NAME}" / "index.html").is_file()
+    assert not (default_project / "build").exists()  # the base's site is not replaced
 
 
 def test_in_a_project_with_its_own_launcher_the_commands_use_it(default_project: Path) -> None:
     (default_project / "policygen").write_text("#!/bin/sh\n")
     code, out, _ = run(default_project, "fork", NAME)
     assert code == 0
-    assert out.endswith(f". Edit it, then run: ./policygen changes {NAME}\n")
+    assert out.endswith(". Edit it, then run: ./policygen check\n")
     text = (default_project / "variants" / NAME / "variant.yaml").read_text()
     assert [c[0] for c in header_commands(text)] == ["./policygen"] * 3
     assert "`./policygen notify oakfield` writes the notice" in text

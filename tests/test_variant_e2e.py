@@ -61,7 +61,7 @@ def forked(project: Path) -> Path:
     code, out, err = run(project, "fork", "oakfield", "--organisation", "Oakfield Primary")
     assert code == 0, err
     assert out == "Created " + str(project / "variants" / "oakfield" / "variant.yaml") + \
-        ". Edit it, then run: policygen changes oakfield\n"
+        ". Edit it, then run: policygen check\n"
     edit_as_an_editor(project / "variants" / "oakfield" / "variant.yaml")
     return project
 

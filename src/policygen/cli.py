@@ -292,7 +292,7 @@ def fork(name: str, project: Path, into: Path | None, organisation: str) -> None
         command = command_for(project)
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
                           organisation, command)
-        click.echo(f"Created {target}. Edit it, then run: {command} changes {name}")
+        click.echo(f"Created {target}. Edit it, then run: {command} check")
 
 
 def _say_what_the_preview_does() -> None:

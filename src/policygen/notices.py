@@ -34,6 +34,7 @@ from .names import address_problem
 from .pipeline import check, render_setup, templates_dir
 from .plan import BuildOptions, CheckReport
 from .render import NOTICE, render_edition
+from .scaffold import command_for
 from .signoff import (
     check_signer,
     commit_sign_off,
@@ -78,14 +79,16 @@ def notify(project: Path, name: str, day: date, sender: str | None = None,
             raise
         target.unlink(missing_ok=True)
         raise OutputError(f"{error} (and {target} was not kept)") from error
-    return NoticeResult(adapted, target, _draft_message(target, report.publication, name,
+    return NoticeResult(adapted, target, _draft_message(project, target, report.publication, name,
                                                         adapted.state.fingerprint))
 
 
-def _draft_message(target: Path, base: Publication, name: str, fingerprint: str) -> str:
+def _draft_message(project: Path, target: Path, base: Publication, name: str,
+                   fingerprint: str) -> str:
     return (f"Wrote the draft notice {target}. It has NOT been sent: open it in your email "
             f"program, check it and send it to {base.author.email}. Then record that you sent "
-            f"it: policygen notify {name} --sent --date YYYY-MM-DD (the day you sent it). "
+            f"it: {command_for(project)} notify {name} --sent --date YYYY-MM-DD (the day you "
+            "sent it). "
             f"Recorded that the notice was prepared (fingerprint {fingerprint}) in "
             f"{variant_file_name(name)}.")
 
@@ -99,15 +102,17 @@ def confirm_sent(project: Path, name: str, day: date) -> NoticeResult:
     prepared, current = adapted.variant.notice_prepared, adapted.state.fingerprint
     if prepared is None:
         raise OutputError(f"{variant_file_name(name)} records no notice prepared for these "
-                          f"changes: prepare the notice first with policygen notify {name}, "
-                          f"send it, then run policygen notify {name} --sent; nothing was "
+                          f"changes: prepare the notice first with {command_for(project)} notify "
+                          f"{name}, send it, then run {command_for(project)} notify {name} --sent; "
+                          "nothing was "
                           "recorded")
     if prepared.fingerprint != current:
         raise OutputError(f"the notice prepared on {long_date(prepared.date)} was for other "
                           f"changes (fingerprint {prepared.fingerprint}); the variant has "
                           f"changed since (fingerprint {current}), so that notice does not "
-                          f"describe it: prepare the notice again with policygen notify {name} "
-                          "and send that one; nothing was recorded")
+                          "describe it: prepare the notice again with "
+                          f"{command_for(project)} notify {name} and send that one; nothing "
+                          "was recorded")
     if day < prepared.date:
         raise OutputError(f"--date {day.isoformat()} is before the notice was prepared "
                           f"({long_date(prepared.date)}): give the day you sent it; nothing was "
@@ -118,7 +123,7 @@ def confirm_sent(project: Path, name: str, day: date) -> NoticeResult:
                         f"Recorded that the notice was sent to {report.publication.author.email} "
                         f"on {long_date(day)} (fingerprint {current}) in "
                         f"{variant_file_name(name)}. When the changes are approved, run: "
-                        f"policygen approve {name} --by \"…\" --date YYYY-MM-DD")
+                        f"{command_for(project)} approve {name} --by \"…\" --date YYYY-MM-DD")
 
 
 def send_notice(project: Path, name: str, sender: str | None = None,
