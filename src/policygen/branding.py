@@ -7,13 +7,11 @@ folder that neither runs scripts nor fetches other files, since it goes on every
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import sections, svgsafe
-from .errors import Severity
 from .model import Organisation
 from .names import check_fields
 from .reader import Reader
@@ -56,10 +54,8 @@ def _refuse_unquoted_colour(r: Reader, node: Node) -> None:
 def _warn_low_contrast(r: Reader, node: Node, colour: str) -> None:
     ratio = contrast_with_white(colour)
     if ratio < 4.5:
-        problem = r.source.problem(node, f"the accent colour {colour} has a contrast of "
-                                   f"{ratio:.1f}:1 with white; text in it needs at least 4.5:1 "
-                                   "(WCAG AA), so choose a darker colour")
-        r.problems.append(replace(problem, severity=Severity.WARNING))
+        r.warning(node, f"the accent colour {colour} has a contrast of {ratio:.1f}:1 with "
+                  "white; text in it needs at least 4.5:1 (WCAG AA), so choose a darker colour")
 
 
 def contrast_with_white(colour: str) -> float:

@@ -3,8 +3,9 @@ remove, reword, add at a place, move."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 
 from .content import all_item_ids
 from .errors import Severity
@@ -13,12 +14,12 @@ from .model import Edit, Item, ItemEdits, Level, Placement, Publication, Topic
 from .terminology import unlink
 
 _OPTIONAL_LISTS = ("/headline", "/preamble", "/consequences")
-Lists = dict[str, tuple[Item, ...]]
+Lists = Mapping[str, tuple[Item, ...]]  # read-only: a change makes new lists
 
 
 def item_lists(pub: Publication) -> Lists:
     """Every list of items, by the name a variant gives it: email/best, summary/do, …"""
-    lists: Lists = {}
+    lists: dict[str, tuple[Item, ...]] = {}
     for topic in pub.topics:
         lists[f"{topic.id}/headline"] = topic.headline
         lists[f"{topic.id}/preamble"] = topic.preamble
@@ -30,7 +31,7 @@ def item_lists(pub: Publication) -> Lists:
     lists.update({"guidelines": pub.guidelines.items, "summary/do": pub.summary.do.items,
                   "summary/do_not": pub.summary.do_not.items,
                   "reporting/steps": pub.reporting.steps})
-    return lists
+    return MappingProxyType(lists)
 
 
 def with_item_lists(pub: Publication, lists: Lists) -> Publication:
@@ -53,22 +54,30 @@ def _topic_with(topic: Topic, lists: Lists) -> Topic:
                    practice=tuple(level_with(level) for level in topic.practice))
 
 
-def apply_items(pub: Publication, edits: ItemEdits, ledger: Ledger) -> Publication:
-    lists = item_lists(pub)
+def apply_items(pub: Publication, edits: ItemEdits,
+                ledger: Ledger) -> tuple[Publication, Ledger]:
+    """Each kind of item edit in turn, each edit a step from one publication to the next."""
     for edit in edits.remove:
-        pub = remove_item(pub, lists, edit, ledger)
+        pub, ledger = remove_item(pub, edit, ledger)
     for edit in edits.reword:
-        pub = reword_item(pub, lists, edit, ledger)
+        pub, ledger = reword_item(pub, edit, ledger)
     for placement in edits.add:
-        add_item(pub, lists, placement, ledger)
+        pub, ledger = add_item(pub, placement, ledger)
     for placement in edits.move:
-        move_item(lists, placement, ledger)
+        pub, ledger = move_item(pub, placement, ledger)
+    ledger = check_emptied(item_lists(pub), ledger)
+    # Glossary terms go last: removing one unlinks it in text the lists above may hold.
+    return remove_terms(pub, edits.remove, ledger)
+
+
+def check_emptied(lists: Lists, ledger: Ledger) -> Ledger:
+    """A list the variant took every item out of is reported, at the last edit emptying it."""
     for name, where in ledger.emptied_by.items():
         if not lists[name] and not name.endswith(_OPTIONAL_LISTS):
-            ledger.error(where, f"this leaves '{name}' with no items; keep at least one (you "
-                         "can reword an item instead of removing it)")
-    # Glossary terms go last: removing one unlinks it in text the lists above may hold.
-    return remove_terms(with_item_lists(pub, lists), edits.remove, ledger)
+            ledger = ledger.with_problem(where, f"this leaves '{name}' with no items; keep at "
+                                         "least one (you can reword an item instead of "
+                                         "removing it)")
+    return ledger
 
 
 def homes_of(lists: Lists, ident: str) -> list[str]:
@@ -80,163 +89,191 @@ def _item(lists: Lists, name: str, ident: str) -> Item:
     return next(item for item in lists[name] if item.id == ident)
 
 
+def _changed(lists: Lists, new: Mapping[str, tuple[Item, ...]]) -> Lists:
+    """The lists with some of them replaced; the lists given are left as they were."""
+    return MappingProxyType({**lists, **new})
+
+
 def addressable(pub: Publication, lists: Lists) -> set[str]:
     """Every id a variant may name: items, contacts, offences and glossary terms."""
     return (all_item_ids(pub) | {item.id for items in lists.values() for item in items}
             | {f"glossary/{term.id}" for term in pub.glossary.terms})
 
 
-def remove_item(pub: Publication, lists: Lists, edit: Edit,
-                ledger: Ledger) -> Publication:
+def remove_item(pub: Publication, edit: Edit, ledger: Ledger) -> tuple[Publication, Ledger]:
+    """The publication without the item, from every list holding it, and the ledger saying so."""
+    lists = item_lists(pub)
     homes = homes_of(lists, edit.target)
     if not homes:
-        return pub if edit.target.startswith("glossary/") else remove_entry(pub, edit, ledger)
+        if edit.target.startswith("glossary/"):
+            return pub, ledger  # done by remove_terms, once the lists are settled
+        return remove_entry(pub, edit, ledger)
     text = _item(lists, homes[0], edit.target).text
-    for name in homes:
-        lists[name] = tuple(item for item in lists[name] if item.id != edit.target)
-        ledger.emptied_by[name] = edit.location
-    ledger.record("remove", edit.target, text, "", edit.location, ", ".join(homes))
-    ledger.gone[edit.target] = f"this variant removes it (line {edit.location.line})"
-    return pub
+    kept = {name: tuple(item for item in lists[name] if item.id != edit.target)
+            for name in homes}
+    ledger = ledger.with_emptied(homes, edit.location).with_change(
+        "remove", edit.target, text, "", edit.location, ", ".join(homes))
+    ledger = ledger.with_gone(edit.target,
+                              f"this variant removes it (line {edit.location.line})")
+    return with_item_lists(pub, _changed(lists, kept)), ledger
 
 
-def remove_entry(pub: Publication, edit: Edit, ledger: Ledger) -> Publication:
+def remove_entry(pub: Publication, edit: Edit, ledger: Ledger) -> tuple[Publication, Ledger]:
     """Remove a contact or an offence, which are not in lists of items."""
     reporting, legal = pub.reporting, pub.legal
     contact = next((c for c in reporting.contacts if c.id == edit.target), None)
     offence = next((o for o in legal.offences if o.id == edit.target), None)
     if contact is None and offence is None:
-        missing(ledger, edit.target, edit.location, addressable(pub, item_lists(pub)))
-        return pub
+        return pub, missing(ledger, edit.target, edit.location,
+                            addressable(pub, item_lists(pub)))
     name = contact.name if contact is not None else offence.law if offence is not None else ""
-    ledger.record("remove", edit.target, name, "", edit.location)
+    ledger = ledger.with_change("remove", edit.target, name, "", edit.location)
     return replace(pub, reporting=replace(reporting, contacts=tuple(
         c for c in reporting.contacts if c is not contact)), legal=replace(legal, offences=tuple(
-            o for o in legal.offences if o is not offence)))
+            o for o in legal.offences if o is not offence))), ledger
 
 
-def remove_terms(pub: Publication, edits: Iterable[Edit], ledger: Ledger) -> Publication:
+def remove_terms(pub: Publication, edits: Iterable[Edit],
+                 ledger: Ledger) -> tuple[Publication, Ledger]:
     for edit in (e for e in edits if e.target.startswith("glossary/")):
-        ident = edit.target.removeprefix("glossary/")
-        term = next((t for t in pub.glossary.terms if t.id == ident), None)
-        if term is None:
-            missing(ledger, edit.target, edit.location, addressable(pub, item_lists(pub)))
-            continue
-        pub = replace(pub, glossary=replace(pub.glossary, terms=tuple(
-            t for t in pub.glossary.terms if t is not term)))
-        pub, links = unlink(pub, "glossary", {ident})
-        ledger.record("remove", edit.target, term.term, "", edit.location, count=links)
-    return pub
+        pub, ledger = remove_term(pub, edit, ledger)
+    return pub, ledger
 
 
-def reword_item(pub: Publication, lists: Lists, edit: Edit,
-                ledger: Ledger) -> Publication:
+def remove_term(pub: Publication, edit: Edit, ledger: Ledger) -> tuple[Publication, Ledger]:
+    """The publication without a glossary term, and every link to it made plain text."""
+    ident = edit.target.removeprefix("glossary/")
+    term = next((t for t in pub.glossary.terms if t.id == ident), None)
+    if term is None:
+        return pub, missing(ledger, edit.target, edit.location,
+                            addressable(pub, item_lists(pub)))
+    pub = replace(pub, glossary=replace(pub.glossary, terms=tuple(
+        t for t in pub.glossary.terms if t is not term)))
+    pub, links = unlink(pub, "glossary", {ident})
+    return pub, ledger.with_change("remove", edit.target, term.term, "", edit.location,
+                                   count=links)
+
+
+def reword_item(pub: Publication, edit: Edit, ledger: Ledger) -> tuple[Publication, Ledger]:
+    lists = item_lists(pub)
     homes = homes_of(lists, edit.target)
     if not homes:
         return reword_term(pub, lists, edit, ledger)
     old = _item(lists, homes[0], edit.target)
     if old.text == edit.value and not edit.poster:
-        ledger.error(edit.location, f"the new text of '{edit.target}' is the same as the "
-                     "base's; remove this line", Severity.WARNING)
-        return pub
+        return pub, ledger.with_problem(edit.location, f"the new text of '{edit.target}' is "
+                                        "the same as the base's; remove this line",
+                                        Severity.WARNING)
     # Without a new poster wording the poster shows the new text, never the base's old words.
     new = replace(old, text=edit.value, location=edit.location, poster=edit.poster)
-    for name in homes:
-        lists[name] = tuple(new if item.id == edit.target else item for item in lists[name])
-    ledger.record("reword", edit.target, old.text, edit.value, edit.location, ", ".join(homes))
+    reworded = {name: tuple(new if item.id == edit.target else item for item in lists[name])
+                for name in homes}
+    ledger = ledger.with_change("reword", edit.target, old.text, edit.value, edit.location,
+                                ", ".join(homes))
     if edit.poster:
-        ledger.record("reword", f"{edit.target} (poster)", old.poster_text, edit.poster,
-                      edit.location, ", ".join(homes))
-    return pub
+        ledger = ledger.with_change("reword", f"{edit.target} (poster)", old.poster_text,
+                                    edit.poster, edit.location, ", ".join(homes))
+    return with_item_lists(pub, _changed(lists, reworded)), ledger
 
 
 def reword_term(pub: Publication, lists: Lists, edit: Edit,
-                ledger: Ledger) -> Publication:
+                ledger: Ledger) -> tuple[Publication, Ledger]:
     """Reword a glossary term's definition (`glossary/aup`)."""
     ident = edit.target.removeprefix("glossary/")
     term = next((t for t in pub.glossary.terms if f"glossary/{t.id}" == edit.target), None)
     if term is None and edit.target in all_item_ids(pub):
-        ledger.error(edit.location, f"'{edit.target}' is a contact or an offence, which cannot "
-                     "be reworded; remove it and add your own instead")
-    elif term is None:
-        missing(ledger, edit.target, edit.location, addressable(pub, lists))
+        return pub, ledger.with_problem(edit.location, f"'{edit.target}' is a contact or an "
+                                        "offence, which cannot be reworded; remove it and add "
+                                        "your own instead")
     if term is None:
-        return pub
-    ledger.record("reword", edit.target, term.definition, edit.value, edit.location)
+        return pub, missing(ledger, edit.target, edit.location, addressable(pub, lists))
+    ledger = ledger.with_change("reword", edit.target, term.definition, edit.value,
+                                edit.location)
     return replace(pub, glossary=replace(pub.glossary, terms=tuple(
-        replace(t, definition=edit.value) if t.id == ident else t for t in pub.glossary.terms)))
+        replace(t, definition=edit.value) if t.id == ident else t
+        for t in pub.glossary.terms))), ledger
 
 
-def add_item(pub: Publication, lists: Lists, placement: Placement,
-             ledger: Ledger) -> None:
-    place = resolve(lists, placement, ledger)
+def add_item(pub: Publication, placement: Placement,
+             ledger: Ledger) -> tuple[Publication, Ledger]:
+    """The publication with a new item at its place, unless the place or the id is wrong."""
+    lists = item_lists(pub)
+    place, ledger = resolve(lists, placement, ledger)
     if place is None:
-        return
+        return pub, ledger
     name, index = place
     ident = name.split("/")[0] + "/" + placement.id
     if ident in ledger.gone or ident in addressable(pub, lists):
-        ledger.error(placement.location, f"the id '{ident}' is already used; give the new "
-                     "item its own id (an id is never reused for a different rule, even once "
-                     "its item is removed)")
-        return
+        return pub, ledger.with_problem(placement.location, f"the id '{ident}' is already "
+                                        "used; give the new item its own id (an id is never "
+                                        "reused for a different rule, even once its item is "
+                                        "removed)")
     item = Item(ident, placement.text, placement.location, placement.poster)
-    lists[name] = lists[name][:index] + (item,) + lists[name][index:]
-    ledger.record("add", ident, "", placement.text, placement.location, describe(placement, name))
+    where = describe(placement, name)
+    ledger = ledger.with_change("add", ident, "", placement.text, placement.location, where)
     if placement.poster:
-        ledger.record("add", f"{ident} (poster)", "", placement.poster, placement.location,
-                      describe(placement, name))
+        ledger = ledger.with_change("add", f"{ident} (poster)", "", placement.poster,
+                                    placement.location, where)
+    return with_item_lists(pub, _inserted(lists, name, index, item)), ledger
 
 
-def move_item(lists: Lists, placement: Placement, ledger: Ledger) -> None:
+def _inserted(lists: Lists, name: str, index: int, item: Item) -> Lists:
+    return _changed(lists, {name: lists[name][:index] + (item,) + lists[name][index:]})
+
+
+def move_item(pub: Publication, placement: Placement,
+              ledger: Ledger) -> tuple[Publication, Ledger]:
+    """The publication with an item taken from its list and put at its new place."""
+    lists = item_lists(pub)
     homes = homes_of(lists, placement.id)
     if len(homes) != 1 or placement.anchor == placement.id:
-        _refuse_move(lists, placement, homes, ledger)
-        return
-    origin, saved = homes[0], lists[homes[0]]
+        return pub, _refuse_move(lists, placement, homes, ledger)
+    origin = homes[0]
     item = _item(lists, origin, placement.id)
-    lists[origin] = tuple(i for i in saved if i.id != placement.id)
-    place = resolve(lists, placement, ledger)
+    # The place is found with the item already out, so "after x" counts from where x is then.
+    without = _changed(lists, {origin: tuple(i for i in lists[origin] if i.id != placement.id)})
+    place, ledger = resolve(without, placement, ledger)
     if place is None:
-        lists[origin] = saved
-        return
+        return pub, ledger
     name, index = place
-    lists[name] = lists[name][:index] + (item,) + lists[name][index:]
-    ledger.emptied_by[origin] = placement.location
-    ledger.record("move", placement.id, origin, describe(placement, name), placement.location)
+    ledger = ledger.with_emptied((origin,), placement.location).with_change(
+        "move", placement.id, origin, describe(placement, name), placement.location)
+    return with_item_lists(pub, _inserted(without, name, index, item)), ledger
 
 
 def _refuse_move(lists: Lists, placement: Placement, homes: list[str],
-                 ledger: Ledger) -> None:
+                 ledger: Ledger) -> Ledger:
     if not homes:
-        missing(ledger, placement.id, placement.location,
-                {item.id for items in lists.values() for item in items})
-    elif len(homes) > 1:
-        ledger.error(placement.location, f"'{placement.id}' is shared by several lists "
-                     f"({', '.join(homes)}), so it cannot be moved; remove it and add your own")
-    else:
-        ledger.error(placement.anchor_location, "an item cannot go after or before itself")
+        return missing(ledger, placement.id, placement.location,
+                       {item.id for items in lists.values() for item in items})
+    if len(homes) > 1:
+        return ledger.with_problem(placement.location, f"'{placement.id}' is shared by several "
+                                   f"lists ({', '.join(homes)}), so it cannot be moved; remove "
+                                   "it and add your own")
+    return ledger.with_problem(placement.anchor_location, "an item cannot go after or before "
+                               "itself")
 
 
 def resolve(lists: Lists, placement: Placement,
-            ledger: Ledger) -> tuple[str, int] | None:
-    """The list and index where a placement puts its item, or None (reported)."""
+            ledger: Ledger) -> tuple[tuple[str, int] | None, Ledger]:
+    """The list and index where a placement puts its item, or None (and the ledger says why)."""
     anchor, where = placement.anchor, placement.anchor_location
     if placement.relation == "end":
         if anchor in lists:
-            return anchor, len(lists[anchor])
-        missing(ledger, anchor, where, lists, "list", "; lists are written like 'email/best', "
-                "'email/in_place', 'email/safe/consequences', 'summary/do' or 'guidelines'")
-        return None
+            return (anchor, len(lists[anchor])), ledger
+        return None, missing(ledger, anchor, where, lists, "list", "; lists are written like "
+                             "'email/best', 'email/in_place', 'email/safe/consequences', "
+                             "'summary/do' or 'guidelines'")
     homes = homes_of(lists, anchor)
-    if len(homes) != 1:
-        if homes:
-            ledger.error(where, f"'{anchor}' is in several lists ({', '.join(homes)}); say "
-                         "which one with 'at' or 'to' instead")
-        else:
-            missing(ledger, anchor, where, {i.id for items in lists.values() for i in items})
-        return None
+    if not homes:
+        return None, missing(ledger, anchor, where,
+                             {i.id for items in lists.values() for i in items})
+    if len(homes) > 1:
+        return None, ledger.with_problem(where, f"'{anchor}' is in several lists "
+                                         f"({', '.join(homes)}); say which one with 'at' or "
+                                         "'to' instead")
     index = [item.id for item in lists[homes[0]]].index(anchor)
-    return homes[0], index + (placement.relation == "after")
+    return (homes[0], index + (placement.relation == "after")), ledger
 
 
 def describe(placement: Placement, name: str) -> str:

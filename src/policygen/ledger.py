@@ -8,10 +8,12 @@ import hashlib
 import json
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
+from types import MappingProxyType
+from typing import Any
 
 from .errors import Location, Problem, Severity, suggest
 from .model import (
@@ -26,6 +28,7 @@ from .model import (
 from .signoff import with_sign_off as with_sign_off  # where notify and approve write
 from .templating import long_date
 from .variant import Variant
+from .yamlsrc import SourceFile
 
 # Kinds of change that take something away or alter it; a protected id refuses them.
 _PROTECTABLE = ("reword", "remove", "move", "rename", "sections")
@@ -37,33 +40,62 @@ _VERBS = {"terminology": "changing the term", "branding": "changing the branding
 _PLACE = re.compile(r"[a-z0-9-]+(?:/[a-z0-9_-]+)+")
 
 
+def _no_entries() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
-    """The change records made while applying one variant, and the problems found on the way."""
+    """The change records made so far while applying one variant, and the problems found.
 
-    def __init__(self, base: Publication, variant: Variant) -> None:
-        self.rules = {kind: rule for rule in base.adaptation.rules for kind in rule.changes}
-        self.protected = base.adaptation.protected
-        self.source = variant.source
-        self.changes: list[Change] = []
-        self.problems: list[Problem] = list(variant.warnings)
-        self.gone: dict[str, str] = {}  # ids this variant removed or excluded → why
-        self.emptied_by: dict[str, Location] = {}  # list → the last edit taking an item out
+    Frozen: each step of applying a variant returns a new ledger (`with_change`, `with_problem`,
+    `with_gone`, `with_emptied`), so no step can change a record another step already holds.
+    """
 
-    def error(self, where: Location, message: str, severity: Severity = Severity.ERROR) -> None:
-        self.problems.append(Problem(where, message, severity, self.source.line(where.line)))
+    rules: Mapping[str, AdaptationRule]  # kind of change → the publisher's rule covering it
+    protected: tuple[str, ...]  # ids the publisher protects (adaptation: protected)
+    source: SourceFile  # the variant's file, for the line each problem shows
+    changes: tuple[Change, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    gone: Mapping[str, str] = field(default_factory=_no_entries)  # ids removed/excluded → why
+    # A list → the last edit taking an item out of it, to report a list left empty.
+    emptied_by: Mapping[str, Location] = field(default_factory=_no_entries)
 
-    def record(self, kind: str, target: str, before: str, after: str, where: Location,
-               place: str = "", count: int = 0) -> None:
-        """Keep a change under the rule for its kind, or report it when the rules refuse it."""
+    @classmethod
+    def start(cls, base: Publication, variant: Variant) -> Ledger:
+        """An empty ledger under the base's rules, holding the warnings from reading the variant."""
+        rules = {kind: rule for rule in base.adaptation.rules for kind in rule.changes}
+        return cls(MappingProxyType(rules), base.adaptation.protected, variant.source,
+                   problems=variant.warnings)
+
+    def with_problem(self, where: Location, message: str,
+                     severity: Severity = Severity.ERROR) -> Ledger:
+        problem = Problem(where, message, severity, self.source.line(where.line))
+        return replace(self, problems=(*self.problems, problem))
+
+    def with_problems(self, problems: Iterable[Problem]) -> Ledger:
+        return replace(self, problems=(*self.problems, *problems))
+
+    def with_change(self, kind: str, target: str, before: str, after: str, where: Location,
+                    place: str = "", count: int = 0) -> Ledger:
+        """The change kept under the rule for its kind, or reported when the rules refuse it."""
         rule = self.rules.get(kind)
         # No rule for a kind: the author's general rule is that changes are notified.
         change = Change(kind, target, before, after, rule.id if rule else "",
                         rule.permission if rule else "notify", where, place, count)
         refusal = self.refusal(change)
         if refusal:
-            self.error(where, refusal)
-        else:
-            self.changes.append(change)
+            return self.with_problem(where, refusal)
+        return replace(self, changes=(*self.changes, change))
+
+    def with_gone(self, ident: str, why: str) -> Ledger:
+        """An id this variant took away, and why: naming it later says so."""
+        return replace(self, gone=MappingProxyType({**self.gone, ident: why}))
+
+    def with_emptied(self, lists: Iterable[str], where: Location) -> Ledger:
+        """Lists an edit took an item out of; a list left empty is reported at the last one."""
+        emptied = {**self.emptied_by, **dict.fromkeys(lists, where)}
+        return replace(self, emptied_by=MappingProxyType(emptied))
 
     def refusal(self, change: Change) -> str:
         verb = _VERBS.get(change.kind) or ("adding the section" if change.after else "excluding")
@@ -82,14 +114,13 @@ class Ledger:
 
 
 def missing(ledger: Ledger, target: str, where: Location, known: Iterable[str],
-            what: str = "item", advice: str = "") -> None:
+            what: str = "item", advice: str = "") -> Ledger:
     """Report an id that is not there: why (this variant took it away), or the nearest ids."""
     reason = ledger.gone.get(target) or ledger.gone.get(target.split("/")[0])
     if reason:
-        ledger.error(where, f"the {what} '{target}' is no longer there: {reason}")
-        return
-    ledger.error(where, f"there is no {what} '{target}' in the base guidance"
-                 f"{nearest(target, sorted(known))}{advice}")
+        return ledger.with_problem(where, f"the {what} '{target}' is no longer there: {reason}")
+    return ledger.with_problem(where, f"there is no {what} '{target}' in the base guidance"
+                               f"{nearest(target, sorted(known))}{advice}")
 
 
 def nearest(target: str, known: list[str]) -> str:

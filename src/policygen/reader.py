@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Location, Problem, suggest
+from .errors import Location, Problem, Severity, suggest
 from .markup import IMAGE, IMAGE_MESSAGE, LINK_ADVICE, is_allowed_link, links_in
 from .misplaced import FIELD_NAMES, homes, moved_left, moved_right
 from .model import Item
@@ -59,11 +59,25 @@ class Reader:
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.problems: list[Problem] = []
+        self._problems: list[Problem] = []  # written only through the methods below
         self.markdown_texts: list[MarkdownText] = []
 
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem reported so far, in the order found."""
+        return tuple(self._problems)
+
     def error(self, node: object, message: str) -> None:
-        self.problems.append(self.source.problem(node, message))
+        self._problems.append(self.source.problem(node, message))
+
+    def warning(self, node: object, message: str) -> None:
+        """A problem that does not stop the build (listed, and fatal only with --strict)."""
+        self._problems.append(replace(self.source.problem(node, message),
+                                      severity=Severity.WARNING))
+
+    def error_at(self, where: Location, message: str) -> None:
+        """Report a problem at a position kept from an earlier read."""
+        self._problems.append(Problem(where, message, source_line=self.source.line(where.line)))
 
     def location(self, node: Node) -> Location:
         return self.source.location(node)
@@ -174,8 +188,8 @@ class Reader:
         # Plain text folded over several lines has no line per offset: look for it in each.
         found = next(((n, self.source.line(n).find(href)) for n in range(line, last + 1)
                       if href and href in self.source.line(n)), (line, -1))
-        self.problems.append(Problem(Location(self.source.name, found[0], found[1] + 1),
-                                     message, source_line=self.source.line(found[0])))
+        self._problems.append(Problem(Location(self.source.name, found[0], found[1] + 1),
+                                      message, source_line=self.source.line(found[0])))
         return offset + len(href) if offset >= 0 else searched
 
     def optional_text(self, fields: dict[str, Node], name: str, what: str) -> str:

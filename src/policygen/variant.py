@@ -368,15 +368,10 @@ def read_labels(r: Reader, node: Node) -> tuple[Edit, ...]:
         if key in allowed and edit.target.count("/") <= 1:
             good.append(edit)
         else:
-            error_at(r, edit.location, f"unknown label '{edit.target}'"
-                     f"{suggest(edit.target, LABEL_NAMES)}; expected one of: "
-                     f"{', '.join(LABEL_NAMES)}, or a topic and level like 'mobile/best'")
+            r.error_at(edit.location, f"unknown label '{edit.target}'"
+                       f"{suggest(edit.target, LABEL_NAMES)}; expected one of: "
+                       f"{', '.join(LABEL_NAMES)}, or a topic and level like 'mobile/best'")
     return tuple(good)
-
-
-def error_at(r: Reader, where: Location, message: str) -> None:
-    """Report a problem at a position kept from an earlier read."""
-    r.problems.append(Problem(where, message, source_line=r.source.line(where.line)))
 
 
 def read_section_edits(r: Reader, node: Node) -> SectionEdits:
