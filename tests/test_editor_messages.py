@@ -89,3 +89,15 @@ def test_check_print_passes_what_build_makes(make_project: ProjectMaker) -> None
     assert result.exit_code == 0, result.stderr
     assert result.stdout.endswith("; print checked: 5 PDFs laid out, every poster on one page\n")
     assert sorted(p.name for p in project.iterdir()) == ["content", "templates"]
+
+
+def test_a_warning_from_reading_a_variant_is_said_once(make_project: ProjectMaker) -> None:
+    project = make_project({"variants/pale/variant.yaml": "organisation:\n  name: Pale School\n"
+                            "  accent_colour: \"#eeeeee\"\n"})
+    result = CliRunner().invoke(main, ["check", "--project", str(project), "--today",
+                                       "2026-02-01"])
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings == ["variants/pale/variant.yaml:3:18: warning: the accent colour #eeeeee has "
+                        "a contrast of 1.2:1 with white; text in it needs at least 4.5:1 (WCAG "
+                        "AA), so choose a darker colour"]

@@ -234,12 +234,16 @@ def test_markdown_images_never_reach_a_pdf_even_past_the_check(tmp_path: Path) -
     assert not reader.pages[0]["/Resources"].get("/XObject")
 
 
-def test_two_builds_give_identical_pdfs(make_project: ProjectMaker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("print_shop", [False, True])
+def test_two_builds_give_identical_pdfs(make_project: ProjectMaker, tmp_path: Path,
+                                        print_shop: bool) -> None:
     project = make_project()
     first, second = tmp_path / "a", tmp_path / "b"
-    build(BuildOptions(project, first, TODAY, PRINT))
-    build(BuildOptions(project, second, TODAY, PRINT))
-    for pdf in sorted(first.rglob("*.pdf")):
+    build(BuildOptions(project, first, TODAY, PRINT, print_shop=print_shop))
+    build(BuildOptions(project, second, TODAY, PRINT, print_shop=print_shop))
+    pdfs = sorted(first.rglob("*.pdf"))
+    assert len(pdfs) == 5
+    for pdf in pdfs:  # PDF/X-4 metadata once held a random document id
         assert pdf.read_bytes() == (second / pdf.relative_to(first)).read_bytes(), pdf.name
 
 

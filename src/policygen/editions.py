@@ -15,10 +15,8 @@ from .variant import load_variant
 
 
 def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
-    """A variant laid over the base, with the variant's own warnings kept."""
-    variant = load_variant(project, name)
-    adapted = apply_variant(base, variant)
-    return replace(adapted, warnings=variant.warnings + adapted.warnings)
+    """A variant read and laid over the base (its warnings from reading it included, once)."""
+    return apply_variant(base, load_variant(project, name))
 
 
 def variant_edition(report: CheckReport, options: BuildOptions, name: str,

@@ -12,9 +12,11 @@ import hashlib
 import heapq
 import logging
 import os
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing import get_context
@@ -314,11 +316,31 @@ def _font_config() -> Any:
     return _FONTS[0]
 
 
+@contextmanager
+def _document_id_from(key: str) -> Iterator[None]:
+    """Make WeasyPrint's PDF/X metadata id from the job's key instead of at random.
+
+    WeasyPrint 70 writes `xmpMM:DocumentID` as a fresh uuid4 into every PDF/X-4 file, so two
+    print-shop builds of the same input would differ; the same input must give the same bytes.
+    """
+    from weasyprint.pdf import metadata
+    random_id = getattr(metadata, "uuid4", None)
+    if random_id is None:  # a WeasyPrint that no longer does this
+        yield
+        return
+    metadata.uuid4 = lambda: uuid.UUID(hex=key[:32])
+    try:
+        yield
+    finally:
+        metadata.uuid4 = random_id
+
+
 def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: Step | None,
             fetcher: Any, layouts: int) -> RenderedPdf:
     variant = PRINT_SHOP_VARIANT if job.print_shop else PDF_VARIANT
-    data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
-                              pdf_identifier=key[:32].encode("ascii"))
+    with _document_id_from(key):
+        data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
+                                  pdf_identifier=key[:32].encode("ascii"))
     _give_back_memory()
     # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
     said = tuple(w for w in warnings if "refused:" not in w)
