@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: setup site test check lint clean
+.PHONY: setup site test check lint clean messages
 
 setup: $(VENV)/.installed
 	bash scripts/system-deps.sh print
@@ -21,6 +21,19 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+# The words a reader sees: extract them again from the code and templates into
+# src/policygen/catalogue/messages.pot, and bring each language's <language>.po there up to
+# date with it (new words come in untranslated, so English shows until a translator fills
+# them in).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F src/policygen/catalogue/babel.cfg --add-comments=Translators: \
+		--project=policygen --copyright-holder=policygen -o src/policygen/catalogue/messages.pot .
+	for po in src/policygen/catalogue/*.po; do \
+		[ -e "$$po" ] || continue; \
+		$(BIN)/pybabel update -i src/policygen/catalogue/messages.pot -o "$$po" \
+			-l "$$(basename "$$po" .po | tr - _)"; \
+	done
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

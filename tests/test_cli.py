@@ -207,7 +207,7 @@ def test_a_project_with_only_some_templates_uses_the_shipped_ones_for_the_rest(
         shutil.rmtree(project / "templates" / folder)
     home = project / "templates" / "site" / "home.html"
     home.write_text(home.read_text().replace("<h2>Topics", "<h2>Our topics", 1)
-                    .replace('<h2 id="topics">Topics', '<h2 id="topics">Our topics', 1))
+                    .replace('<h2 id="topics">{{ _("Topics") }}', '<h2 id="topics">Our topics', 1))
     out = tmp_path / "site"
     code, _, err = run("build", "--project", str(project), "--out", str(out),
                        "--today", "2026-02-01")

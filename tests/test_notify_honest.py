@@ -42,8 +42,8 @@ from policygen.mailing import parse_mail_settings
 from policygen.model import SignOff
 from policygen.notices import confirm_sent, notify, send_notice
 from policygen.pipeline import check
-from policygen.templating import long_date
 from policygen.variant import load_variant
+from policygen.words import long_date
 from policygen.yamlsrc import SourceFile
 
 VARIANT = ("# Oak's copy\norganisation:\n  name: Oak School\nlocal_lead:\n  name: Ms A\n"

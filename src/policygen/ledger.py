@@ -26,8 +26,8 @@ from .model import (
     SignOff,
 )
 from .signoff import with_sign_off as with_sign_off  # where notify and approve write
-from .templating import long_date
 from .variant import Variant
+from .words import N_, SOURCE, Words, long_date
 from .yamlsrc import SourceFile
 
 # Kinds of change that take something away or alter it; a protected id refuses them.
@@ -172,23 +172,29 @@ class AdaptationState:
     @property
     def text(self) -> str:
         """One line for a banner: who adapted whose guidance, and where the changes stand."""
-        head = (f"Adapted by {self.organisation} from {self.publisher}'s guidance (edition "
-                f"{long_date(self.edition)}). ")
-        return head + _STATUS_TEXT[self.status](self) + self._moved_on_text()
+        return self.text_in(SOURCE)
+
+    def text_in(self, words: Words) -> str:
+        """`text` in the language of `words` (the site and PDFs use the publication's)."""
+        head = words.gettext("Adapted by %(organisation)s from %(publisher)s's guidance "
+                             "(edition %(edition)s).", organisation=self.organisation,
+                             publisher=self.publisher, edition=long_date(self.edition, words))
+        return head + " " + _STATUS_TEXT[self.status](self, words) + self._moved_on_text(words)
 
     @property
     def label(self) -> str:
         """A few words for a running footer, as honest as the full text."""
-        if self.status is AdaptationStatus.NOTICE_PREPARED:
-            return "notice prepared, not confirmed as sent"
-        return str(self.status.value).replace("-", " ")
+        return self.label_in(SOURCE)
 
-    def _moved_on_text(self) -> str:
+    def label_in(self, words: Words) -> str:
+        return words.gettext(_LABELS[self.status])
+
+    def _moved_on_text(self, words: Words = SOURCE) -> str:
         if not self.base_moved_on or self.signed_edition is None:
             return ""
-        return (f" The {self._signed_what} was for the edition of "
-                f"{long_date(self.signed_edition)}; {self.publisher} has updated the guidance "
-                "since.")
+        return " " + words.gettext(_SIGNED_WHAT[self._signed_what],
+                                   edition=long_date(self.signed_edition, words),
+                                   publisher=self.publisher)
 
     @property
     def _signed_what(self) -> str:
@@ -198,35 +204,58 @@ class AdaptationState:
         return "approval" if self.status in approvals else "notification"
 
 
+# Whole sentences, one per case, so that a translation can order its words as it must.
+_SIGNED_WHAT = {
+    "notice": N_("The notice was for the edition of %(edition)s; %(publisher)s has updated the "
+                 "guidance since."),
+    "approval": N_("The approval was for the edition of %(edition)s; %(publisher)s has updated "
+                   "the guidance since."),
+    "notification": N_("The notification was for the edition of %(edition)s; %(publisher)s has "
+                       "updated the guidance since."),
+}
+
+_LABELS = {
+    AdaptationStatus.NO_NOTIFICATION_NEEDED: N_("no notification needed"),
+    AdaptationStatus.NOT_NOTIFIED: N_("not notified"),
+    AdaptationStatus.NOTICE_PREPARED: N_("notice prepared, not confirmed as sent"),
+    AdaptationStatus.NOTIFIED: N_("notified"),
+    AdaptationStatus.APPROVED: N_("approved"),
+    AdaptationStatus.CHANGED_SINCE_APPROVAL: N_("changed since approval"),
+    AdaptationStatus.CHANGED_SINCE_NOTIFICATION: N_("changed since notification"),
+}
+
+
 def _by(state: AdaptationState) -> str:
     return state.sign_off.by if state.sign_off else ""
 
 
-def _on(state: AdaptationState) -> str:
-    return long_date(state.sign_off.date) if state.sign_off else ""
+def _on(state: AdaptationState, words: Words) -> str:
+    return long_date(state.sign_off.date, words) if state.sign_off else ""
 
 
-_STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState], str]] = {
+_STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState, Words], str]] = {
     AdaptationStatus.NO_NOTIFICATION_NEEDED:
-        lambda s: "It makes only changes the publisher allows without notice.",
-    AdaptationStatus.NOT_NOTIFIED: lambda s: "Changes not yet notified to the author.",
+        lambda s, w: w.gettext("It makes only changes the publisher allows without notice."),
+    AdaptationStatus.NOT_NOTIFIED:
+        lambda s, w: w.gettext("Changes not yet notified to the author."),
     # Writing a draft proves nothing was sent: only the editor's word (notify --sent) or the
     # mail server accepting it (notify --send) turns this into "notified".
     AdaptationStatus.NOTICE_PREPARED:
-        lambda s: f"A notice of these changes was prepared on {_on(s)} but has not yet been "
-                  "confirmed as sent to the author.",
+        lambda s, w: w.gettext("A notice of these changes was prepared on %(on)s but has not "
+                               "yet been confirmed as sent to the author.", on=_on(s, w)),
     AdaptationStatus.NOTIFIED:
-        lambda s: f"Changes notified to the author on {_on(s)}, awaiting approval.",
-    AdaptationStatus.APPROVED: lambda s: f"Changes approved by {_by(s)} on {_on(s)}.",
+        lambda s, w: w.gettext("Changes notified to the author on %(on)s, awaiting approval.",
+                               on=_on(s, w)),
+    AdaptationStatus.APPROVED:
+        lambda s, w: w.gettext("Changes approved by %(by)s on %(on)s.", by=_by(s),
+                               on=_on(s, w)),
     AdaptationStatus.CHANGED_SINCE_APPROVAL:
-        lambda s: f"Changed since approval by {_by(s)} on {_on(s)}; the new changes are not "
-                  "yet notified.",
+        lambda s, w: w.gettext("Changed since approval by %(by)s on %(on)s; the new changes "
+                               "are not yet notified.", by=_by(s), on=_on(s, w)),
     AdaptationStatus.CHANGED_SINCE_NOTIFICATION:
-        lambda s: f"Changed since the author was notified on {_on(s)}; the new changes are "
-                  "not yet notified.",
+        lambda s, w: w.gettext("Changed since the author was notified on %(on)s; the new "
+                               "changes are not yet notified.", on=_on(s, w)),
 }
-
-
 
 
 def base_edition(pub: Publication) -> date:

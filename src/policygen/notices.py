@@ -42,8 +42,8 @@ from .signoff import (
     record_sign_off,
     sign_off_block,
 )
-from .templating import long_date
 from .variant import VARIANTS_DIR, variant_file_name
+from .words import long_date
 
 # The variant's blocks, in the order they happen: a draft made, the author told, approval.
 PREPARED, NOTIFIED, APPROVED = "notice_prepared", "notified", "approved"

@@ -19,7 +19,8 @@ from .markup import MarkdownRenderer
 from .model import Publication
 from .review import ReviewState, ReviewStatus
 from .site import SECTION_PAGES, notice_context
-from .templating import long_date, markdown_functions, render
+from .templating import markdown_functions, render
+from .words import N_, long_date, words_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +123,17 @@ class PrintOptions:
 NOTICE_PDF = "adaptation-notice.pdf"
 
 
+_STATUS_LINES = {
+    ReviewState.OVERDUE: N_("OVERDUE FOR REVIEW: this guidance was due for review on %(when)s."),
+    ReviewState.DUE: N_("Review due soon: this guidance is due for review on %(when)s."),
+    ReviewState.CURRENT: N_("Current guidance. Next review due %(when)s."),
+}
+
+
 def status_line(pub: Publication, status: ReviewStatus) -> str:
-    """The review state in one line, for footers and covers."""
-    when = long_date(status.next_review)
-    if status.state is ReviewState.OVERDUE:
-        return f"OVERDUE FOR REVIEW: this guidance was due for review on {when}."
-    if status.state is ReviewState.DUE:
-        return f"Review due soon: this guidance is due for review on {when}."
-    return f"Current guidance. Next review due {when}."
+    """The review state in one line, for footers and covers, in the publication's language."""
+    words = words_for(pub.language)
+    return words.gettext(_STATUS_LINES[status.state], when=long_date(status.next_review, words))
 
 
 def qr_svg(url: str) -> Markup:
@@ -153,16 +157,17 @@ class Poster:
 
 def posters(edition: Edition) -> Iterator[Poster]:
     pub = edition.publication
+    words = words_for(pub.language)
     for topic in pub.topics:
         yield Poster(topic.id, topic.title, "print/poster-topic.html",
                      f"topics/{topic.id}.html", topic.location.file, {"topic": topic},
                      has_notes=any(level.consequences for level in topic.practice))
     sections = (
-        Poster("summary", "Summary of good practice", "print/poster-summary.html",
+        Poster("summary", words.gettext("Summary of good practice"), "print/poster-summary.html",
                "summary.html", "content/summary.yaml", {"summary": pub.summary}),
         Poster("guidelines", pub.guidelines.title, "print/poster-guidelines.html",
                "guidelines.html", "content/guidelines.yaml", {"guidelines": pub.guidelines}),
-        Poster("reporting", "Reporting concerns", "print/poster-reporting.html",
+        Poster("reporting", words.gettext("Reporting concerns"), "print/poster-reporting.html",
                "reporting.html", "content/reporting.yaml", {"reporting": pub.reporting}))
     yield from (poster for poster in sections if edition.shows(poster.name))
 
@@ -192,7 +197,9 @@ def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
                  options: PrintOptions) -> PrintJob:
     pub = edition.publication
     renderer.start_document(_handbook_link, link_terms=True, place="handbook")
-    sections = [{"name": name, "title": pub.guidelines.title if name == "guidelines" else title}
+    words = words_for(pub.language)
+    sections = [{"name": name,
+                 "title": pub.guidelines.title if name == "guidelines" else words.gettext(title)}
                 for name, title, _ in SECTION_PAGES if edition.shows(name)]
     html = render(env, "print/handbook.html", {
         **_print_context(edition), **markdown_functions(renderer),
@@ -235,7 +242,7 @@ def _print_context(edition: Edition) -> dict[str, Any]:
     pub = edition.publication
     adaptation = edition.adaptation
     return {
-        "pub": pub, "status": edition.status,
+        "pub": pub, "language": pub.language, "status": edition.status,
         "status_line": status_line(pub, edition.status),
         "edition_date": pub.dates.last_updated or pub.dates.published,
         "current_url": pub.site_url,

@@ -18,6 +18,7 @@ from .errors import ContentError, Problem
 from .markup import MarkdownRenderer, page_href
 from .model import Publication
 from .templating import markdown_functions, render
+from .words import N_, words_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +40,20 @@ class NavLink:
     description: str = ""
 
 
-# The fixed pages besides home and the topics: (page, title, what it offers).
+# The fixed pages besides home and the topics: (page, title, what it offers), in English;
+# each page shows them in the publication's language.
 SECTION_PAGES = (
-    ("summary", "Summary of good practice", "What to do and what not to do, on one page."),
-    ("guidelines", "General guidelines",
-     "Habits that keep you and the children you work with safe."),
-    ("reporting", "Reporting concerns", "What to do and who to contact when you are worried."),
-    ("glossary", "Glossary", "What the terms and abbreviations in this guidance mean."),
-    ("legal", "Legal consequences",
-     "Offences that misuse of technology can lead to, and their penalties."),
-    ("sources", "Further information", "Where to find more help and advice."),
-    ("about", "About this guidance",
-     "Who publishes it, who approved it, when it is reviewed, and how to adapt it."),
+    ("summary", N_("Summary of good practice"), N_("What to do and what not to do, on one page.")),
+    ("guidelines", N_("General guidelines"),
+     N_("Habits that keep you and the children you work with safe.")),
+    ("reporting", N_("Reporting concerns"),
+     N_("What to do and who to contact when you are worried.")),
+    ("glossary", N_("Glossary"), N_("What the terms and abbreviations in this guidance mean.")),
+    ("legal", N_("Legal consequences"),
+     N_("Offences that misuse of technology can lead to, and their penalties.")),
+    ("sources", N_("Further information"), N_("Where to find more help and advice.")),
+    ("about", N_("About this guidance"),
+     N_("Who publishes it, who approved it, when it is reviewed, and how to adapt it.")),
 )
 MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
 VARIANT_INDEX = "variants/index.html"
@@ -69,7 +72,8 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
     common = {**_common_context(edition, markup), "downloads": dict(downloads or {})}
     if links_to_variants:
         common["footer_nav"] = common["footer_nav"] + [
-            NavLink("Local versions of this guidance", VARIANT_INDEX)]
+            NavLink(words_for(pub.language).gettext("Local versions of this guidance"),
+                    VARIANT_INDEX)]
     _add_shared_parts(env, common)
     files: dict[str, bytes] = {}
     pages = list(site_pages(edition))
@@ -113,7 +117,9 @@ def _rendered_once(env: jinja2.Environment, common: dict[str, Any],
 
 def section_links(edition: Edition) -> list[NavLink]:
     """The fixed sections this edition has, then the variant's own sections."""
-    fixed = [NavLink(_title(edition.publication, name, title), page_href(name), about)
+    words = words_for(edition.publication.language)
+    fixed = [NavLink(_title(edition.publication, name, title), page_href(name),
+                     words.gettext(about))
              for name, title, about in SECTION_PAGES if edition.shows(name)]
     local = [NavLink(s.title, f"{s.id}.html", "") for s in edition.local_sections]
     return fixed[:-1] + local + fixed[-1:]  # "about" stays last
@@ -124,17 +130,20 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
     sections = section_links(edition)
     main = [link for link in sections if link.href in {f"{n}.html" for n in MAIN_NAV}]
     topics = [NavLink(t.title, f"topics/{t.id}.html") for t in pub.topics]
+    words = words_for(pub.language)
+    home = NavLink(words.gettext("Home"), "index.html")
     return {
         "pub": pub,
+        "language": pub.language,  # which catalogue the templates' words come from
         "status": edition.status,
         "adaptation": edition.adaptation,
         "brand": bool(edition.logo or edition.accent_colour),
         "logo": logo_name(edition),
         **markdown_functions(markup),
         "section_pages": sections,
-        "main_nav": [NavLink("Home", "index.html")] + main,
-        "footer_nav": [NavLink("Home", "index.html")] + topics + sections
-        + [NavLink("Accessibility statement", "accessibility.html")],
+        "main_nav": [home] + main,
+        "footer_nav": [home] + topics + sections
+        + [NavLink(words.gettext("Accessibility statement"), "accessibility.html")],
         "protected": protected_names(pub),
     }
 
@@ -142,7 +151,8 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
 def site_pages(edition: Edition) -> Iterator[Page]:
     """Every HTML page of the site, in the order a reader meets them."""
     pub = edition.publication
-    yield Page("index.html", "site/home.html", "Home", pub.subtitle or pub.title)
+    words = words_for(pub.language)
+    yield Page("index.html", "site/home.html", words.gettext("Home"), pub.subtitle or pub.title)
     for index, topic in enumerate(pub.topics):
         yield Page(f"topics/{topic.id}.html", "site/topic.html", topic.title, topic.summary, {
             "topic": topic,
@@ -152,18 +162,21 @@ def site_pages(edition: Edition) -> Iterator[Page]:
     for name, title, about in SECTION_PAGES:
         if edition.shows(name):
             context = {name: getattr(pub, name)} if hasattr(pub, name) else {}
-            yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title), about,
-                       context, link_terms=name != "glossary")
+            yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title),
+                       words.gettext(about), context, link_terms=name != "glossary")
     for section in edition.local_sections:
         yield Page(f"{section.id}.html", "site/local.html", section.title, section.title,
                    {"section": section})
     if edition.adaptation:
-        yield Page("adaptation.html", "site/adaptation.html", "How this copy was adapted",
-                   edition.adaptation.state.text, {"notice": notice_context(edition)})
-    yield Page("accessibility.html", "site/accessibility.html", "Accessibility statement",
-               "How accessible this website is, and how to ask for another format.",
+        yield Page("adaptation.html", "site/adaptation.html",
+                   words.gettext("How this copy was adapted"),
+                   edition.adaptation.state.text_in(words), {"notice": notice_context(edition)})
+    yield Page("accessibility.html", "site/accessibility.html",
+               words.gettext("Accessibility statement"),
+               words.gettext("How accessible this website is, and how to ask for another format."),
                link_terms=False)
-    yield Page("404.html", "site/404.html", "Page not found", "There is no page at this address.")
+    yield Page("404.html", "site/404.html", words.gettext("Page not found"),
+               words.gettext("There is no page at this address."))
 
 
 def logo_name(edition: Edition) -> str:
@@ -213,7 +226,10 @@ def notice_context(edition: Edition) -> dict[str, Any]:
 
 
 def _title(pub: Publication, name: str, default: str) -> str:
-    return pub.guidelines.title if name == "guidelines" else default
+    """A fixed page's title: the content's own for the guidelines, else `default` translated."""
+    if name == "guidelines":
+        return pub.guidelines.title
+    return words_for(pub.language).gettext(default)
 
 
 def render_page(env: jinja2.Environment, markup: MarkdownRenderer, common: dict[str, Any],
@@ -238,11 +254,15 @@ def read_assets(folder: Path) -> dict[str, bytes]:
 
 def protected_names(pub: Publication) -> list[str]:
     """The protected ids, said the way a reader knows them."""
-    names = {name: f"the section “{title}”" for name, title, _ in SECTION_PAGES}
-    names.update({t.id: f"the topic “{t.title}”" for t in pub.topics})
-    names.update({c.id: f"the contact “{c.name}” under reporting concerns"
-                  for c in pub.reporting.contacts})
-    return [names.get(ident, f"the item {ident}") for ident in pub.adaptation.protected]
+    words = words_for(pub.language)
+    names = {name: words.gettext("the section “%(title)s”", title=words.gettext(title))
+             for name, title, _ in SECTION_PAGES}
+    names.update({t.id: words.gettext("the topic “%(title)s”", title=t.title)
+                  for t in pub.topics})
+    names.update({c.id: words.gettext("the contact “%(name)s” under reporting concerns",
+                                      name=c.name) for c in pub.reporting.contacts})
+    return [names.get(ident) or words.gettext("the item %(id)s", id=ident)
+            for ident in pub.adaptation.protected]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +293,10 @@ class VariantEntry:
 def variant_entry(edition: Edition) -> VariantEntry:
     assert edition.adaptation is not None
     variant = edition.adaptation.variant
-    return VariantEntry(variant.name, variant.organisation.name, edition.adaptation.state.text,
-                        edition.status.state.value, edition.status.next_review)
+    words = words_for(edition.publication.language)
+    return VariantEntry(variant.name, variant.organisation.name,
+                        edition.adaptation.state.text_in(words), edition.status.state.value,
+                        edition.status.next_review)
 
 
 def render_variant_index(base: Edition, entries: list[VariantEntry],
@@ -283,7 +305,10 @@ def render_variant_index(base: Edition, entries: list[VariantEntry],
     markup = MarkdownRenderer(base.publication.glossary.terms)
     common = {**_common_context(base, markup), "downloads": {}}
     _add_shared_parts(env, common)
-    page = Page(VARIANT_INDEX, "site/variants.html", "Local versions of this guidance",
-                "Organisations that have adapted this guidance, and where their changes stand.",
+    words = words_for(base.publication.language)
+    page = Page(VARIANT_INDEX, "site/variants.html",
+                words.gettext("Local versions of this guidance"),
+                words.gettext("Organisations that have adapted this guidance, and where their "
+                              "changes stand."),
                 {"entries": sorted(entries, key=lambda e: e.name)})
     return render_page(env, markup, common, page).encode("utf-8")

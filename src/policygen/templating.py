@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePath
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
@@ -21,13 +21,19 @@ from markupsafe import Markup
 
 from .errors import Location, PolicygenError, Problem
 from .markup import MarkdownRenderer
+from .words import N_, SOURCE, Words, words_for
 
-_CHANGE_KIND_NAMES = {"terminology": "terminology", "branding": "logo and colours",
-                      "contacts": "local contacts", "dates": "dates", "reword": "rewording items",
-                      "add": "adding items", "remove": "removing items", "move": "moving items",
-                      "rename": "renaming topics", "sections": "adding or dropping sections"}
-_PERMISSION_NAMES = {"free": "Yes, freely", "notify": "Yes, after telling the author",
-                     "forbidden": "No"}
+_CHANGE_KIND_NAMES = {"terminology": N_("terminology"), "branding": N_("logo and colours"),
+                      "contacts": N_("local contacts"), "dates": N_("dates"),
+                      "reword": N_("rewording items"), "add": N_("adding items"),
+                      "remove": N_("removing items"), "move": N_("moving items"),
+                      "rename": N_("renaming topics"),
+                      "sections": N_("adding or dropping sections")}
+# The practice levels' labels when the content gives none (model.DEFAULT_LEVEL_LABELS, filled
+# in at loading): said in the publication's language. A label the content gives is its own.
+_DEFAULT_LEVEL_LABELS = frozenset({N_("Best practice"), N_("Safe practice"), N_("Poor practice")})
+_PERMISSION_NAMES = {"free": N_("Yes, freely"), "notify": N_("Yes, after telling the author"),
+                     "forbidden": N_("No")}
 
 
 class TemplateProblem(PolicygenError):
@@ -126,15 +132,97 @@ def make_environment(templates: Path) -> jinja2.Environment:
         # A build reads each template once; without this every page would ask the disk
         # whether its templates changed. (The preview makes a new environment per rebuild.)
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The words come from the catalogue of the language each render names ("language" in its
+    # context), not from one installed on the environment: one environment renders the base
+    # and every variant, and will render each edition in its own language.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext, ngettext=_ngettext, newstyle=True)
     env.filters.update(
-        longdate=long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
-        lower_first=lower_first, filesize=file_size, css_string=css_string,
-        first_paragraph=first_paragraph,
-        change_kind=_CHANGE_KIND_NAMES.get,
-        permission=_PERMISSION_NAMES.get,
+        longdate=_long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
+        lower_first=lower_first, filesize=_file_size, css_string=css_string,
+        first_paragraph=first_paragraph, change_kind=_change_kind, permission=_permission,
+        state_text=_state_text, state_label=_state_label, level_label=_level_label,
     )
+    env.globals["page_counter"] = _page_counter
     return env
+
+
+def words_of(context: jinja2.runtime.Context) -> Words:
+    """The words of the language the render is in; English where the context names none."""
+    language = context.get("language")
+    return words_for(language) if isinstance(language, str) else SOURCE
+
+
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str) -> str:
+    return words_of(context).lookup(message)
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, number: int) -> str:
+    return words_of(context).lookup_plural(singular, plural, number)
+
+
+@jinja2.pass_context
+def _long_date(context: jinja2.runtime.Context, value: date) -> str:
+    return words_of(context).date(value)
+
+
+@jinja2.pass_context
+def _file_size(context: jinja2.runtime.Context, size: int) -> str:
+    return file_size(size, words_of(context))
+
+
+@jinja2.pass_context
+def _change_kind(context: jinja2.runtime.Context, kind: str) -> str | None:
+    name = _CHANGE_KIND_NAMES.get(kind)
+    return words_of(context).gettext(name) if name else None
+
+
+@jinja2.pass_context
+def _permission(context: jinja2.runtime.Context, permission: str) -> str | None:
+    name = _PERMISSION_NAMES.get(permission)
+    return words_of(context).gettext(name) if name else None
+
+
+@jinja2.pass_context
+def _level_label(context: jinja2.runtime.Context, label: str) -> str:
+    return words_of(context).gettext(label) if label in _DEFAULT_LEVEL_LABELS else label
+
+
+class _SaysItsState(Protocol):
+    """ledger.AdaptationState (a Protocol: the ledger is an earlier stage than templates)."""
+
+    def text_in(self, words: Words) -> str: ...
+
+    def label_in(self, words: Words) -> str: ...
+
+
+@jinja2.pass_context
+def _state_text(context: jinja2.runtime.Context, state: _SaysItsState) -> str:
+    """An adaptation state's sentences in the render's language."""
+    return state.text_in(words_of(context))
+
+
+@jinja2.pass_context
+def _state_label(context: jinja2.runtime.Context, state: _SaysItsState) -> str:
+    return state.label_in(words_of(context))
+
+
+@jinja2.pass_context
+def _page_counter(context: jinja2.runtime.Context) -> Markup:
+    """CSS content for "Page 3 of 12": the translated words as strings around the counters.
+
+    The numbers are CSS counters, not text: the places are filled with marks to split at, so
+    that a language may put the words (and the counters) in its own order.
+    """
+    text = words_of(context).gettext("Page %(page)s of %(pages)s", page="\0page",
+                                     pages="\0pages")
+    pieces = re.split("\0(pages?)", text)
+    return Markup(" ".join(f"counter({piece})" if index % 2 else _css_quoted(piece)
+                           for index, piece in enumerate(pieces) if piece))
 
 
 def markdown_functions(renderer: MarkdownRenderer) -> dict[str, Callable[[str], Markup]]:
@@ -179,11 +267,6 @@ def _template_location(exc: BaseException, name: str) -> Location:
     return Location(short, frame.lineno or 0)
 
 
-def long_date(value: date) -> str:
-    """14 September 2026: the form UK readers expect, with no leading zero."""
-    return f"{value.day} {value:%B %Y}"
-
-
 def anchor(item_id: str) -> str:
     """An HTML id for an item: prefixed so that no item can clash with the page's own ids."""
     return "item-" + item_id.rsplit("/", 1)[-1]
@@ -209,18 +292,22 @@ def lower_first(text: str) -> str:
 
 
 
-def file_size(size: int) -> str:
+def file_size(size: int, words: Words = SOURCE) -> str:
     """1.2 MB, 340 KB: how big a download is, as people say it."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
+        return words.gettext("%(size)s MB", size=words.decimal(f"{size / (1024 * 1024):.1f}"))
+    return words.gettext("%(size)s KB", size=max(1, round(size / 1024)))
 
 
 def css_string(text: str) -> Markup:
     """Text as a quoted CSS string, safe inside a <style> element whatever it contains."""
     plain = str(Markup(text).unescape()) if isinstance(text, Markup) else str(text)
+    return _css_quoted(" ".join(plain.split()))
+
+
+def _css_quoted(text: str) -> Markup:
     escaped = "".join(c if c.isalnum() or c in " .,:;()'-/?!&%+=_" else f"\\{ord(c):x} "
-                      for c in " ".join(plain.split()))
+                      for c in text)
     return Markup(f'"{escaped}"')
 
 
