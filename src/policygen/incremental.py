@@ -55,7 +55,9 @@ class InputHasher:
     def __init__(self, project: Path, templates: Path, settings: tuple[object, ...]) -> None:
         self.project = project
         self._shared = hashlib.sha256()
-        for part in (_KEY_VERSION, _package_version("weasyprint"), repr(settings)):
+        # Babel too: month names and the like come from its locale data.
+        for part in (_KEY_VERSION, _package_version("weasyprint"), _package_version("babel"),
+                     repr(settings)):
             self._add(self._shared, part.encode("utf-8"))
         for root in (_SOURCE, project / "content", templates):
             self._add_folder(self._shared, root)
