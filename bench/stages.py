@@ -28,17 +28,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from policygen import pipeline
-from policygen.edition import Edition, base_edition_of, variant_edition_of
-from policygen.editions import adapt
-from policygen.printing import PrintJob, PrintOptions
-from policygen.render import print_jobs
-from policygen.site import VARIANT_INDEX, render_site, render_variant_index, variant_entry
-from policygen.templating import make_environment
-from policygen.variant import list_variants
+from policygen.build import pipeline
+from policygen.build.editions import adapt
+from policygen.render.edition import Edition, base_edition_of, variant_edition_of
+from policygen.render.printing import PrintJob, PrintOptions
+from policygen.render.site import VARIANT_INDEX, render_site, render_variant_index, variant_entry
+from policygen.render.stage import print_jobs
+from policygen.render.templating import make_environment
+from policygen.variants.variant import list_variants
 
-if TYPE_CHECKING:  # policygen.pdf would not import WeasyPrint, but the stage times it
-    from policygen.pdf import RenderedPdf
+if TYPE_CHECKING:  # policygen.render.pdf would not import WeasyPrint, but the stage times it
+    from policygen.render.pdf import RenderedPdf
 
 T = TypeVar("T")
 
@@ -104,7 +104,7 @@ def render_sites(editions: list[Edition], templates: Path) -> int:
 
 def render_pdfs(clock: Clock, project: Path, editions: list[Edition], templates: Path,
                 dump: Path | None) -> dict[str, Any]:
-    from policygen.pdf import PdfCache, render_all
+    from policygen.render.pdf import PdfCache, render_all
 
     env = make_environment(templates)
     formats = frozenset({"posters", "handbook"})

@@ -80,7 +80,7 @@ class Base:
 def read_base(project: Path) -> Base:
     # Imported here, not above: run.py imports this module before it points Python at its
     # snapshot of src/ (see run.run_on_snapshot).
-    from policygen.content import load_content
+    from policygen.source.content import load_content
 
     pub = load_content(project).publication
     levels = {f"{t.id}/{level.key}": tuple(item.id for item in level.items)

@@ -44,6 +44,6 @@ def local_links(page: Path, soup: BeautifulSoup) -> list[tuple[Path, str]]:
 
 def plain(markdown_text: str) -> str:
     """The words of a Markdown text as a reader sees them."""
-    from policygen.markup import MarkdownRenderer
+    from policygen.source.markup import MarkdownRenderer
     html = MarkdownRenderer().inline(markdown_text)
     return words(BeautifulSoup(html, "html.parser").get_text(" "))

@@ -26,9 +26,9 @@ from site_helpers import html_pages, parse
 
 from policygen import words as words_module
 from policygen.cli import main
-from policygen.ledger import AdaptationState, AdaptationStatus
 from policygen.model import SignOff
-from policygen.templating import file_size
+from policygen.render.templating import file_size
+from policygen.variants.ledger import AdaptationState, AdaptationStatus
 from policygen.words import Words, long_date, words_for
 
 CATALOGUE = REPO / "src" / "policygen" / "catalogue"

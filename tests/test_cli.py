@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import ProjectMaker
 
+from policygen.build.output import MARKER
 from policygen.cli import main
-from policygen.output import MARKER
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -139,7 +139,7 @@ def test_refuses_to_overwrite_a_folder_policygen_did_not_make(make_project: Proj
 
 def test_debris_of_an_interrupted_build_is_cleared_but_not_a_neighbours(
         make_project: ProjectMaker, tmp_path: Path) -> None:
-    from policygen.output import _debris_name
+    from policygen.build.output import _debris_name
     project = make_project()
     site, neighbour = tmp_path / "site", tmp_path / "site-x"
     debris = _debris_name(site, ".policygen-tmp-", "abc123")
@@ -153,7 +153,7 @@ def test_debris_of_an_interrupted_build_is_cleared_but_not_a_neighbours(
 
 def test_a_crash_between_the_two_renames_is_recovered(make_project: ProjectMaker,
                                                       tmp_path: Path) -> None:
-    from policygen.output import _debris_name
+    from policygen.build.output import _debris_name
     project = make_project()
     site = tmp_path / "site"
     assert run("build", "--format", "site", "--project", str(project), "--out", str(site))[0] == 0

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 from conftest import MINIMAL
 
-from policygen.content import parse_content
 from policygen.errors import ContentError
+from policygen.source.content import parse_content
 
 EMAIL = "content/topics/email.yaml"
 PUB = "content/publication.yaml"

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policygen.fitting import Step, Trial, choose_step
-from policygen.printing import A3, A4, first_step, poster_steps
+from policygen.render.fitting import Step, Trial, choose_step
+from policygen.render.printing import A3, A4, first_step, poster_steps
 
 ROOM = 1000.0
 

@@ -21,12 +21,12 @@ from click.testing import CliRunner
 from conftest import MINIMAL, REPO
 
 from policygen import BuildOptions, build
+from policygen.build.merge import merge
 from policygen.cli import main
+from policygen.commands.notices import approve, notify
 from policygen.errors import ContentError, OutputError
-from policygen.merge import merge
 from policygen.model import SignOff
-from policygen.notices import approve, notify
-from policygen.variant import load_variant
+from policygen.variants.variant import load_variant
 
 TODAY = date(2026, 11, 25)
 SITE = frozenset({"site"})
@@ -506,7 +506,7 @@ def test_a_failed_write_leaves_the_file_and_says_so(project: Path,
 
 def test_a_file_that_does_not_read_back_is_put_back(project: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import signoff
+    from policygen.variants import signoff
     path = make_variant(project, VARIANT)
     real_replace = signoff._replace
     calls: list[bytes] = []

@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import ProjectMaker
 
+from policygen.build.output import MARKER, Staging, output_lock
 from policygen.cli import main
-from policygen.confinement import source_roots
 from policygen.errors import OutputError
-from policygen.output import MARKER, Staging, output_lock
+from policygen.source.confinement import source_roots
 
 TODAY = "2026-11-25"
 EXAMPLE_VARIANT = """\
@@ -184,7 +184,7 @@ def test_a_second_build_into_a_folder_in_use_fails_clearly(make_project: Project
     assert build(project, out, "--format", "site")[0] == 0
     before = snapshot(out)
     holder = subprocess.Popen(  # another process holds the folder, as a running build does
-        [sys.executable, "-c", "import sys, pathlib; from policygen.output import output_lock\n"
+        [sys.executable, "-c", "import sys, pathlib; from policygen.build.output import output_lock\n"
          f"with output_lock(pathlib.Path({str(out)!r})):\n"
          "    print('holding', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -365,7 +365,7 @@ def test_a_special_file_is_an_error_not_a_hang(make_project: ProjectMaker, where
 
 
 def test_the_preview_survives_a_named_pipe(make_project: ProjectMaker) -> None:
-    from policygen.preview import Preview
+    from policygen.commands.preview import Preview
     project = make_project()
     preview = Preview(project, pdfs=False)
     (project / "content" / "topics" / "email.yaml").unlink()
@@ -405,7 +405,7 @@ def test_a_bad_version_asked_of_the_preview_is_answered_400(make_project: Projec
     import urllib.error
     import urllib.request
 
-    from policygen.preview import Preview, serve
+    from policygen.commands.preview import Preview, serve
     server = serve(Preview(make_project(), pdfs=False), port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/__policygen/wait?version="

@@ -13,10 +13,10 @@ from conftest import MINIMAL, ProjectMaker
 from pypdf import PdfReader
 
 from policygen import BuildOptions, ContentError, build
+from policygen.build.pipeline import check
 from policygen.cli import main
-from policygen.content import parse_content
-from policygen.pipeline import check
-from policygen.templating import TemplateProblem, make_environment, render
+from policygen.render.templating import TemplateProblem, make_environment, render
+from policygen.source.content import parse_content
 
 TODAY = date(2026, 11, 25)
 SITE = frozenset({"site"})

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from policygen import BuildOptions, ContentError, build
-from policygen import output as output_module
-from policygen.content import load_content
+from policygen.build import output as output_module
 from policygen.errors import WriteError
+from policygen.source.content import load_content
 
 TODAY = date(2026, 11, 25)
 SITE = frozenset({"site"})

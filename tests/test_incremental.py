@@ -10,7 +10,7 @@ import pytest
 from conftest import ProjectMaker
 
 from policygen import BuildOptions, BuildReport, ContentError, build
-from policygen.output import read_record
+from policygen.build.output import read_record
 
 TODAY = date(2026, 11, 25)
 PRINT_AND_SITE = frozenset({"site", "posters"})

@@ -13,15 +13,15 @@ import pytest
 from conftest import REPO
 from test_variant import FILE, apply_errors, base, variant
 
-from policygen.changes import apply_variant
-from policygen.content import load_content
 from policygen.errors import ContentError, Location, Problem, Severity
-from policygen.itemlists import add_item, item_lists, move_item, remove_item, reword_item
-from policygen.ledger import Ledger
 from policygen.model import Edit, Placement, Publication
-from policygen.reader import Reader
-from policygen.variant import load_variant, parse_variant
-from policygen.yamlsrc import SourceFile, parse_yaml
+from policygen.source.content import load_content
+from policygen.source.reader import Reader
+from policygen.source.yamlsrc import SourceFile, parse_yaml
+from policygen.variants.changes import apply_variant
+from policygen.variants.itemlists import add_item, item_lists, move_item, remove_item, reword_item
+from policygen.variants.ledger import Ledger
+from policygen.variants.variant import load_variant, parse_variant
 
 # Every kind of change the minimal base allows, items above all: the steps that used to write
 # into shared dicts (the lists, `gone`, `emptied_by`) and lists (`problems`, `changes`).

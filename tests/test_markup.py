@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from policygen.markup import MarkdownRenderer
 from policygen.model import Term
+from policygen.source.markup import MarkdownRenderer
 
 TERMS = [Term("aup", "AUP", "…", aliases=("acceptable use policy",)),
          Term("grooming", "grooming", "…")]

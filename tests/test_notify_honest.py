@@ -34,17 +34,17 @@ from pypdf import PdfReader
 from site_helpers import parse, visible_text
 from test_variant import adapt as adapt_text
 
+from policygen.build.editions import adapt
+from policygen.build.pipeline import check
 from policygen.cli import main
-from policygen.editions import adapt
+from policygen.commands.mailing import parse_mail_settings
+from policygen.commands.notices import confirm_sent, notify, send_notice
 from policygen.errors import ContentError, OutputError
-from policygen.ledger import AdaptationStatus
-from policygen.mailing import parse_mail_settings
 from policygen.model import SignOff
-from policygen.notices import confirm_sent, notify, send_notice
-from policygen.pipeline import check
-from policygen.variant import load_variant
+from policygen.source.yamlsrc import SourceFile
+from policygen.variants.ledger import AdaptationStatus
+from policygen.variants.variant import load_variant
 from policygen.words import long_date
-from policygen.yamlsrc import SourceFile
 
 VARIANT = ("# Oak's copy\norganisation:\n  name: Oak School\nlocal_lead:\n  name: Ms A\n"
            "  email: dsl@oak.example\nitems:\n  reword:\n"
@@ -686,7 +686,7 @@ def test_implicit_tls_sends_to_a_trusted_server(project: Path, certificate: tupl
 
 def test_sent_but_not_recorded_says_so_and_gives_the_lines_to_add(
         project: Path, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import signoff
+    from policygen.variants import signoff
     settings(project, server.port)
 
     def full_disk(target: Path, data: bytes) -> None:

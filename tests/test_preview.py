@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ProjectMaker
 
-from policygen.preview import Preview, serve
+from policygen.commands.preview import Preview, serve
 
 TODAY = date(2026, 11, 25)
 

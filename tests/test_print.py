@@ -14,15 +14,15 @@ from pypdf import PdfReader
 from site_helpers import plain
 
 from policygen import BuildOptions, BuildReport, ContentError, build
-from policygen.content import load_content
-from policygen.edition import base_edition_of
-from policygen.fitting import Step
+from policygen.build.pipeline import check
 from policygen.model import Publication
-from policygen.pdf import render_job
-from policygen.pipeline import check
-from policygen.printing import A3, A4, Paper, PrintJob, PrintOptions
-from policygen.render import print_jobs
-from policygen.templating import make_environment
+from policygen.render.edition import base_edition_of
+from policygen.render.fitting import Step
+from policygen.render.pdf import render_job
+from policygen.render.printing import A3, A4, Paper, PrintJob, PrintOptions
+from policygen.render.stage import print_jobs
+from policygen.render.templating import make_environment
+from policygen.source.content import load_content
 
 TODAY = date(2026, 11, 25)
 PRINT = frozenset({"posters", "handbook"})
@@ -225,7 +225,7 @@ def test_markdown_images_are_refused_before_anything_is_rendered(
 def test_markdown_images_never_reach_a_pdf_even_past_the_check(tmp_path: Path) -> None:
     svg = tmp_path / "evil.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>EVIL</text></svg>')
-    from policygen.markup import MarkdownRenderer
+    from policygen.source.markup import MarkdownRenderer
     html = MarkdownRenderer().block(f"![diagram]({svg.as_uri()}) and ![x]({svg})")
     job = PrintJob("x.pdf", "x", "content/x.yaml", f"<html lang='en'><body>{html}</body></html>")
     result = render_job(job, "k" * 64, (str(REPO / "content"),))

@@ -10,10 +10,10 @@ from conftest import MINIMAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policygen.content import parse_content
 from policygen.errors import ContentError
-from policygen.markup import MarkdownRenderer
 from policygen.model import Term
+from policygen.source.content import parse_content
+from policygen.source.markup import MarkdownRenderer
 
 EMAIL = "content/topics/email.yaml"
 DANGEROUS = st.sampled_from(["<script>", "</p>", "<img src=x onerror=y>", "javascript:",

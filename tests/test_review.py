@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from policygen.review import ReviewState, build_date, review_status
+from policygen.source.review import ReviewState, build_date, review_status
 
 NEXT = date(2027, 9, 14)
 

@@ -12,7 +12,7 @@ import yaml
 from site_helpers import html_pages, local_links, parse, plain, visible_text
 
 from policygen import BuildOptions, build
-from policygen.content import load_content
+from policygen.source.content import load_content
 
 TODAY = date(2026, 11, 25)
 SITE_ONLY = frozenset({"site"})

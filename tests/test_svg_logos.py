@@ -20,10 +20,10 @@ from test_variant import ORG, make_variant, problems_of
 
 from policygen import BuildOptions, ContentError, build
 from policygen.cli import main
-from policygen.pdf import _project_fetcher
-from policygen.preview import Preview, serve
-from policygen.svgsafe import ELEMENTS, SVG_NS, UnsafeSvg, clean_svg
-from policygen.variant import load_variant
+from policygen.commands.preview import Preview, serve
+from policygen.render.pdf import _project_fetcher
+from policygen.variants.svgsafe import ELEMENTS, SVG_NS, UnsafeSvg, clean_svg
+from policygen.variants.variant import load_variant
 
 TODAY = date(2026, 11, 25)
 HEAD = '<svg xmlns="http://www.w3.org/2000/svg"'

@@ -13,8 +13,8 @@ from test_variant import FILE, adapt, base
 from policygen.cli import main
 from policygen.errors import Location
 from policygen.model import Edit
-from policygen.nearmiss import NearMisses
-from policygen.terminology import Substituter, missing_forms, takes_an, term_forms
+from policygen.variants.nearmiss import NearMisses
+from policygen.variants.terminology import Substituter, missing_forms, takes_an, term_forms
 
 CYP = "children and young people"
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, REPO
 
-from policygen.changes import AdaptedPublication, apply_variant
-from policygen.content import parse_content
 from policygen.errors import ContentError, Severity
-from policygen.ledger import with_sign_off
 from policygen.model import Edit, Placement, Publication, SignOff
-from policygen.variant import Variant, list_variants, load_variant, parse_variant
-from policygen.yamlsrc import SourceFile
+from policygen.source.content import parse_content
+from policygen.source.yamlsrc import SourceFile
+from policygen.variants.changes import AdaptedPublication, apply_variant
+from policygen.variants.ledger import with_sign_off
+from policygen.variants.variant import Variant, list_variants, load_variant, parse_variant
 
 FILE = "variants/test/variant.yaml"
 ORG = "organisation:\n  name: Testfield School\n"

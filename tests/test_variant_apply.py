@@ -8,13 +8,13 @@ import pytest
 from conftest import MINIMAL
 from test_variant import FILE, adapt, apply_errors, base
 
-from policygen.changes import apply_variant
 from policygen.errors import Location, Severity
-from policygen.itemlists import item_lists
 from policygen.model import Change, Edit, Publication
-from policygen.terminology import Substituter, map_prose, term_forms
-from policygen.variant import parse_variant
-from policygen.yamlsrc import SourceFile
+from policygen.source.yamlsrc import SourceFile
+from policygen.variants.changes import apply_variant
+from policygen.variants.itemlists import item_lists
+from policygen.variants.terminology import Substituter, map_prose, term_forms
+from policygen.variants.variant import parse_variant
 
 EMAIL = "content/topics/email.yaml"
 PUB = "content/publication.yaml"

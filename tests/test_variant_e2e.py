@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from site_helpers import parse, visible_text
 
 from policygen.cli import main
-from policygen.svgsafe import clean_svg
+from policygen.variants.svgsafe import clean_svg
 
 UNNOTIFIED = "Changes not yet notified to the author."
 

@@ -13,19 +13,19 @@ import pytest
 from conftest import MINIMAL, REPO
 from test_variant import FILE, adapt, base, variant
 
-from policygen.changes import AdaptedPublication, apply_variant
-from policygen.content import load_content
 from policygen.errors import Location
-from policygen.itemlists import item_lists
-from policygen.ledger import (
+from policygen.model import CHANGE_KINDS, Change, Publication
+from policygen.source.content import load_content
+from policygen.variants.changes import AdaptedPublication, apply_variant
+from policygen.variants.itemlists import item_lists
+from policygen.variants.ledger import (
     AdaptationStatus,
     fingerprint,
     format_change_report,
     variant_next_review,
 )
-from policygen.model import CHANGE_KINDS, Change, Publication
-from policygen.terminology import map_prose
-from policygen.variant import load_variant
+from policygen.variants.terminology import map_prose
+from policygen.variants.variant import load_variant
 
 PUB = "content/publication.yaml"
 FREE = ("changes: [terminology]", "changes: [terminology, branding, contacts]")
@@ -314,8 +314,8 @@ def test_riverside_says_when_the_partnership_updates_its_guidance(
 def test_a_sign_off_block_with_a_comment_inside_is_replaced_cleanly() -> None:
     import yaml
 
-    from policygen.ledger import with_sign_off
     from policygen.model import SignOff
+    from policygen.variants.ledger import with_sign_off
     text = ("organisation:\n  name: X\nnotified:\n  date: 2026-01-01\n# a note at column 0\n"
             "  fingerprint: \"abc\"\n# the editor's closing note\n")
     result = with_sign_off(text, "notified", SignOff(date(2026, 2, 2), "def"))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from policygen.content import parse_content
 from policygen.errors import ContentError, Location, Problem
-from policygen.slips import find_slip
-from policygen.yamlsrc import SourceFile, parse_yaml
+from policygen.source.content import parse_content
+from policygen.source.slips import find_slip
+from policygen.source.yamlsrc import SourceFile, parse_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 EMAIL = "content/topics/email.yaml"

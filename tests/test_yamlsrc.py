@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policygen.yamlsrc import MAX_FILE_BYTES, SourceFile, parse_yaml, read_source
+from policygen.source.yamlsrc import MAX_FILE_BYTES, SourceFile, parse_yaml, read_source
 
 
 def problems_of(text: str) -> list[str]:

@@ -1,3 +1,3 @@
-from .cli import main
+from policygen.cli import main
 
 main()

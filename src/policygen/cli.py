@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from . import pipeline, plan
-from .editions import adapt
-from .errors import (
+from policygen.build import pipeline, plan
+from policygen.build.editions import adapt
+from policygen.errors import (
     ContentError,
     OutputError,
     PolicygenError,
@@ -22,9 +22,9 @@ from .errors import (
     WriteError,
     format_problems,
 )
-from .ledger import format_change_report
-from .render import FORMAT_NAMES
-from .review import build_date
+from policygen.render.stage import FORMAT_NAMES
+from policygen.source.review import build_date
+from policygen.variants.ledger import format_change_report
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -160,8 +160,8 @@ def serve(project: Path, today: datetime | None, variant: str | None, port: int,
 
     The page in your browser reloads when a rebuild is ready.
     """
-    from .preview import Preview
-    from .preview import serve as make_server
+    from policygen.commands.preview import Preview
+    from policygen.commands.preview import serve as make_server
     _say_what_the_preview_does()
     with _errors_to_exit_codes():
         server = make_server(Preview(project, variant, _day(today), not no_pdf), port)
@@ -188,7 +188,7 @@ def merge(shards: tuple[Path, ...], project: Path, today: datetime | None,
 
     SHARDS are the output folders of `build --all --shard K/N` runs.
     """
-    from .merge import merge as join
+    from policygen.build.merge import merge as join
     with _errors_to_exit_codes():
         report = join(project, out or project / "build", list(shards), _day(today))
         failed = f"; {report.failed} variants had FAILED in their shards" if report.failed else ""
@@ -233,7 +233,7 @@ def notify(name: str, project: Path, day: datetime | None, sender: str | None,
     Or: policygen notify NAME --send  sends it through your mail server
     Pages say "notified" only after step 2, or once the server accepted it.
     """
-    from . import notices
+    from policygen.commands import notices
     _refuse_mixed_notify_options(sent, send, day, sender, out)
     with _errors_to_exit_codes():
         if sent:
@@ -269,7 +269,7 @@ def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
 
     The approval is recorded for the changes as they are now, in the variant's file.
     """
-    from .notices import approve as record_approval
+    from policygen.commands.notices import approve as record_approval
     with _errors_to_exit_codes():
         adapted = record_approval(project, name, by, build_date(_day(day)))
         click.echo(adapted.state.text)
@@ -286,8 +286,8 @@ def fork(name: str, project: Path, into: Path | None, organisation: str) -> None
 
     The new variant.yaml explains every option in its comments.
     """
-    from .scaffold import command_for
-    from .scaffold import fork as scaffold
+    from policygen.commands.scaffold import command_for
+    from policygen.commands.scaffold import fork as scaffold
     with _errors_to_exit_codes():
         command = command_for(project)
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
@@ -299,7 +299,7 @@ def _say_what_the_preview_does() -> None:
     """The preview's rebuilds and errors, as timed lines in the terminal it was started from."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    preview_log = logging.getLogger("policygen.preview")
+    preview_log = logging.getLogger("policygen.commands.preview")
     preview_log.addHandler(handler)
     preview_log.setLevel(logging.INFO)
     preview_log.propagate = False

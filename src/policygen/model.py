@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import Location
+from policygen.errors import Location
 
 LEVEL_KEYS = ("best", "safe", "poor")
 DEFAULT_LEVEL_LABELS = {"best": "Best practice", "safe": "Safe practice", "poor": "Poor practice"}

@@ -1,0 +1,1 @@
+"""Plan and write: which editions to make, the output folder, shards."""

@@ -1,0 +1,47 @@
+"""Loading the editions a build makes anew: the base, and each variant read and laid over it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from policygen.build.plan import BuildOptions, CheckReport, Planned, VariantFailure
+from policygen.errors import ContentError
+from policygen.model import Publication
+from policygen.render.edition import Edition, variant_edition_of
+from policygen.variants.changes import apply_variant
+from policygen.variants.ledger import AdaptedPublication
+from policygen.variants.variant import load_variant
+
+
+def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
+    """A variant read and laid over the base (its warnings from reading it included, once)."""
+    return apply_variant(base, load_variant(project, name))
+
+
+def variant_edition(report: CheckReport, options: BuildOptions, name: str,
+                    prefix: str) -> Edition:
+    """A variant's edition; published under the base's address only inside a build of all."""
+    adapted = adapt(options.project, report.publication, name)
+    site_url = report.publication.site_url + prefix if prefix and report.publication.site_url \
+        else ""
+    adapted = replace(adapted, publication=replace(adapted.publication, site_url=site_url))
+    return variant_edition_of(adapted, report.status.today, prefix)
+
+
+def load_editions(report: CheckReport, options: BuildOptions, base: Edition,
+                  to_make: list[Planned]) -> tuple[list[Edition], list[VariantFailure]]:
+    """The editions to make; in a build of all, a variant that cannot be loaded is set aside."""
+    editions: list[Edition] = []
+    failures: list[VariantFailure] = []
+    for variant, prefix in to_make:
+        if variant is None:
+            editions.append(base)
+            continue
+        try:
+            editions.append(variant_edition(report, options, variant, prefix))
+        except ContentError as error:
+            if not options.all_variants:
+                raise
+            failures.append(VariantFailure(variant, tuple(error.problems)))
+    return editions, failures

@@ -1,0 +1,271 @@
+"""The pipeline, top to bottom: load and check → review status → render → write."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policygen.build.editions import adapt, load_editions
+from policygen.build.incremental import (
+    InputHasher,
+    build_settings,
+    intact_editions,
+    read_pdf_cache,
+    reused_files,
+)
+from policygen.build.output import (
+    BuildRecord,
+    Staging,
+    check_output_path,
+    output_lock,
+    read_record,
+    recover_interrupted,
+)
+from policygen.build.plan import (
+    BuildOptions,
+    CheckReport,
+    Plan,
+    VariantFailure,
+    build_identity,
+    decide,
+    planned,
+    variant_review_warnings,
+)
+from policygen.errors import ContentError, Location, Problem, Severity
+from policygen.render.edition import base_edition_of, variant_edition_of
+from policygen.render.printing import PAPERS, PrintOptions
+from policygen.render.stage import (
+    PRINT,
+    Outputs,
+    RenderSetup,
+    makes_pdfs,
+    owner,
+    render_editions,
+    render_index,
+    with_companions,
+    without_data,
+)
+from policygen.render.templating import default_templates_dir, make_environment, template_file
+from policygen.source.confinement import escaping_folders, source_roots
+from policygen.source.content import load_content
+from policygen.source.review import (
+    build_date,
+    count_of,
+    describe_status,
+    review_status,
+    review_warnings,
+)
+from policygen.variants.variant import list_variants, misnamed_variants
+
+if TYPE_CHECKING:
+    from policygen.render.pdf import PdfRenderer, RenderedPdf
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    check: CheckReport
+    out: Path
+    pages: int
+    files: int
+    pdfs_rendered: int
+    pdfs_reused: int
+    seconds: float
+    warnings: tuple[Problem, ...] = ()
+    variants_built: tuple[str, ...] = ()
+    failures: tuple[VariantFailure, ...] = ()
+    all_variants: bool = False
+
+    def summary(self) -> str:
+        pdfs = ""
+        if self.pdfs_rendered or self.pdfs_reused:
+            pdfs = f", {self.pdfs_rendered + self.pdfs_reused} PDFs"
+            if self.pdfs_reused:
+                pdfs += f" ({self.pdfs_reused} unchanged)"
+        variants = ""
+        if self.all_variants:
+            variants = f" for the base and {count_of(len(self.variants_built), 'variant')}"
+        elif self.variants_built:
+            variants = f" for the variant {self.variants_built[0]}"
+        failed = f"; {count_of(len(self.failures), 'variant')} FAILED" if self.failures else ""
+        return (f"Built {self.pages} pages{pdfs} ({self.files} files){variants} into "
+                f"{self.out} in {self.seconds:.2f} s; review "
+                f"{describe_status(self.check.status)}{failed}")
+
+
+def check(project: Path, today: date | None = None,
+          include_variants: bool = False) -> CheckReport:
+    """Load and check the content (and the variants); raise ContentError listing every problem."""
+    escaping = escaping_folders(project)
+    if escaping:
+        raise ContentError(escaping)
+    loaded = load_content(project)
+    pub = loaded.publication
+    day = build_date(today)
+    status = review_status(pub.dates.next_review, day, pub.warn_days)
+    warnings = loaded.warnings + tuple(review_warnings(status))
+    names = list_variants(project) if include_variants else ()
+    problems: list[Problem] = misnamed_variants(project) if include_variants else []
+    for name in names:
+        try:
+            adapted = adapt(project, pub, name)
+        except ContentError as error:
+            problems += error.problems
+            continue
+        warnings += adapted.warnings + tuple(variant_review_warnings(
+            variant_edition_of(adapted, day), status))
+    if problems:
+        raise ContentError(problems + list(warnings))
+    return CheckReport(pub, status, warnings, names)
+
+
+# Told what the build is doing: (stage, done, total); total is 0 when not counted.
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
+    """Check everything, render the PDFs and the sites, then swap them into the output folder."""
+    started = time.perf_counter()
+    with output_lock(options.out or options.project / "build"), \
+            _pdf_renderer(options) as renderer:
+        return _build(options, progress, renderer, started)
+
+
+def check_print(project: Path, today: date | None = None,
+                workers: int | None = None) -> BuildReport:
+    """Lay out every poster and handbook of the base and every variant, keeping none of them.
+
+    This is the build itself (the same fitting, the same errors), into a folder that is thrown
+    away, so that `check --print` can never pass what `build` would refuse.
+    """
+    with tempfile.TemporaryDirectory(prefix="policygen-check-") as folder:
+        options = BuildOptions(project, Path(folder) / "out", today, PRINT, workers=workers,
+                               all_variants=True)
+        return build(options)
+
+
+def _pdf_renderer(options: BuildOptions) -> PdfRenderer:
+    """The PDF workers, forked before anything is read if PDFs are asked for (see PdfRenderer)."""
+    from policygen.render.pdf import PdfRenderer  # not at the top: `check` has no use for processes
+    renderer = PdfRenderer(options.workers)
+    return renderer.start() if makes_pdfs(options.formats) else renderer
+
+
+def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
+           started: float) -> BuildReport:
+    out = options.out or options.project / "build"
+    recover_interrupted(out.resolve())
+    report = check(options.project, options.today)
+    check_output_path(out, options.project)
+    templates = templates_dir(options.project)
+    previous = read_record(out)
+    progress("preparing", 0, 0)
+    plan = make_plan(report, options, templates, previous, out)
+    setup = render_setup(options, templates, renderer, out, previous)
+    with Staging(out) as staging:
+        outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
+                                  lambda pdf: _to_disk(pdf, staging), _counting(progress))
+        plan = plan.set_aside(_failures(outputs, plan, options))
+        staging.discard(plan.failed_prefixes)
+        kept = [pdf for pdf in outputs.pdfs if not pdf.path.startswith(plan.failed_prefixes)]
+        progress("writing the website", 0, 0)
+        files = {name: data for name, data in outputs.files.items()
+                 if not name.startswith(plan.failed_prefixes)}
+        if options.all_variants and "site" in options.formats:
+            files.update(render_index(plan.base, plan.entries(), setup.env).files)
+        said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
+        warnings = tuple(pdf_warnings(said)) + plan.warnings(report.status)
+        if options.strict and (warnings or report.warnings):
+            raise ContentError([replace(w, severity=Severity.ERROR)
+                                for w in report.warnings + warnings])
+        for name, source in sorted(reused_files(out, plan.reused).items()):
+            staging.link(name, source, previous.files[name])
+        for name, data in sorted(files.items()):
+            staging.write(name, data)
+        staging.commit(plan.record(kept, previous, report.status, staging.sizes))
+        names = set(staging.sizes)
+    rendered = sum(not pdf.reused for pdf in kept)
+    if options.variant and plan.editions:  # the summary speaks of what was built
+        report = replace(report, status=plan.editions[0].status)
+    return BuildReport(report, out, sum(name.endswith(".html") for name in names), len(names),
+                       rendered, sum(name.endswith(".pdf") for name in names) - rendered,
+                       time.perf_counter() - started, warnings, plan.variant_names(),
+                       tuple(plan.failures), options.all_variants)
+
+
+def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
+              previous: BuildRecord, out: Path) -> Plan:
+    """Hash the inputs, look at what the last build left, decide, and load what is to be made."""
+    today = report.status.today
+    hasher = InputHasher(options.project, templates, build_settings(
+        options.formats, options.papers, options.print_shop, options.all_variants, today))
+    wanted = planned(options, list_variants(options.project))
+    keys = {prefix: hasher.key(variant, prefix) for variant, prefix in wanted}
+    reused, to_make = decide(wanted, keys, previous, intact_editions(out, previous))
+    base = base_edition_of(report.publication, today)
+    editions, failures = load_editions(report, options, base, to_make)
+    return Plan(tuple(editions), {prefix: keys[prefix] for _, prefix in to_make}, reused,
+                tuple(failures), options, base, build_identity(hasher.build_id, options, today))
+
+
+def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer | None = None,
+                 out: Path | None = None, previous: BuildRecord | None = None) -> RenderSetup:
+    """What the render stage needs for a build: templates, paper, PDF workers, last build's PDFs."""
+    cache = None
+    if out is not None and previous is not None and makes_pdfs(options.formats):
+        cache = read_pdf_cache(out, previous)
+    return RenderSetup(make_environment(templates), template_file(templates, "assets"),
+                       source_roots(options.project),
+                       PrintOptions(tuple(PAPERS[p] for p in options.papers),
+                                    options.print_shop),
+                       renderer, cache, links_to_variants=options.all_variants)
+
+
+def templates_dir(project: Path) -> Path:
+    """The project's own templates/ when it has one, else those shipped with policygen."""
+    own = project / "templates"
+    return own if own.is_dir() else default_templates_dir()
+
+
+def _failures(outputs: Outputs, plan: Plan, options: BuildOptions) -> list[VariantFailure]:
+    """A PDF that cannot be made (a poster that will not fit) stops the build for the base; in
+    a build of all variants it only sets that variant aside."""
+    failures = []
+    editions = list(plan.editions)
+    for edition in editions:
+        mine = [p for path, p in outputs.problems if owner(path, editions) is edition]
+        if mine and (not edition.prefix or not options.all_variants):
+            raise ContentError(mine)
+        if mine:
+            failures.append(VariantFailure(edition.name, tuple(mine)))
+    return failures
+
+
+def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
+    """Stage the PDF's bytes and keep only what the rest of the build needs to know of it."""
+    if pdf.error:
+        return pdf
+    staging.write(pdf.path, pdf.data)
+    return without_data(pdf, len(pdf.data))
+
+
+def _counting(progress: Progress) -> Callable[[int, int], None]:
+    return lambda done, total: progress("rendering PDFs", done, total)
+
+
+def pdf_warnings(said: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:
+    """What WeasyPrint said of each PDF (now, or when a PDF taken over was made)."""
+    for path, messages in sorted(said.items()):
+        for message in messages:
+            yield Problem(Location(path), f"while rendering: {message}", Severity.WARNING)

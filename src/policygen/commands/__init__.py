@@ -1,0 +1,1 @@
+"""The commands built on the stages: serve, notify and approve, fork."""

@@ -1,0 +1,230 @@
+"""`policygen serve`: a preview server that rebuilds on save and reloads the browser.
+
+The preview is built in memory (build/ is never touched) and served on 127.0.0.1 only. Pages
+get one extra script, /__policygen/reload.js, which exists in the preview and never in a
+build. The website is rebuilt first; posters and the handbook follow in the background.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import logging
+import mimetypes
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from policygen.build.editions import variant_edition
+from policygen.build.pipeline import check, render_setup, templates_dir
+from policygen.build.plan import BuildOptions
+from policygen.errors import PolicygenError
+from policygen.render.edition import Edition, base_edition_of
+from policygen.render.pdf import PdfCache, PdfRenderer
+from policygen.render.stage import PRINT, SITE, RenderSetup, render_edition, with_companions
+from policygen.render.templating import make_environment, render, template_file
+from policygen.source.confinement import SOURCE_FOLDERS
+
+log = logging.getLogger(__name__)
+WATCHED = SOURCE_FOLDERS
+_POLL_SECONDS = 0.1
+_WAIT_SECONDS = 20.0
+# An SVG opened on its own is a document that could run script or fetch files; a logo's is
+# cleaned when built, and the preview also tells the browser to allow it neither.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@dataclass
+class PreviewState:
+    """What the server shows now: the site's files, or the error that stopped the build."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    error: str = ""
+    version: int = 0
+
+
+class Preview:
+    """Builds the site into memory, rebuilds it when a watched file changes, serves it."""
+
+    def __init__(self, project: Path, variant: str | None = None, today: date | None = None,
+                 pdfs: bool = True) -> None:
+        self.project, self.variant, self.today, self.pdfs = project, variant, today, pdfs
+        self.state = PreviewState()
+        self.changed = threading.Condition()
+        self._pdf_cache: dict[str, tuple[str, bytes]] = {}
+        self._stop = threading.Event()
+
+    def rebuild(self) -> None:
+        """Build the site now; on an error keep serving, and show the error instead."""
+        started = time.perf_counter()
+        try:
+            edition, templates = self._edition()
+            setup = self._setup(templates)
+            self._publish(dict(render_edition(edition, setup, SITE).files), "")
+            if self.pdfs:
+                threading.Thread(target=self._render_pdfs, args=(edition, setup),
+                                 daemon=True).start()
+        except PolicygenError as error:
+            self._publish(self.state.files, str(error))
+            errors = sum(": error: " in line for line in str(error).splitlines()) or 1
+            log.warning("not rebuilt: %d error%s (the browser shows %s too):\n%s", errors,
+                        "" if errors == 1 else "s", "it" if errors == 1 else "them", error)
+            return
+        log.info("rebuilt the site in %.1f s%s", time.perf_counter() - started,
+                 "; posters and the handbook follow" if self.pdfs else "")
+
+    def _edition(self) -> tuple[Edition, Path]:
+        report = check(self.project, self.today)
+        templates = templates_dir(self.project)
+        if self.variant:
+            options = BuildOptions(self.project, None, self.today, variant=self.variant)
+            edition = variant_edition(report, options, self.variant, "")
+        else:
+            edition = base_edition_of(report.publication, report.status.today)
+        return edition, templates
+
+    def _setup(self, templates: Path) -> RenderSetup:
+        setup = render_setup(BuildOptions(self.project), templates)
+        known = {path: len(data) for path, (_, data) in self._pdf_cache.items()}
+        return replace(setup, known_pdfs=known, cache=PdfCache(dict(self._pdf_cache)))
+
+    def _render_pdfs(self, edition: Edition, setup: RenderSetup) -> None:
+        version = self.state.version
+        try:
+            # One process: forking a server that is running threads is asking for trouble.
+            with PdfRenderer(1) as renderer:
+                outputs = render_edition(edition, replace(setup, renderer=renderer),
+                                         with_companions(PRINT | SITE))
+        except PolicygenError as error:
+            log.warning("posters not updated: %s", error)
+            return
+        if self.state.version != version or outputs.problems:
+            return  # a newer save is being built, or a poster does not fit: keep the site
+        self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in outputs.pdfs}
+        self._publish({**outputs.files, **{pdf.path: pdf.data for pdf in outputs.pdfs}}, "")
+        log.info("posters and the handbook are up to date")
+
+    def _publish(self, files: dict[str, bytes], error: str) -> None:
+        with self.changed:
+            self.state = PreviewState(files, error, self.state.version + 1)
+            self.changed.notify_all()
+
+    def wait_for_change(self, version: int, timeout: float = _WAIT_SECONDS) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.state.version != version, timeout)
+            return self.state.version
+
+    def watch(self, seen: tuple[tuple[str, int, int], ...]) -> None:
+        """Poll the watched folders; rebuild when anything differs from `seen`."""
+        while not self._stop.wait(_POLL_SECONDS):
+            try:
+                now = self.snapshot()
+                if now != seen:
+                    seen = now
+                    self.rebuild()
+            except Exception:  # the preview must outlive any one bad save
+                log.exception("preview: rebuilding failed; still watching")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def snapshot(self) -> tuple[tuple[str, int, int], ...]:
+        found = []
+        for folder in WATCHED:
+            for path in (self.project / folder).rglob("*"):
+                if path.name.startswith(".") or "build" in path.parts:
+                    continue
+                try:  # an editor's temporary file can vanish between listing and looking
+                    stat = path.stat()
+                except OSError:
+                    continue
+                if path.is_file():
+                    found.append((path.as_posix(), stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(found))
+
+
+def serve(preview: Preview, port: int = 8000, host: str = "127.0.0.1") -> http.server.HTTPServer:
+    """A server for the preview (not yet serving: call serve_forever on it)."""
+    # Look at the files before the first build, so that a save made while it runs is seen.
+    seen = preview.snapshot()
+    preview.rebuild()
+    threading.Thread(target=preview.watch, args=(seen,), daemon=True).start()
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    preview: Preview
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        if path == "/__policygen/wait":
+            version = _version_asked(parts.query)
+            if version is None:
+                self._send(400, "text/plain; charset=utf-8", b"version: expected a number")
+                return
+            self._send(200, "application/json",
+                       json.dumps({"version": self.preview.wait_for_change(version)}).encode())
+        elif path == "/__policygen/reload.js":
+            self._send(200, "text/javascript", _asset(self.preview, "preview/reload.js"))
+        else:
+            self._send_page(path.lstrip("/"))
+
+    def _send_page(self, name: str) -> None:
+        state = self.preview.state
+        if not name or name.endswith("/"):
+            name += "index.html"
+        if state.error and (name.endswith(".html") or not state.files):
+            self._send(200, "text/html; charset=utf-8", _error_page(self.preview, state))
+            return
+        data = state.files.get(name)
+        status = 200
+        if data is None:
+            data, status = state.files.get("404.html", b"Not found"), 404
+            name = "404.html"
+        if name.endswith(".html"):
+            data = _with_reload(data, state.version)
+        self._send(status, mimetypes.guess_type(name)[0] or "application/octet-stream", data)
+
+    def _send(self, status: int, kind: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if kind == "image/svg+xml":
+            self.send_header("Content-Security-Policy", SVG_POLICY)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("preview: " + format, *args)
+
+
+def _version_asked(query: str) -> int | None:
+    """The page's version from the reload script's query; None when it is not a number."""
+    asked = (parse_qs(query).get("version") or ["0"])[0] or "0"
+    return int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 19 else None
+
+
+def _with_reload(page: bytes, version: int) -> bytes:
+    script = f'<script src="/__policygen/reload.js?v={version}"></script></body>'.encode()
+    return page.replace(b"</body>", script, 1)
+
+
+def _asset(preview: Preview, name: str) -> bytes:
+    return template_file(templates_dir(preview.project), name).read_bytes()
+
+
+def _error_page(preview: Preview, state: PreviewState) -> bytes:
+    env = make_environment(templates_dir(preview.project))
+    lines = state.error.splitlines()
+    count = sum(": error: " in line for line in lines) or 1
+    html = render(env, "preview/error.html", {"message": state.error, "count": count})
+    return _with_reload(html.encode("utf-8"), state.version)
+
+

@@ -1,0 +1,41 @@
+"""`policygen fork`: a new variant folder with a commented variant.yaml to start from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from string import Template
+
+from policygen.errors import OutputError
+from policygen.render.templating import template_file
+from policygen.source.reader import ID_PATTERN
+from policygen.variants.variant import VARIANT_FILE
+
+
+def fork(name: str, into: Path, templates: Path, organisation: str = "",
+         command: str = "policygen") -> Path:
+    """Create <into>/<name>/variant.yaml; never overwrite anything that is there.
+
+    `command` is how policygen is run in this project (see `command_for`), so that every
+    instruction in the new file works as it is written.
+    """
+    if not ID_PATTERN.fullmatch(name):
+        raise OutputError(f"'{name}' cannot be a variant name: use lower-case letters, digits "
+                          "and hyphens, like oakfield-primary")
+    folder = into / name
+    target = folder / VARIANT_FILE
+    if target.exists():
+        raise OutputError(f"{target} already exists and is left as it is; choose another name "
+                          "or edit that file")
+    organisation = organisation or name.replace("-", " ").title()
+    text = Template(template_file(templates, f"fork/{VARIANT_FILE}").read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as file:  # "x": fail rather than overwrite
+        file.write(text.substitute(name=name, organisation=organisation, policygen=command,
+                                   organisation_yaml=json.dumps(organisation)))
+    return target
+
+
+def command_for(project: Path) -> str:
+    """How an editor runs policygen here: the project's own ./policygen when it has one."""
+    return "./policygen" if (project / "policygen").is_file() else "policygen"

@@ -1,0 +1,1 @@
+"""Render: editions in; pages and PDFs out (the one render stage, stage.py)."""

@@ -1,0 +1,268 @@
+"""Posters and the handbook as HTML print jobs; pdf.py turns the jobs into PDF bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import segno
+from markupsafe import Markup
+
+from policygen.model import Publication
+from policygen.render.edition import Edition
+from policygen.render.fitting import Step
+from policygen.render.site import SECTION_PAGES, notice_context
+from policygen.render.templating import markdown_functions, render
+from policygen.source.markup import MarkdownRenderer
+from policygen.source.review import ReviewState, ReviewStatus
+from policygen.words import N_, long_date, words_for
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper size with the room kept free for an office printer and the footer."""
+
+    name: str
+    width_mm: int
+    height_mm: int
+    margin_mm: int
+    footer_mm: int
+    footer_pt: float
+    scale: float
+    suffix: str
+
+
+A4 = Paper("A4", 210, 297, 12, 25, 9.0, 1.0, "")
+A3 = Paper("A3", 297, 420, 15, 34, 12.5, 1.41, "-a3")
+PAPERS = {"a4": A4, "a3": A3}
+
+# Poster body text sizes on A4, largest first. 14 pt is the clear-print minimum; A3 scales up.
+POSTER_SIZES_PT = (18.0, 17.0, 16.0, 15.0, 14.5, 14.0)
+# Below this size the "what can happen" notes are left out, so the practice items stay large.
+CONSEQUENCES_DOWN_TO_PT = 16.0
+# Where the search for the size starts (see fitting.py): the size most of the default posters
+# end at, so that most take one or two layouts.
+FIRST_TRY_PT = 14.5
+
+
+def poster_steps(paper: Paper, has_notes: bool) -> tuple[Step, ...]:
+    """The sizes a poster may take, in order of preference: with the notes down to 16 pt, then
+    without them from the largest size again."""
+    with_notes = [Step(size, True) for size in POSTER_SIZES_PT
+                  if has_notes and size >= CONSEQUENCES_DOWN_TO_PT]
+    without = [Step(size, False) for size in POSTER_SIZES_PT]
+    return tuple(Step(round(step.size_pt * paper.scale, 1), step.notes)
+                 for step in with_notes + without)
+
+
+def first_step(paper: Paper) -> Step:
+    return Step(round(FIRST_TRY_PT * paper.scale, 1), False)
+
+
+def step_style(step: Step) -> str:
+    """What one try changes in a poster: the root font size (every length in poster.css is in
+    rem) and whether the notes show."""
+    hide = "" if step.notes else " .consequence { display: none; }"
+    return f"<style>html {{ font-size: {step.size_pt:g}pt; }}{hide}</style>"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    """One PDF to render: its HTML and, for a poster, the text sizes it may take."""
+
+    path: str
+    title: str
+    source: str
+    html: str  # without its stylesheet, which WeasyPrint is given apart (see split_stylesheet)
+    stylesheet: str = ""
+    steps: tuple[Step, ...] = ()  # a poster's sizes (see poster_steps); () for other PDFs
+    print_shop: bool = False
+    paper: Paper = A4
+
+    @property
+    def one_page(self) -> bool:
+        return bool(self.steps)
+
+    def html_at(self, step: Step | None) -> str:
+        """The HTML laid out for one step of a poster (the job's own HTML for other PDFs)."""
+        return self._with_in_head(step_style(step) if step else "")
+
+    def standalone_html(self, step: Step | None) -> str:
+        """html_at with the stylesheet back inside: one document, as a person would save it."""
+        style = f"<style>{self.stylesheet}</style>" if self.stylesheet else ""
+        return self._with_in_head(style + (step_style(step) if step else ""))
+
+    def _with_in_head(self, extra: str) -> str:
+        return self.html.replace("</head>", extra + "</head>", 1) if extra else self.html
+
+
+_STYLESHEET = re.compile(r'<style id="policygen-stylesheet">(.*?)</style>\n?', re.DOTALL)
+
+
+def split_stylesheet(html: str) -> tuple[str, str]:
+    """(the HTML without its stylesheet, the stylesheet): WeasyPrint parses a stylesheet given
+    apart once for every document that shares it, which saves a sixth of a poster's layout.
+    A template without the marked <style> keeps its styles in the HTML."""
+    found = _STYLESHEET.search(html)
+    if not found:
+        return html, ""
+    return html[:found.start()] + html[found.end():], found.group(1)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOptions:
+    papers: tuple[Paper, ...] = (A4,)
+    print_shop: bool = False
+
+
+NOTICE_PDF = "adaptation-notice.pdf"
+
+
+_STATUS_LINES = {
+    ReviewState.OVERDUE: N_("OVERDUE FOR REVIEW: this guidance was due for review on %(when)s."),
+    ReviewState.DUE: N_("Review due soon: this guidance is due for review on %(when)s."),
+    ReviewState.CURRENT: N_("Current guidance. Next review due %(when)s."),
+}
+
+
+def status_line(pub: Publication, status: ReviewStatus) -> str:
+    """The review state in one line, for footers and covers, in the publication's language."""
+    words = words_for(pub.language)
+    return words.gettext(_STATUS_LINES[status.state], when=long_date(status.next_review, words))
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code for the page's address, as inline SVG (nothing fetched, nothing written)."""
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=4, border=0, omitsize=True, dark="#000"))
+
+
+@dataclass(frozen=True, slots=True)
+class Poster:
+    """What one poster shows, the template that lays it out, and the file its text is from."""
+
+    name: str
+    title: str
+    template: str
+    page: str
+    source: str
+    context: dict[str, Any]
+    has_notes: bool = False  # "what can happen" notes, shown when there is room
+
+
+def posters(edition: Edition) -> Iterator[Poster]:
+    pub = edition.publication
+    words = words_for(pub.language)
+    for topic in pub.topics:
+        yield Poster(topic.id, topic.title, "print/poster-topic.html",
+                     f"topics/{topic.id}.html", topic.location.file, {"topic": topic},
+                     has_notes=any(level.consequences for level in topic.practice))
+    sections = (
+        Poster("summary", words.gettext("Summary of good practice"), "print/poster-summary.html",
+               "summary.html", "content/summary.yaml", {"summary": pub.summary}),
+        Poster("guidelines", pub.guidelines.title, "print/poster-guidelines.html",
+               "guidelines.html", "content/guidelines.yaml", {"guidelines": pub.guidelines}),
+        Poster("reporting", words.gettext("Reporting concerns"), "print/poster-reporting.html",
+               "reporting.html", "content/reporting.yaml", {"reporting": pub.reporting}))
+    yield from (poster for poster in sections if edition.shows(poster.name))
+
+
+def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
+               options: PrintOptions, paper: Paper, poster: Poster) -> PrintJob:
+    pub = edition.publication
+    page_url = pub.site_url + poster.page if pub.site_url else ""
+    common = {
+        **_print_context(edition), **poster.context, **markdown_functions(renderer),
+        "title": poster.title, "paper": paper, "print_shop": options.print_shop,
+        "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
+    }
+    renderer.start_document(_no_link, link_terms=False, place="print without links")
+    html, stylesheet = split_stylesheet(render(env, poster.template, common))
+    return PrintJob(f"{edition.prefix}posters/{poster.name}{paper.suffix}.pdf", poster.title,
+                    _source(edition, poster.source), html, stylesheet,
+                    poster_steps(paper, poster.has_notes), options.print_shop, paper)
+
+
+def _source(edition: Edition, base_file: str) -> str:
+    """The file an editor should look at when a PDF fails: the variant's, for a variant."""
+    return edition.adaptation.variant.file if edition.adaptation else base_file
+
+
+def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
+                 options: PrintOptions) -> PrintJob:
+    pub = edition.publication
+    renderer.start_document(_handbook_link, link_terms=True, place="handbook")
+    words = words_for(pub.language)
+    sections = [{"name": name,
+                 "title": pub.guidelines.title if name == "guidelines" else words.gettext(title)}
+                for name, title, _ in SECTION_PAGES if edition.shows(name)]
+    html = render(env, "print/handbook.html", {
+        **_print_context(edition), **markdown_functions(renderer),
+        "print_shop": options.print_shop, "sections": sections,
+        "local_sections": edition.local_sections,
+        "shown": {section["name"] for section in sections},
+    })
+    return PrintJob(f"{edition.prefix}handbook.pdf", "the handbook",
+                    _source(edition, "content/publication.yaml"), *split_stylesheet(html),
+                    print_shop=options.print_shop)
+
+
+def notice_job(env: jinja2.Environment, renderer: MarkdownRenderer,
+               edition: Edition) -> PrintJob:
+    """The adaptation notice addressed to the author, as a PDF to attach to the email."""
+    renderer.start_document(_no_link, link_terms=False, place="print without links")
+    html = render(env, "print/notice.html", {
+        **_print_context(edition), **markdown_functions(renderer),
+        "notice": notice_context(edition), "print_shop": False,
+    })
+    return PrintJob(f"{edition.prefix}{NOTICE_PDF}", "the adaptation notice",
+                    _source(edition, ""), *split_stylesheet(html))
+
+
+def _no_link(kind: str, target: str) -> str:
+    """A poster or notice has nowhere to link to: a link is shown as its text."""
+    return ""
+
+
+def _handbook_link(kind: str, target: str) -> str:
+    """Internal links point inside the handbook itself."""
+    if kind == "glossary":
+        return f"#term-{target}"
+    if kind == "topic":
+        return f"#topic-{target}"
+    return "#contents" if target == "home" else f"#section-{target}"
+
+
+def _print_context(edition: Edition) -> dict[str, Any]:
+    pub = edition.publication
+    adaptation = edition.adaptation
+    return {
+        "pub": pub, "language": pub.language, "status": edition.status,
+        "status_line": status_line(pub, edition.status),
+        "edition_date": pub.dates.last_updated or pub.dates.published,
+        "current_url": pub.site_url,
+        "adaptation": adaptation,
+        "current_from": adaptation.variant.organisation.name if adaptation
+        else pub.publisher.name,
+        "logo_uri": logo_uri(edition),
+    }
+
+
+def logo_uri(edition: Edition) -> str:
+    """The variant's logo for WeasyPrint to fetch (from inside the project only).
+
+    The address is relative to the project (see pdf._project_fetcher), so the PDF does not
+    depend on where the project lies; the query carries a hash of the file, so that a new logo
+    under the same name changes the PDF's inputs and the cache renders it again.
+    """
+    adaptation = edition.adaptation
+    if not edition.logo or not adaptation:
+        return ""
+    digest = hashlib.sha256(edition.logo.read_bytes()).hexdigest()[:16]
+    relative = f"variants/{adaptation.variant.name}/{adaptation.variant.organisation.logo}"
+    return f"{quote(relative)}?v={digest}"

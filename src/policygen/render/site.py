@@ -1,0 +1,314 @@
+"""The website: every page rendered from the publication, as {relative path: bytes}."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from policygen.errors import ContentError, Problem
+from policygen.model import Publication
+from policygen.render.edition import Edition
+from policygen.render.templating import markdown_functions, render
+from policygen.source.markup import MarkdownRenderer, page_href
+from policygen.variants import svgsafe
+from policygen.variants.branding import svg_logo_problem
+from policygen.words import N_, words_for
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: where it goes, which template, and its own context."""
+
+    path: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any] = field(default_factory=dict)
+    link_terms: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    title: str
+    href: str
+    description: str = ""
+
+
+# The fixed pages besides home and the topics: (page, title, what it offers), in English;
+# each page shows them in the publication's language.
+SECTION_PAGES = (
+    ("summary", N_("Summary of good practice"), N_("What to do and what not to do, on one page.")),
+    ("guidelines", N_("General guidelines"),
+     N_("Habits that keep you and the children you work with safe.")),
+    ("reporting", N_("Reporting concerns"),
+     N_("What to do and who to contact when you are worried.")),
+    ("glossary", N_("Glossary"), N_("What the terms and abbreviations in this guidance mean.")),
+    ("legal", N_("Legal consequences"),
+     N_("Offences that misuse of technology can lead to, and their penalties.")),
+    ("sources", N_("Further information"), N_("Where to find more help and advice.")),
+    ("about", N_("About this guidance"),
+     N_("Who publishes it, who approved it, when it is reviewed, and how to adapt it.")),
+)
+MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
+VARIANT_INDEX = "variants/index.html"
+
+
+def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
+                downloads: Mapping[str, int] | None = None,
+                links_to_variants: bool = False) -> dict[str, bytes]:
+    """Render every page, the static assets and (with a site URL) the feed and sitemap.
+
+    `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages;
+    `links_to_variants` adds the index of local versions to the footer.
+    """
+    pub = edition.publication
+    markup = MarkdownRenderer(pub.glossary.terms)
+    common = {**_common_context(edition, markup), "downloads": dict(downloads or {})}
+    if links_to_variants:
+        common["footer_nav"] = common["footer_nav"] + [
+            NavLink(words_for(pub.language).gettext("Local versions of this guidance"),
+                    VARIANT_INDEX)]
+    _add_shared_parts(env, common)
+    files: dict[str, bytes] = {}
+    pages = list(site_pages(edition))
+    for page in pages:
+        files[page.path] = render_page(env, markup, common, page).encode("utf-8")
+    files.update(read_assets(assets))
+    files.update(brand_assets(edition))
+    if pub.site_url:
+        markup.start_page(pub.site_url, link_terms=False)
+        files["feed.xml"] = render(env, "site/feed.xml", {**common, "root": ""}).encode("utf-8")
+        files["sitemap.xml"] = render(env, "site/sitemap.xml", {
+            **common, "paths": [p.path for p in pages if p.path != "404.html"]}).encode("utf-8")
+    return files
+
+
+def _add_shared_parts(env: jinja2.Environment, common: dict[str, Any]) -> None:
+    """The header, banners and footer: the same on every page at one depth (the header but for
+    which main link is current), so rendered once for each, not once per page. Rendering the
+    same links on every page was most of the site's cost."""
+    main_links = {link.href for link in common["main_nav"]}
+    header = _rendered_once(env, common, "site/header.html")
+    banners = _rendered_once(env, common, "site/banners.html")
+    footer = _rendered_once(env, common, "site/footer.html")
+    common["header"] = lambda root, path: header(root, path if path in main_links else "")
+    common["banners"] = lambda root: banners(root, "")
+    common["footer"] = lambda root: footer(root, "")
+
+
+def _rendered_once(env: jinja2.Environment, common: dict[str, Any],
+                   template: str) -> Callable[[str, str], Markup]:
+    """A part of every page, rendered once for each (depth, current page) it is asked for."""
+    cache: dict[tuple[str, str], Markup] = {}
+
+    def part(root: str, current: str) -> Markup:
+        if (root, current) not in cache:
+            context = {**common, "root": root, "current": current}
+            cache[root, current] = Markup(render(env, template, context))
+        return cache[root, current]
+    return part
+
+
+def section_links(edition: Edition) -> list[NavLink]:
+    """The fixed sections this edition has, then the variant's own sections."""
+    words = words_for(edition.publication.language)
+    fixed = [NavLink(_title(edition.publication, name, title), page_href(name),
+                     words.gettext(about))
+             for name, title, about in SECTION_PAGES if edition.shows(name)]
+    local = [NavLink(s.title, f"{s.id}.html", "") for s in edition.local_sections]
+    return fixed[:-1] + local + fixed[-1:]  # "about" stays last
+
+
+def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any]:
+    pub = edition.publication
+    sections = section_links(edition)
+    main = [link for link in sections if link.href in {f"{n}.html" for n in MAIN_NAV}]
+    topics = [NavLink(t.title, f"topics/{t.id}.html") for t in pub.topics]
+    words = words_for(pub.language)
+    home = NavLink(words.gettext("Home"), "index.html")
+    return {
+        "pub": pub,
+        "language": pub.language,  # which catalogue the templates' words come from
+        "status": edition.status,
+        "adaptation": edition.adaptation,
+        "brand": bool(edition.logo or edition.accent_colour),
+        "logo": logo_name(edition),
+        **markdown_functions(markup),
+        "section_pages": sections,
+        "main_nav": [home] + main,
+        "footer_nav": [home] + topics + sections
+        + [NavLink(words.gettext("Accessibility statement"), "accessibility.html")],
+        "protected": protected_names(pub),
+    }
+
+
+def site_pages(edition: Edition) -> Iterator[Page]:
+    """Every HTML page of the site, in the order a reader meets them."""
+    pub = edition.publication
+    words = words_for(pub.language)
+    yield Page("index.html", "site/home.html", words.gettext("Home"), pub.subtitle or pub.title)
+    for index, topic in enumerate(pub.topics):
+        yield Page(f"topics/{topic.id}.html", "site/topic.html", topic.title, topic.summary, {
+            "topic": topic,
+            "previous_topic": pub.topics[index - 1] if index > 0 else None,
+            "next_topic": pub.topics[index + 1] if index + 1 < len(pub.topics) else None,
+        })
+    for name, title, about in SECTION_PAGES:
+        if edition.shows(name):
+            context = {name: getattr(pub, name)} if hasattr(pub, name) else {}
+            yield Page(page_href(name), f"site/{name}.html", _title(pub, name, title),
+                       words.gettext(about), context, link_terms=name != "glossary")
+    for section in edition.local_sections:
+        yield Page(f"{section.id}.html", "site/local.html", section.title, section.title,
+                   {"section": section})
+    if edition.adaptation:
+        yield Page("adaptation.html", "site/adaptation.html",
+                   words.gettext("How this copy was adapted"),
+                   edition.adaptation.state.text_in(words), {"notice": notice_context(edition)})
+    yield Page("accessibility.html", "site/accessibility.html",
+               words.gettext("Accessibility statement"),
+               words.gettext("How accessible this website is, and how to ask for another format."),
+               link_terms=False)
+    yield Page("404.html", "site/404.html", words.gettext("Page not found"),
+               words.gettext("There is no page at this address."))
+
+
+def logo_name(edition: Edition) -> str:
+    """Where the variant's logo goes in the site, keeping its kind (.svg, .png, .jpg)."""
+    return f"assets/logo{edition.logo.suffix.lower()}" if edition.logo else ""
+
+
+def brand_assets(edition: Edition) -> dict[str, bytes]:
+    """The variant's logo and a stylesheet with its colour (no inline style: strict CSP)."""
+    files = {}
+    if edition.logo:
+        files[logo_name(edition)] = logo_bytes(edition)
+    if edition.accent_colour:
+        css = f":root {{ --accent: {edition.accent_colour}; }}\n"
+        files["assets/brand.css"] = css.encode("ascii")
+    return files
+
+
+def logo_bytes(edition: Edition) -> bytes:
+    """The logo as published: an SVG is written again from its checked parts, never copied, so
+    that nothing the check misjudged (or a save since it ran) can reach the site."""
+    assert edition.logo is not None and edition.adaptation is not None
+    data = edition.logo.read_bytes()
+    if edition.logo.suffix.lower() != ".svg":
+        return data
+    try:
+        return svgsafe.clean_svg(data)
+    except svgsafe.UnsafeSvg:
+        organisation = edition.adaptation.variant.organisation
+        problem = Problem(organisation.location, svg_logo_problem(organisation.logo, data))
+        raise ContentError([problem]) from None
+
+
+def notice_context(edition: Edition) -> dict[str, Any]:
+    """The changes of a variant grouped the way the author reads them: to approve, or free."""
+    assert edition.adaptation is not None
+    changes = edition.adaptation.changes
+    rules = {rule.id: rule for rule in edition.adaptation.base.adaptation.rules}
+    return {
+        "to_approve": [c for c in changes if c.needs_notice],
+        "free": [c for c in changes if not c.needs_notice],
+        "rules": rules,
+        "base": edition.adaptation.base,
+        "state": edition.adaptation.state,
+        "variant": edition.adaptation.variant,
+    }
+
+
+def _title(pub: Publication, name: str, default: str) -> str:
+    """A fixed page's title: the content's own for the guidelines, else `default` translated."""
+    if name == "guidelines":
+        return pub.guidelines.title
+    return words_for(pub.language).gettext(default)
+
+
+def render_page(env: jinja2.Environment, markup: MarkdownRenderer, common: dict[str, Any],
+                page: Page) -> str:
+    root = "../" * page.path.count("/")
+    markup.start_page(root, link_terms=page.link_terms)
+    context = {**common, **page.context, "root": root, "path": page.path,
+               "page_title": page.title, "description": _plain(page.description)}
+    return render(env, page.template, context)
+
+
+def _plain(markdown_text: str) -> str:
+    """Markdown reduced to plain words, for a meta description."""
+    return " ".join(markdown_text.replace("*", "").replace("`", "").split())
+
+
+def read_assets(folder: Path) -> dict[str, bytes]:
+    """The stylesheet, script and any other files under templates/assets/."""
+    return {f"assets/{path.relative_to(folder).as_posix()}": path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def protected_names(pub: Publication) -> list[str]:
+    """The protected ids, said the way a reader knows them."""
+    words = words_for(pub.language)
+    names = {name: words.gettext("the section “%(title)s”", title=words.gettext(title))
+             for name, title, _ in SECTION_PAGES}
+    names.update({t.id: words.gettext("the topic “%(title)s”", title=t.title)
+                  for t in pub.topics})
+    names.update({c.id: words.gettext("the contact “%(name)s” under reporting concerns",
+                                      name=c.name) for c in pub.reporting.contacts})
+    return [names.get(ident) or words.gettext("the item %(id)s", id=ident)
+            for ident in pub.adaptation.protected]
+
+
+@dataclass(frozen=True, slots=True)
+class VariantEntry:
+    """One line of the index of variants: a built variant, or one that failed and why."""
+
+    name: str
+    organisation: str = ""
+    state: str = ""
+    review_state: str = ""
+    next_review: date | None = None
+    error: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        """What the build record keeps, so that a reused variant still has its line."""
+        return {"name": self.name, "organisation": self.organisation, "state": self.state,
+                "review_state": self.review_state,
+                "next_review": self.next_review.isoformat() if self.next_review else ""}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> VariantEntry:
+        day = record.get("next_review") or ""
+        return cls(str(record.get("name", "")), str(record.get("organisation", "")),
+                   str(record.get("state", "")), str(record.get("review_state", "")),
+                   date.fromisoformat(day) if day else None)
+
+
+def variant_entry(edition: Edition) -> VariantEntry:
+    assert edition.adaptation is not None
+    variant = edition.adaptation.variant
+    words = words_for(edition.publication.language)
+    return VariantEntry(variant.name, variant.organisation.name,
+                        edition.adaptation.state.text_in(words), edition.status.state.value,
+                        edition.status.next_review)
+
+
+def render_variant_index(base: Edition, entries: list[VariantEntry],
+                         env: jinja2.Environment) -> bytes:
+    """variants/index.html: every variant, its organisation, its approval and review state."""
+    markup = MarkdownRenderer(base.publication.glossary.terms)
+    common = {**_common_context(base, markup), "downloads": {}}
+    _add_shared_parts(env, common)
+    words = words_for(base.publication.language)
+    page = Page(VARIANT_INDEX, "site/variants.html",
+                words.gettext("Local versions of this guidance"),
+                words.gettext("Organisations that have adapted this guidance, and where their "
+                              "changes stand."),
+                {"entries": sorted(entries, key=lambda e: e.name)})
+    return render_page(env, markup, common, page).encode("utf-8")

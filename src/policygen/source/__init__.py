@@ -1,0 +1,1 @@
+"""Load and check: content files read safely, with every problem located."""

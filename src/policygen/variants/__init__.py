@@ -1,0 +1,1 @@
+"""Apply a variant: an organisation's file read and laid over the base, by pure steps."""

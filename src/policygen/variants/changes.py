@@ -1,0 +1,324 @@
+"""Lay a variant over the base guidance: the adapted publication and the ledger of its changes.
+
+The public entry points for a variant are here and in variant.py (reading) and ledger.py (state,
+fingerprint, report); itemlists.py does the item operations and terminology.py the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from policygen.errors import ContentError, Location, Severity, suggest
+from policygen.model import (
+    FIXED_PAGES,
+    Edit,
+    Glossary,
+    Level,
+    LocalLead,
+    LocalSection,
+    Publication,
+    Sources,
+    Summary,
+    Topic,
+    TopicEdits,
+)
+from policygen.source.content import check_unique_ids, image_problems
+from policygen.source.markup import INTERNAL_LINK, LINK_KIND_NAMES
+from policygen.variants.itemlists import apply_items
+from policygen.variants.ledger import (
+    AdaptedPublication,
+    Ledger,
+    adaptation_state,
+    missing,
+    variant_next_review,
+)
+from policygen.variants.nearmiss import NearMisses
+from policygen.variants.terminology import (
+    Substituter,
+    map_prose_places,
+    missing_forms,
+    term_forms,
+    unlink,
+)
+from policygen.variants.variant import Variant
+
+
+def apply_variant(pub: Publication, variant: Variant) -> AdaptedPublication:
+    """The base with the variant laid over it, and the record of every change it makes.
+
+    Each step takes the publication and the ledger so far and returns new ones; nothing given
+    to a step is changed. Raise ContentError naming the variant's file and line for every id
+    that does not exist, every change the publisher's rules refuse, and every problem in the
+    merged result.
+    """
+    ledger = Ledger.start(pub, variant)
+    adapted, ledger = apply_organisation(pub, variant, ledger)
+    adapted, ledger = apply_topics(adapted, variant.topics, ledger)
+    adapted, ledger = apply_items(adapted, variant.items, ledger)
+    adapted, ledger = apply_labels(adapted, variant.labels, ledger)
+    adapted, ledger = apply_reporting(adapted, variant, ledger)
+    adapted, ledger = apply_dates(adapted, variant, ledger)
+    adapted, excluded, ledger = exclude_sections(adapted, variant.sections.exclude, ledger)
+    local, ledger = add_sections(variant.sections.add, ledger)
+    adapted, local, ledger = apply_terminology(adapted, local, variant.terminology, ledger)
+    ledger = check_merged(adapted, local, excluded, variant, ledger)
+    if any(problem.is_error for problem in ledger.problems):
+        raise ContentError(list(ledger.problems))
+    return AdaptedPublication(adapted, pub, variant, ledger.changes,
+                              adaptation_state(variant, ledger.changes, pub), local, excluded,
+                              ledger.problems)
+
+
+def apply_organisation(pub: Publication, variant: Variant,
+                       ledger: Ledger) -> tuple[Publication, Ledger]:
+    org = variant.organisation
+    for name in ("name", "logo", "accent_colour", "url"):
+        if getattr(org, name):
+            ledger = ledger.with_change("branding", f"organisation/{name}", "",
+                                        getattr(org, name), org.location)
+    if variant.title is None:
+        return pub, ledger
+    ledger = ledger.with_change("rename", "title", pub.title, variant.title.value,
+                                variant.title.location)
+    return replace(pub, title=variant.title.value), ledger
+
+
+def apply_topics(pub: Publication, edits: TopicEdits,
+                 ledger: Ledger) -> tuple[Publication, Ledger]:
+    for edit in edits.exclude:
+        pub, ledger = exclude_topic(pub, edit, ledger)
+    topics = {topic.id: topic for topic in pub.topics}  # this step's own working copy
+    for edit in edits.rename + edits.reword:
+        ident, _, name = edit.target.partition("/")
+        if ident not in topics:
+            ledger = missing(ledger, ident, edit.location, topics, "topic")
+            continue
+        kind, name = ("reword", name) if name else ("rename", "title")
+        ledger = ledger.with_change(kind, edit.target, getattr(topics[ident], name), edit.value,
+                                    edit.location)
+        new_text: dict[str, Any] = {name: edit.value}
+        topics[ident] = replace(topics[ident], **new_text)
+    ordered, ledger = order_topics(tuple(topics.values()), edits.order, ledger)
+    return replace(pub, topics=ordered), ledger
+
+
+def exclude_topic(pub: Publication, edit: Edit, ledger: Ledger) -> tuple[Publication, Ledger]:
+    topic = next((t for t in pub.topics if t.id == edit.target), None)
+    if topic is None:
+        return pub, missing(ledger, edit.target, edit.location, (t.id for t in pub.topics),
+                            "topic")
+    if len(pub.topics) == 1:
+        return pub, ledger.with_problem(edit.location, "a variant must keep at least one topic")
+    kept = replace(pub, topics=tuple(t for t in pub.topics if t is not topic))
+    kept, links = unlink(kept, "topic", {topic.id})
+    ledger = ledger.with_change("sections", topic.id, topic.title, "", edit.location,
+                                count=links)
+    return kept, ledger.with_gone(topic.id, f"this variant excludes the topic '{topic.id}' "
+                                  f"(line {edit.location.line})")
+
+
+def order_topics(topics: tuple[Topic, ...], order: tuple[Edit, ...],
+                 ledger: Ledger) -> tuple[tuple[Topic, ...], Ledger]:
+    """The listed topics first, in the order given; the rest after them as the base has them."""
+    by_id = {topic.id: topic for topic in topics}
+    first: list[str] = []
+    for edit in order:
+        if edit.target not in by_id:
+            ledger = missing(ledger, edit.target, edit.location, by_id, "topic")
+        elif edit.target not in first:
+            first.append(edit.target)
+    ordered = tuple(by_id[i] for i in first) + tuple(t for t in topics if t.id not in first)
+    ids_before, ids_after = [t.id for t in topics], [t.id for t in ordered]
+    if ids_after != ids_before:
+        ledger = ledger.with_change("move", "topics", ", ".join(ids_before),
+                                    ", ".join(ids_after), order[0].location)
+    return ordered, ledger
+
+
+def apply_labels(pub: Publication, labels: tuple[Edit, ...],
+                 ledger: Ledger) -> tuple[Publication, Ledger]:
+    """New labels for practice levels (all topics, or `email/best` for one) and summary lists."""
+    chosen = {edit.target: edit.value for edit in labels}
+    for edit in labels:
+        ledger = _record_label(pub, edit, ledger)
+
+    def label(topic: Topic, level: Level) -> str:
+        return chosen.get(f"{topic.id}/{level.key}") or chosen.get(level.key) or level.label
+
+    summary = pub.summary
+    return replace(pub, topics=tuple(replace(t, practice=tuple(
+        replace(level, label=label(t, level)) for level in t.practice)) for t in pub.topics),
+        summary=replace(summary, do=replace(summary.do, label=chosen.get("do", summary.do.label)),
+                        do_not=replace(summary.do_not, label=chosen.get(
+                            "do_not", summary.do_not.label)))), ledger
+
+
+def _record_label(pub: Publication, edit: Edit, ledger: Ledger) -> Ledger:
+    before = old_labels(pub, edit.target)
+    if not before:
+        return missing(ledger, edit.target.split("/")[0], edit.location,
+                       (t.id for t in pub.topics), "topic")
+    return ledger.with_change("terminology", f"{edit.target} (label)", ", ".join(before),
+                              edit.value, edit.location)
+
+
+def old_labels(pub: Publication, key: str) -> list[str]:
+    if key in ("do", "do_not"):
+        return [pub.summary.do.label if key == "do" else pub.summary.do_not.label]
+    topic, _, level = key.rpartition("/")
+    return sorted({lv.label for t in pub.topics for lv in t.practice
+                   if lv.key == level and topic in ("", t.id)})
+
+
+def apply_reporting(pub: Publication, variant: Variant,
+                    ledger: Ledger) -> tuple[Publication, Ledger]:
+    """The local lead and local contacts: the contacts kind, allowed even where protected."""
+    reporting, lead = pub.reporting, variant.local_lead
+    if lead is not None:
+        old = reporting.local_lead
+        new = LocalLead(lead.role or old.role, lead.instructions or old.instructions,
+                        lead.name, lead.phone, lead.email)
+        ledger = ledger.with_change("contacts", "reporting/local_lead", _lead_text(old),
+                                    _lead_text(new), lead.location)
+        reporting = replace(reporting, local_lead=new)
+    known = {contact.id for contact in reporting.contacts}
+    added = tuple(contact for contact in variant.contacts if contact.id not in known)
+    for contact in variant.contacts:
+        if contact.id in known:
+            ledger = ledger.with_problem(contact.location, f"the contact '{contact.id}' is "
+                                         "already in the base guidance; give yours its own id")
+        else:
+            ledger = ledger.with_change("contacts", contact.id, "", contact.name,
+                                        contact.location)
+    return replace(pub, reporting=replace(reporting, contacts=reporting.contacts + added)), ledger
+
+
+def _lead_text(lead: LocalLead) -> str:
+    return ", ".join(part for part in (lead.name, lead.role, lead.phone, lead.email) if part) \
+        if lead.name else ""
+
+
+def apply_dates(pub: Publication, variant: Variant,
+                ledger: Ledger) -> tuple[Publication, Ledger]:
+    dates = variant.dates
+    for name in ("last_reviewed", "next_review"):
+        mine, base = getattr(dates, name), getattr(pub.dates, name)
+        if mine and mine != base:
+            ledger = ledger.with_change("dates", f"dates/{name}",
+                                        base.isoformat() if base else "", mine.isoformat(),
+                                        dates.location)
+    if dates.next_review and dates.next_review > pub.dates.next_review:
+        ledger = ledger.with_problem(dates.location, f"the base guidance is due for review on "
+                                     f"{pub.dates.next_review}, before this variant's "
+                                     f"{dates.next_review}; the earlier date applies",
+                                     Severity.WARNING)
+    return replace(pub, dates=replace(
+        pub.dates, last_reviewed=dates.last_reviewed or pub.dates.last_reviewed,
+        next_review=variant_next_review(variant, pub))), ledger
+
+
+def exclude_sections(pub: Publication, edits: tuple[Edit, ...],
+                     ledger: Ledger) -> tuple[Publication, tuple[str, ...], Ledger]:
+    excluded: list[str] = []
+    for edit in edits:
+        if edit.target not in excluded:
+            pub, links = empty_section(pub, edit.target)
+            ledger = ledger.with_change("sections", edit.target, edit.target, "",
+                                        edit.location, count=links)
+            excluded.append(edit.target)
+    return pub, tuple(excluded), ledger
+
+
+def empty_section(pub: Publication, name: str) -> tuple[Publication, int]:
+    """The publication with one section's content taken out, and links to it made plain text."""
+    terms = {t.id for t in pub.glossary.terms} if name == "glossary" else set()
+    pub, term_links = unlink(pub, "glossary", terms)
+    summary, reporting = pub.summary, pub.reporting
+    emptied: dict[str, Any] = {
+        "guidelines": replace(pub.guidelines, items=(), intro="", future_title="", future_text=""),
+        "summary": Summary(replace(summary.do, items=()), replace(summary.do_not, items=())),
+        "glossary": Glossary(()),
+        "reporting": replace(reporting, intro="", emergency="", steps=(), contacts=()),
+        "legal": replace(pub.legal, intro="", note="", offences=()),
+        "sources": Sources(())}
+    pub, page_links = unlink(replace(pub, **{name: emptied[name]}), "page", {name})
+    return pub, term_links + page_links
+
+
+def add_sections(local: tuple[LocalSection, ...],
+                 ledger: Ledger) -> tuple[tuple[LocalSection, ...], Ledger]:
+    for section in local:
+        ledger = ledger.with_change("sections", section.id, "", section.title, section.location)
+    return local, ledger
+
+
+def apply_terminology(pub: Publication, local: tuple[LocalSection, ...], terms: tuple[Edit, ...],
+                      ledger: Ledger) -> tuple[Publication, tuple[LocalSection, ...], Ledger]:
+    if not terms:
+        return pub, local, ledger
+    forms = term_forms(terms)
+    near = NearMisses(forms, missing_forms(terms))
+    substitute = Substituter(forms, near)  # collects what it replaced, for the ledger
+    pub = map_prose_places(pub, substitute)
+    local = tuple(replace(s, title=substitute(s.title, s.id), text=substitute(s.text, s.id))
+                  for s in local)
+    for sighting in near.sightings():
+        ledger = ledger.with_problem(sighting.entry.location, sighting.message,
+                                     Severity.WARNING)
+    ledger = record_terms(substitute, terms, ledger)
+    return pub, local, warn_glossary_twins(pub, terms, ledger)
+
+
+def record_terms(substitute: Substituter, terms: tuple[Edit, ...], ledger: Ledger) -> Ledger:
+    """A change for each term replaced somewhere; a warning for each replaced nowhere."""
+    used = set()
+    for form, found in substitute.results():
+        if found:
+            used.add(form.entry.target)
+        # A phrase mapped to itself ("social workers: social workers") only shields it.
+        if found and form.term != form.replacement:
+            ledger = ledger.with_change("terminology", form.term, form.term, form.replacement,
+                                        form.entry.location,
+                                        ", ".join(f"{a} {n}" for a, n in found.items()),
+                                        sum(found.values()))
+    for edit in terms:
+        if edit.target not in used:
+            ledger = ledger.with_problem(edit.location, f"the term '{edit.target}' is not found "
+                                         "anywhere in the guidance, so nothing was changed; "
+                                         "check its spelling", Severity.WARNING)
+    return ledger
+
+
+def warn_glossary_twins(pub: Publication, terms: tuple[Edit, ...], ledger: Ledger) -> Ledger:
+    """Terminology can give two glossary entries one name ("AUP: RUP" beside the RUP entry)."""
+    seen: dict[str, str] = {}
+    for term in pub.glossary.terms:
+        first = seen.setdefault(term.term.casefold(), term.id)
+        cause = next((e for e in terms if e.value.casefold() == term.term.casefold()), None)
+        if first != term.id and cause is not None:
+            drop = first if first != term.term.casefold() else term.id
+            ledger = ledger.with_problem(cause.location, f"the glossary now has two entries "
+                                         f"called '{term.term}' ('{first}' and '{term.id}'); "
+                                         f"remove one with items: remove: [glossary/{drop}]",
+                                         Severity.WARNING)
+    return ledger
+
+
+def check_merged(pub: Publication, local: tuple[LocalSection, ...], excluded: tuple[str, ...],
+                 variant: Variant, ledger: Ledger) -> Ledger:
+    """The merged guidance is checked again: ids still unique, the variant's links all resolve."""
+    sources = {variant.file: variant.source}
+    ledger = ledger.with_problems(check_unique_ids(pub, sources))
+    ledger = ledger.with_problems(image_problems(variant.markdown_texts, sources))
+    targets = {"glossary": {t.id for t in pub.glossary.terms}, "topic": {t.id for t in pub.topics},
+               "page": (set(FIXED_PAGES) - set(excluded)) | {s.id for s in local}}
+    for text in variant.markdown_texts:
+        for match in INTERNAL_LINK.finditer(text.text):
+            kind, target = match.groups()
+            if target not in targets[kind]:
+                ledger = ledger.with_problem(
+                    Location(text.location.file, text.line_at(match.start())),
+                    f"the link '{kind}:{target}' points at a {LINK_KIND_NAMES[kind]} that is "
+                    f"not in this variant{suggest(target, sorted(targets[kind]))}")
+    return ledger

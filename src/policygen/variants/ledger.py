@@ -1,0 +1,417 @@
+"""The ledger of a variant: its change records, their fingerprint, where they stand with the
+author (not notified, notice prepared, notified, approved, changed since), and the change report."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from policygen.errors import Location, Problem, Severity, suggest
+from policygen.model import (
+    CHANGE_KINDS,
+    AdaptationRule,
+    Change,
+    LocalSection,
+    Publication,
+    Revision,
+    SignOff,
+)
+from policygen.source.yamlsrc import SourceFile
+from policygen.variants.signoff import (
+    with_sign_off as with_sign_off,  # where notify and approve write
+)
+from policygen.variants.variant import Variant
+from policygen.words import N_, SOURCE, Words, long_date
+
+# Kinds of change that take something away or alter it; a protected id refuses them.
+_PROTECTABLE = ("reword", "remove", "move", "rename", "sections")
+_VERBS = {"terminology": "changing the term", "branding": "changing the branding",
+          "contacts": "changing the contact", "dates": "changing the date", "reword": "rewording",
+          "add": "adding", "remove": "removing", "move": "moving", "rename": "renaming"}
+
+
+_PLACE = re.compile(r"[a-z0-9-]+(?:/[a-z0-9_-]+)+")
+
+
+def _no_entries() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """The change records made so far while applying one variant, and the problems found.
+
+    Frozen: each step of applying a variant returns a new ledger (`with_change`, `with_problem`,
+    `with_gone`, `with_emptied`), so no step can change a record another step already holds.
+    """
+
+    rules: Mapping[str, AdaptationRule]  # kind of change → the publisher's rule covering it
+    protected: tuple[str, ...]  # ids the publisher protects (adaptation: protected)
+    source: SourceFile  # the variant's file, for the line each problem shows
+    changes: tuple[Change, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    gone: Mapping[str, str] = field(default_factory=_no_entries)  # ids removed/excluded → why
+    # A list → the last edit taking an item out of it, to report a list left empty.
+    emptied_by: Mapping[str, Location] = field(default_factory=_no_entries)
+
+    @classmethod
+    def start(cls, base: Publication, variant: Variant) -> Ledger:
+        """An empty ledger under the base's rules, holding the warnings from reading the variant."""
+        rules = {kind: rule for rule in base.adaptation.rules for kind in rule.changes}
+        return cls(MappingProxyType(rules), base.adaptation.protected, variant.source,
+                   problems=variant.warnings)
+
+    def with_problem(self, where: Location, message: str,
+                     severity: Severity = Severity.ERROR) -> Ledger:
+        problem = Problem(where, message, severity, self.source.line(where.line))
+        return replace(self, problems=(*self.problems, problem))
+
+    def with_problems(self, problems: Iterable[Problem]) -> Ledger:
+        return replace(self, problems=(*self.problems, *problems))
+
+    def with_change(self, kind: str, target: str, before: str, after: str, where: Location,
+                    place: str = "", count: int = 0) -> Ledger:
+        """The change kept under the rule for its kind, or reported when the rules refuse it."""
+        rule = self.rules.get(kind)
+        # No rule for a kind: the author's general rule is that changes are notified.
+        change = Change(kind, target, before, after, rule.id if rule else "",
+                        rule.permission if rule else "notify", where, place, count)
+        refusal = self.refusal(change)
+        if refusal:
+            return self.with_problem(where, refusal)
+        return replace(self, changes=(*self.changes, change))
+
+    def with_gone(self, ident: str, why: str) -> Ledger:
+        """An id this variant took away, and why: naming it later says so."""
+        return replace(self, gone=MappingProxyType({**self.gone, ident: why}))
+
+    def with_emptied(self, lists: Iterable[str], where: Location) -> Ledger:
+        """Lists an edit took an item out of; a list left empty is reported at the last one."""
+        emptied = {**self.emptied_by, **dict.fromkeys(lists, where)}
+        return replace(self, emptied_by=MappingProxyType(emptied))
+
+    def refusal(self, change: Change) -> str:
+        verb = _VERBS.get(change.kind) or ("adding the section" if change.after else "excluding")
+        if change.permission == "forbidden":
+            return (f"{verb} '{change.target}' is not allowed: the publisher's adaptation rule "
+                    f"'{change.rule}' forbids {change.kind} changes")
+        # A shared consequence sits in several topics: each place it sits counts too.
+        places = [change.target, *_PLACE.findall(change.where)]
+        protected = next((p for p in self.protected for place in places
+                          if place == p or place.startswith(p + "/")), None)
+        if protected and change.kind in _PROTECTABLE:
+            return (f"{verb} '{change.target}' is not allowed: the publisher protects "
+                    f"'{protected}' (adaptation: protected, in content/publication.yaml); a "
+                    "local copy may add to it but not remove or change what is there")
+        return ""
+
+
+def missing(ledger: Ledger, target: str, where: Location, known: Iterable[str],
+            what: str = "item", advice: str = "") -> Ledger:
+    """Report an id that is not there: why (this variant took it away), or the nearest ids."""
+    reason = ledger.gone.get(target) or ledger.gone.get(target.split("/")[0])
+    if reason:
+        return ledger.with_problem(where, f"the {what} '{target}' is no longer there: {reason}")
+    return ledger.with_problem(where, f"there is no {what} '{target}' in the base guidance"
+                               f"{nearest(target, sorted(known))}{advice}")
+
+
+def nearest(target: str, known: list[str]) -> str:
+    """The closest ids as a hint; within one topic or list, compared by their own part only."""
+    prefix, _, short = target.rpartition("/")
+    siblings = [k for k in known if k.rpartition("/")[0] == prefix] if prefix else []
+    if not siblings:
+        return suggest(target, known)
+    close = difflib.get_close_matches(short, [s.rpartition("/")[2] for s in siblings], 3, 0.6)
+    if close:
+        return " (did you mean " + " or ".join(f"'{prefix}/{c}'" for c in close) + "?)"
+    shown = ", ".join(siblings[:12]) + (", …" if len(siblings) > 12 else "")
+    return f"; the ids in '{prefix}' are: {shown}"
+
+
+class AdaptationStatus(Enum):
+    """Whether the author knows about a variant's changes, and has approved them."""
+
+    NO_NOTIFICATION_NEEDED = "no-notification-needed"
+    NOT_NOTIFIED = "not-notified"
+    NOTICE_PREPARED = "notice-prepared"  # a draft was written; nobody has said it was sent
+    NOTIFIED = "notified"
+    APPROVED = "approved"
+    CHANGED_SINCE_APPROVAL = "changed-since-approval"
+    CHANGED_SINCE_NOTIFICATION = "changed-since-notification"
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptationState:
+    """A variant's standing with the author, for banners, the index of variants and reports."""
+
+    status: AdaptationStatus
+    fingerprint: str  # of the changes the author must be told about
+    organisation: str
+    publisher: str
+    edition: date  # the base edition this build adapts
+    sign_off: SignOff | None = None  # the notice, notification or approval the status refers to
+    upstream: tuple[Revision, ...] = ()  # base revisions since the edition signed off
+
+    @property
+    def signed_edition(self) -> date | None:
+        # Older records have no edition; the date they were made is the best stand-in.
+        return self.sign_off.edition or self.sign_off.date if self.sign_off else None
+
+    @property
+    def base_moved_on(self) -> bool:
+        return self.signed_edition is not None and self.signed_edition < self.edition
+
+    @property
+    def text(self) -> str:
+        """One line for a banner: who adapted whose guidance, and where the changes stand."""
+        return self.text_in(SOURCE)
+
+    def text_in(self, words: Words) -> str:
+        """`text` in the language of `words` (the site and PDFs use the publication's)."""
+        head = words.gettext("Adapted by %(organisation)s from %(publisher)s's guidance "
+                             "(edition %(edition)s).", organisation=self.organisation,
+                             publisher=self.publisher, edition=long_date(self.edition, words))
+        return head + " " + _STATUS_TEXT[self.status](self, words) + self._moved_on_text(words)
+
+    @property
+    def label(self) -> str:
+        """A few words for a running footer, as honest as the full text."""
+        return self.label_in(SOURCE)
+
+    def label_in(self, words: Words) -> str:
+        return words.gettext(_LABELS[self.status])
+
+    def _moved_on_text(self, words: Words = SOURCE) -> str:
+        if not self.base_moved_on or self.signed_edition is None:
+            return ""
+        return " " + words.gettext(_SIGNED_WHAT[self._signed_what],
+                                   edition=long_date(self.signed_edition, words),
+                                   publisher=self.publisher)
+
+    @property
+    def _signed_what(self) -> str:
+        if self.status is AdaptationStatus.NOTICE_PREPARED:
+            return "notice"
+        approvals = (AdaptationStatus.APPROVED, AdaptationStatus.CHANGED_SINCE_APPROVAL)
+        return "approval" if self.status in approvals else "notification"
+
+
+# Whole sentences, one per case, so that a translation can order its words as it must.
+_SIGNED_WHAT = {
+    "notice": N_("The notice was for the edition of %(edition)s; %(publisher)s has updated the "
+                 "guidance since."),
+    "approval": N_("The approval was for the edition of %(edition)s; %(publisher)s has updated "
+                   "the guidance since."),
+    "notification": N_("The notification was for the edition of %(edition)s; %(publisher)s has "
+                       "updated the guidance since."),
+}
+
+_LABELS = {
+    AdaptationStatus.NO_NOTIFICATION_NEEDED: N_("no notification needed"),
+    AdaptationStatus.NOT_NOTIFIED: N_("not notified"),
+    AdaptationStatus.NOTICE_PREPARED: N_("notice prepared, not confirmed as sent"),
+    AdaptationStatus.NOTIFIED: N_("notified"),
+    AdaptationStatus.APPROVED: N_("approved"),
+    AdaptationStatus.CHANGED_SINCE_APPROVAL: N_("changed since approval"),
+    AdaptationStatus.CHANGED_SINCE_NOTIFICATION: N_("changed since notification"),
+}
+
+
+def _by(state: AdaptationState) -> str:
+    return state.sign_off.by if state.sign_off else ""
+
+
+def _on(state: AdaptationState, words: Words) -> str:
+    return long_date(state.sign_off.date, words) if state.sign_off else ""
+
+
+_STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState, Words], str]] = {
+    AdaptationStatus.NO_NOTIFICATION_NEEDED:
+        lambda s, w: w.gettext("It makes only changes the publisher allows without notice."),
+    AdaptationStatus.NOT_NOTIFIED:
+        lambda s, w: w.gettext("Changes not yet notified to the author."),
+    # Writing a draft proves nothing was sent: only the editor's word (notify --sent) or the
+    # mail server accepting it (notify --send) turns this into "notified".
+    AdaptationStatus.NOTICE_PREPARED:
+        lambda s, w: w.gettext("A notice of these changes was prepared on %(on)s but has not "
+                               "yet been confirmed as sent to the author.", on=_on(s, w)),
+    AdaptationStatus.NOTIFIED:
+        lambda s, w: w.gettext("Changes notified to the author on %(on)s, awaiting approval.",
+                               on=_on(s, w)),
+    AdaptationStatus.APPROVED:
+        lambda s, w: w.gettext("Changes approved by %(by)s on %(on)s.", by=_by(s),
+                               on=_on(s, w)),
+    AdaptationStatus.CHANGED_SINCE_APPROVAL:
+        lambda s, w: w.gettext("Changed since approval by %(by)s on %(on)s; the new changes "
+                               "are not yet notified.", by=_by(s), on=_on(s, w)),
+    AdaptationStatus.CHANGED_SINCE_NOTIFICATION:
+        lambda s, w: w.gettext("Changed since the author was notified on %(on)s; the new "
+                               "changes are not yet notified.", on=_on(s, w)),
+}
+
+
+def base_edition(pub: Publication) -> date:
+    """Which edition of the base this is: when it was last updated, else published."""
+    return pub.dates.last_updated or pub.dates.published
+
+
+def fingerprint(changes: Iterable[Change]) -> str:
+    """A short, stable hash of the changes the author must be told about.
+
+    Only what the variant asks for counts: free changes (a new phone number) never undo an
+    approval, and neither do the base's own words or counts, which move with each edition
+    (a base that moved on is told by the edition instead). Order and positions do not count.
+    """
+    records = sorted([c.kind, c.target, c.after, c.where if c.kind == "add" else ""]
+                     for c in changes if c.needs_notice)
+    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def adaptation_state(variant: Variant, changes: Sequence[Change],
+                     base: Publication) -> AdaptationState:
+    """Where the variant's changes stand with the author, against this edition of the base."""
+    current = fingerprint(changes)
+    prepared, notified, approved = variant.notice_prepared, variant.notified, variant.approved
+    status, sign_off = AdaptationStatus.NOT_NOTIFIED, None
+    if not any(change.needs_notice for change in changes):
+        status = AdaptationStatus.NO_NOTIFICATION_NEEDED
+    elif approved and approved.fingerprint == current:
+        status, sign_off = AdaptationStatus.APPROVED, approved
+    elif notified and notified.fingerprint == current:
+        status, sign_off = AdaptationStatus.NOTIFIED, notified
+    elif prepared and prepared.fingerprint == current:
+        status, sign_off = AdaptationStatus.NOTICE_PREPARED, prepared
+    elif approved:
+        status, sign_off = AdaptationStatus.CHANGED_SINCE_APPROVAL, approved
+    elif notified:
+        status, sign_off = AdaptationStatus.CHANGED_SINCE_NOTIFICATION, notified
+    edition = base_edition(base)
+    signed = (sign_off.edition or sign_off.date) if sign_off else edition
+    upstream = tuple(r for r in base.revisions if signed < r.date <= edition)
+    return AdaptationState(status, current, variant.organisation.name, base.publisher.name,
+                           edition, sign_off, upstream)
+
+
+def variant_next_review(variant: Variant, pub: Publication) -> date:
+    """The variant's own next review, or the base's; the earlier when both are set."""
+    mine = variant.dates.next_review
+    return min(mine, pub.dates.next_review) if mine else pub.dates.next_review
+
+
+@dataclass(frozen=True, slots=True)
+class AdaptedPublication:
+    """The base with a variant laid over it, and the ledger of what the variant changed.
+
+    An excluded section stays in `publication` with its content emptied, so that nothing in
+    it is rendered or linked by accident; renderers skip the pages in `excluded_sections` and
+    add a page for each of `local_sections`.
+    """
+
+    publication: Publication
+    base: Publication
+    variant: Variant
+    changes: tuple[Change, ...]
+    state: AdaptationState
+    local_sections: tuple[LocalSection, ...] = ()
+    excluded_sections: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+
+_GROUPS = (("notify", "Changes the author must be told about"),
+           ("free", "Changes you may make freely"))
+_WIDTH = 92
+
+
+def format_change_report(adapted: AdaptedPublication) -> str:
+    """The report of `policygen changes NAME`: every change, grouped by permission and rule."""
+    lines = report_head(adapted)
+    rules = {rule.id: rule for rule in adapted.base.adaptation.rules}
+    for permission, title in _GROUPS:
+        group = [change for change in adapted.changes if change.permission == permission]
+        if group:
+            lines += ["", f"{title} ({len(group)}):"]
+        for rule_id in dict.fromkeys(change.rule for change in group):
+            lines += ["", _rule_heading(rule_id, rules.get(rule_id))]
+            ordered = sorted((c for c in group if c.rule == rule_id),
+                             key=lambda c: CHANGE_KINDS.index(c.kind))
+            lines += [line for change in ordered for line in describe_change(change)]
+    return "\n".join(lines + upstream_lines(adapted.state)) + "\n"
+
+
+def _rule_heading(rule_id: str, rule: AdaptationRule | None) -> str:
+    if rule is None:
+        return "  No rule covers these kinds of change; they need notifying."
+    explanation = " ".join(rule.explanation.split())
+    return f"  Rule '{rule_id}'" + (f": {explanation}" if explanation else "")
+
+
+def report_head(adapted: AdaptedPublication) -> list[str]:
+    state, base = adapted.state, adapted.base
+    to_notify = sum(change.needs_notice for change in adapted.changes)
+    return [f"Changes made by {state.organisation} ({adapted.variant.file})",
+            f"to \"{base.title}\" by {state.publisher}, edition {long_date(state.edition)}",
+            "", state.text,
+            f"Fingerprint of the {to_notify} changes to notify: {state.fingerprint}"
+            if to_notify else "No change needs notifying."]
+
+
+def describe_change(change: Change) -> list[str]:
+    """A change as the report lists it: one line, then any text it adds or takes away."""
+    head = f"    {change.kind:<12} {change.target}"
+    line = f" (line {change.location.line})" if change.location.line else ""
+    links = _links_note(change.count) if change.kind in ("sections", "remove") else ""
+    if change.kind == "terminology":
+        times = f", {change.count} times ({change.where})" if change.count else ""
+        return [f"{head}: \"{change.before}\" → \"{change.after}\"{times}{line}"]
+    if change.kind == "reword":
+        return [f"{head}: reworded{line}"] + _quoted("before", change.before) \
+            + _quoted("after", change.after)
+    if change.kind == "add":
+        return [f"{head}: added at {change.where}{line}"] + _quoted("text", change.after)
+    if change.kind == "remove":
+        return [f"{head}: removed{links}{line}"] + _quoted("was", change.before)
+    if change.kind == "move":
+        return [f"{head}: moved from {change.before} to {change.after}{line}"]
+    if change.kind == "sections":
+        done = f"added \"{change.after}\"" if change.after else f"excluded{links}"
+        return [f"{head}: {done}{line}"]
+    before = f"\"{change.before}\" → " if change.before else ""
+    return [f"{head}: {before}\"{change.after}\"{line}"]
+
+
+def _links_note(count: int) -> str:
+    if not count:
+        return ""
+    return f"; {count} link{'s' if count > 1 else ''} to it now plain text"
+
+
+def _quoted(label: str, text: str) -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), _WIDTH,
+                         initial_indent=f"{'':17}{label + ':':<8}", subsequent_indent=" " * 25)
+
+
+def upstream_lines(state: AdaptationState) -> list[str]:
+    """What the base changed since the edition the variant was notified or approved against."""
+    if not state.base_moved_on or state.signed_edition is None:
+        return []
+    what = ("the notice was prepared for" if state.status is AdaptationStatus.NOTICE_PREPARED
+            else "these changes were sent for")
+    lines = ["", f"The base guidance has been updated since the edition of "
+             f"{long_date(state.signed_edition)} that {what}:"]
+    for revision in state.upstream:
+        summary = " ".join(revision.summary.split())
+        lines += textwrap.wrap(f"{revision.date.isoformat()}, version {revision.version}: "
+                               f"{summary}", _WIDTH, initial_indent="  ",
+                               subsequent_indent="    ")
+    return lines + ([] if state.upstream else ["  (the base records no revision notes for it)"])

@@ -1,0 +1,448 @@
+"""A variant's words, put in everywhere: whole words, sensible capitals and plurals, never links.
+
+Also the walk over every text field of a publication that terminology and link removal share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, TypeVar, cast
+
+from policygen.errors import Location
+from policygen.model import Edit, Level, Publication, Topic
+
+T = TypeVar("T")
+TextFunction = Callable[[str, str], str]  # (text, area) -> text; the area is a page or topic id
+PlaceFunction = Callable[[str, str, str], str]  # (text, area, place) -> text
+
+# Fields that hold names, ids, addresses and codes, never words to adapt.
+NOT_PROSE = frozenset({"id", "key", "name", "url", "email", "phone", "group", "language",
+                       "site_url", "location", "changes", "permission", "protected", "logo"})
+# Kept as the publisher wrote them: its governance and history, the names of the bodies and
+# documents it cites, and the wording of the law, which a local synonym would misstate.
+AS_WRITTEN = frozenset({"publisher", "author", "approval", "adaptation", "revisions", "dates",
+                        "supporting_documents", "circulated_to", "offences"})
+_HOME_FIELDS = ("title", "subtitle", "introduction", "audience")
+
+# Spans copied verbatim: a link's target, a reference definition, an autolink, code, and web
+# or email addresses written out (a term inside `glossary:aup` or a URL must never change).
+_VERBATIM = re.compile(r"""
+    \]\([^)]*\)
+  | ^[ \t]*\[[^\]\n]+\]:[ \t]*\S+
+  | <[^<>\s]+>
+  | `[^`]*`
+  | (?:https?|mailto|tel):[^\s)<>]+
+  | www\.[^\s)<>]+
+  | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+  | \b(?:[\w-]+\.)+[a-z]{2,}\b(?:/[^\s)<>]*)?
+""", re.VERBOSE | re.MULTILINE)
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?(glossary|topic|page):([^)\s>]*)>?\s*\)")
+
+
+def map_text(value: T, function: TextFunction, skip: frozenset[str] = frozenset(),
+             area: str = "") -> T:
+    """The value with every string in it (bar fields named in `skip`) passed through function."""
+    return cast(T, _walk(value, lambda text, where, _: function(text, where), skip, area, area))
+
+
+def map_prose(pub: Publication, function: TextFunction) -> Publication:
+    """The publication with function applied to its prose: what a reader reads as guidance."""
+    return map_text(pub, function, NOT_PROSE | AS_WRITTEN)
+
+
+def map_prose_places(pub: Publication, function: PlaceFunction) -> Publication:
+    """As map_prose, the function also told the place of each text (an item id, home/subtitle)."""
+    return cast(Publication, _walk(pub, function, NOT_PROSE | AS_WRITTEN, "", ""))
+
+
+def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
+          place: str) -> Any:
+    if isinstance(value, str):
+        return function(value, area, place)
+    if isinstance(value, tuple):
+        return tuple(_walk(v, function, skip, area, place) for v in value)
+    if not is_dataclass(value) or isinstance(value, (type, Location)):
+        return value
+    area = value.id if isinstance(value, Topic) else area
+    changed = {}
+    for f in fields(value):
+        if f.name in skip:
+            continue
+        where = _area(value, f.name, area)
+        changed[f.name] = _walk(getattr(value, f.name), function, skip, where,
+                                _place(value, f.name, where, place))
+    return replace(value, **changed)
+
+
+def _area(owner: object, name: str, area: str) -> str:
+    if not isinstance(owner, Publication):
+        return area
+    return "home" if name in _HOME_FIELDS else name
+
+
+def _place(owner: object, name: str, area: str, place: str) -> str:
+    """Where a field is, as an editor names it: email/work-account, email/intro, home/subtitle."""
+    ident = getattr(owner, "id", None)
+    if isinstance(owner, Topic):
+        return f"{owner.id}/{name}" if isinstance(getattr(owner, name), str) else owner.id
+    if isinstance(ident, str):
+        return ident if "/" in ident else f"{area}/{ident}"  # glossary/aup, reporting/childline
+    if isinstance(owner, Level):
+        return f"{place}/{owner.key}"
+    if isinstance(owner, Publication):
+        return f"home/{name}" if area == "home" else area
+    return f"{place}/{name}" if isinstance(getattr(owner, name), str) else place
+
+
+def unlink(value: T, kind: str, targets: Collection[str]) -> tuple[T, int]:
+    """Links of one kind (glossary, topic, page) to the targets, turned into their plain text."""
+    count = 0
+
+    def plain(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(2) != kind or match.group(3) not in targets:
+            return match.group(0)
+        count += 1
+        return match.group(1)
+
+    result = map_text(value, lambda text, _: _LINK.sub(plain, text))
+    return result, count
+
+
+# The plurals that matter in this guidance and do not end in -s; and words with one form only.
+IRREGULAR = {"children": "child", "people": "person", "men": "man", "women": "woman"}
+_SINGULAR = {plural: one for plural, one in IRREGULAR.items()}
+_PLURAL = {one: plural for plural, one in IRREGULAR.items()}
+UNCOUNTABLE = frozenset({"staff", "information", "advice", "software", "equipment", "data",
+                         "media", "guidance", "safety", "e-safety", "esafety", "personnel"})
+# Between the parts of a term such as "children and young people": "children, young people",
+# "children/young people", "children & young people", "children, and young people".
+JOINER = r"(?:\s*,\s*(?:and\s+)?|\s*/\s*|\s+&\s+|\s+and\s+)"
+_PARTS = re.compile(r"(\s*,\s*(?:and\s+)?|\s*/\s*|\s+&\s+|\s+and\s+)")
+_APOSTROPHES = "'\u2019"
+
+
+@dataclass(frozen=True, slots=True)
+class TermForm:
+    """One form to look for: a term as written, or its other number (singular or plural).
+
+    `parts` are the term's conjuncts ("children", "young people"), each with the spellings
+    accepted for it: the first parts in either number, the last in this form's number only.
+    """
+
+    term: str
+    replacement: str
+    entry: Edit  # the variant's line it comes from
+    derived: bool = False
+    parts: tuple[tuple[str, ...], ...] = ()
+    plural: bool = False
+
+    @property
+    def pattern(self) -> str:
+        """The regular expression for this form: its parts, any joiner between them."""
+        body = JOINER.join(_alternatives(part) for part in self.parts or ((self.term,),))
+        if self.term == self.term.lower():
+            body = f"(?i:{body})"  # a lower-case term is found however it is capitalised
+        # Not after a hyphen: "co-workers" is its own word; "AUP-compliant" still changes.
+        return rf"(?<![\w-]){body}(?!\w)"
+
+
+def term_forms(entries: Sequence[Edit]) -> tuple[TermForm, ...]:
+    """Every form to replace: each term, plus its other number when both sides have one.
+
+    `service users: pupils` also turns "service user" into "pupil", `child: pupil` turns
+    "children" into "pupils", and `children and young people: pupils` also turns "child,
+    young person" into "pupil"; `workers: staff` derives nothing, since "staff" has no
+    singular. A form the editor lists wins over a derived one.
+    """
+    written = {_key(entry.target) for entry in entries}
+    forms = [_written_form(entry) for entry in entries]
+    for entry, form in zip(entries, tuple(forms), strict=True):
+        other = other_number(entry.target, form.plural)
+        replacement = inflect(entry.value, not form.plural)
+        shown = inflect(entry.target, not form.plural) or other  # child and young person
+        if other and replacement and _key(shown) not in written:
+            forms.append(TermForm(shown, replacement, entry, True, _parts(other, form.parts),
+                                  not form.plural))
+    return tuple(forms)
+
+
+def missing_forms(entries: Sequence[Edit]) -> tuple[TermForm, ...]:
+    """The other number of terms whose replacement has none ("worker" for `workers: staff`)."""
+    written = {_key(entry.target) for entry in entries}
+    missing = []
+    for entry in entries:
+        form = _written_form(entry)
+        other = other_number(entry.target, form.plural)
+        if other and _key(other) not in written and not inflect(entry.value, not form.plural):
+            missing.append(TermForm(other, "", entry, True, _parts(other, form.parts)))
+    return tuple(missing)
+
+
+def _written_form(entry: Edit) -> TermForm:
+    parts = split_parts(entry.target)
+    spellings = tuple((part, *filter(None, [other_number(part, is_plural(part))]))
+                      for part in parts[:-1]) + ((parts[-1],),)
+    return TermForm(entry.target, entry.value, entry, False, spellings, is_plural(parts[-1]))
+
+
+def _parts(other: str, written: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return written[:-1] + ((split_parts(other)[-1],),)
+
+
+def _alternatives(spellings: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(_spelling_pattern(s) for s in sorted(spellings, key=len,
+                                                                 reverse=True)) + ")"
+
+
+def _spelling_pattern(spelling: str) -> str:
+    # Source text may break a phrase over lines; "e-safety" is also "e safety" and "esafety".
+    words = [r"(?:-|\s+)?".join(re.escape(bit) for bit in word.split("-"))
+             for word in spelling.split()]
+    return r"(?:\s+|-)".join(words)
+
+
+def split_parts(term: str) -> list[str]:
+    """The conjuncts of a term: "children and young people" → ["children", "young people"]."""
+    return [part for part in _PARTS.split(term)[::2] if part] or [term]
+
+
+def _key(term: str) -> str:
+    return " ".join(term.split()).casefold()
+
+
+def is_plural(phrase: str) -> bool:
+    """Whether the phrase's head word is a plural we know the singular of."""
+    return bool(_singular_word(_head(phrase)[1]))
+
+
+def other_number(phrase: str, plural: bool) -> str:
+    """The phrase in the other number (the last part's head changed), or "" when unknown."""
+    parts = _PARTS.split(phrase)
+    last = _inflect_part(parts[-1], not plural)
+    return "".join(parts[:-1]) + last if last and last != parts[-1] else ""
+
+
+def inflect(phrase: str, plural: bool) -> str:
+    """A replacement in the number asked for, each part's head changed; "" when unknown."""
+    parts = _PARTS.split(phrase)
+    changed = [bit if i % 2 else (_inflect_part(bit, plural) or bit)
+               for i, bit in enumerate(parts)]
+    return "".join(changed) if _inflect_part(parts[-1], plural) else ""
+
+
+def singular(phrase: str) -> str:
+    """The phrase with its head made singular, or "" when it is not a plural we know."""
+    return _inflect_part(phrase, plural=False) if is_plural(phrase) else ""
+
+
+def _head(part: str) -> tuple[str, str, str]:
+    """(before, head word, after): "members of staff" → ("", "members", " of staff")."""
+    match = re.match(r"(.*?)([^\s]+)((?:\s+of\s.*)?)$", part, re.DOTALL)
+    return (match.group(1), match.group(2), match.group(3)) if match else ("", part, "")
+
+
+def _inflect_part(part: str, plural: bool) -> str:
+    before, word, after = _head(part)
+    if is_plural(part) == plural:
+        return "" if not plural and word.casefold() in UNCOUNTABLE else part
+    changed = _plural_word(word) if plural else _singular_word(word)
+    return f"{before}{changed}{after}" if changed else ""
+
+
+def _singular_word(word: str) -> str:
+    lower = word.casefold()
+    if lower in _SINGULAR:
+        return _same_case(word, _SINGULAR[lower])
+    if lower in UNCOUNTABLE:
+        return ""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if re.search(r"(ch|sh|ss|x|z)es$", word):
+        return word[:-2]
+    if re.search(r"[^sui']s$", word) and len(word) > 3:
+        return word[:-1]
+    return ""
+
+
+def _plural_word(word: str) -> str:
+    lower = word.casefold()
+    if lower in _PLURAL:
+        return _same_case(word, _PLURAL[lower])
+    if lower in UNCOUNTABLE:
+        return word
+    if _is_acronym(word):
+        return word + "s"  # AUP → AUPs
+    if not word[-1:].isalpha():
+        return ""
+    if re.search(r"(ch|sh|ss|x|z|s)$", word):
+        return word + "es"
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _same_case(model: str, word: str) -> str:
+    return word.upper() if model.isupper() and len(model) > 1 else \
+        word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def _is_acronym(word: str) -> bool:
+    return word.isupper() and word.isalpha() and len(word) > 1
+
+
+class Substituter:
+    """Replaces every form of every term in one pass, counting where each one was found.
+
+    `unreplaced` (if given) sees every stretch of prose left as it was, with its place, so that
+    near-misses can be looked for where no term was replaced.
+    """
+
+    def __init__(self, forms: Sequence[TermForm],
+                 unreplaced: Callable[[str, str], None] | None = None) -> None:
+        # Longer forms first, so that "service users" wins over "users".
+        self.forms = tuple(sorted(forms, key=lambda form: len(form.term), reverse=True))
+        self.found: list[Counter[str]] = [Counter() for _ in self.forms]
+        self.unreplaced = unreplaced
+        # A form the editor wrote wins over another term's form spelt the same way.
+        self.written = {_key(form.term): i for i, form in enumerate(self.forms)
+                        if not form.derived}
+        # An article before a term is matched with it, so that it can agree with the
+        # replacement: "an organisation" becomes "a home", not "an home". A possessive after
+        # it is matched too: "children's" becomes "pupils'".
+        self.pattern = re.compile(r"(?P<article>(?<!\w)[Aa]n?\s+)?(?:" + "|".join(
+            f"(?P<t{i}>{form.pattern})" for i, form in enumerate(self.forms))
+            + rf")(?P<poss>[{_APOSTROPHES}](?:s(?!\w))?)?")
+
+    def __call__(self, text: str, area: str, place: str = "") -> str:
+        pieces, last = [], 0
+        for span in _VERBATIM.finditer(text):
+            pieces += [self._replace(text[last:span.start()], area, place or area),
+                       span.group(0)]
+            last = span.end()
+        return "".join(pieces) + self._replace(text[last:], area, place or area)
+
+    def _replace(self, prose: str, area: str, place: str) -> str:
+        pieces, last = [], 0
+        for match in self.pattern.finditer(prose):
+            pieces += [prose[last:match.start()], self._one(match, area, prose)]
+            self._unreplaced(prose[last:match.start()], place)
+            last = match.end()
+        self._unreplaced(prose[last:], place)
+        return "".join(pieces) + prose[last:]
+
+    def _unreplaced(self, prose: str, place: str) -> None:
+        if self.unreplaced is not None and prose.strip():
+            self.unreplaced(prose, place)
+
+    def _one(self, match: re.Match[str], area: str, prose: str) -> str:
+        name = next(key for key, value in match.groupdict().items()
+                    if value is not None and key.startswith("t"))
+        index, found = int(name[1:]), match.group(name)
+        index = self._written_wins(index, found)
+        self.found[index][area] += 1
+        form = self.forms[index]
+        replacement = match_case(found, form)
+        poss, rest = _possessive(match, found, prose)
+        if poss:
+            replacement = possessive(replacement, poss, form.plural)
+        return agree(match.group("article"), replacement) + replacement + rest
+
+    def _written_wins(self, index: int, found: str) -> int:
+        written = self.written.get(_key(found))
+        if written is None or written == index:
+            return index
+        return written if re.fullmatch(self.forms[written].pattern, found) else index
+
+    def results(self) -> Iterator[tuple[TermForm, Counter[str]]]:
+        """Each form with its count per area, in the order the editor wrote the terms."""
+        order = sorted(range(len(self.forms)),
+                       key=lambda i: (self.forms[i].entry.location, self.forms[i].derived))
+        return ((self.forms[i], self.found[i]) for i in order)
+
+
+def _possessive(match: re.Match[str], found: str, prose: str) -> tuple[str, str]:
+    """(the possessive ending to keep, text to put back): a lone ' may be a closing quote."""
+    poss = match.group("poss") or ""
+    if len(poss) == 1 and (not found.endswith(("s", "S")) or _quoted(prose[:match.start() + 1])):
+        return "", poss
+    return poss, ""
+
+
+def _quoted(before: str) -> bool:
+    """Whether a quote opened before is still open: then "workers'" ends it, not a possessive."""
+    opened = len(re.findall(r"(?:^|(?<=[\s(\[]))['\u2018](?=\w)", before))
+    closed = len(re.findall(r"(?<=\w)['\u2019](?!\w)", before))
+    return opened > closed
+
+
+def possessive(word: str, ending: str, plural: bool) -> str:
+    """The replacement made possessive: "pupils'" for a plural in -s, else "pupil's", "staff's"."""
+    apostrophe = ending[0]
+    if plural and word.endswith(("s", "S")):
+        return word + apostrophe
+    return word + apostrophe + ("S" if word.isupper() and len(word) > 1 else "s")
+
+
+# Initial sounds the first letter does not tell: "an hour", "a user", "a one-off", "a Euro".
+_AN_BEFORE = ("hour", "honest", "honour", "honor", "heir")
+_A_BEFORE = ("union", "unique", "unit", "univers", "uniform", "unison", "unilateral", "use",
+             "usual", "usab", "utili", "ubiq", "euro", "eu", "ewe", "once", "one")
+_ONE_WORDS = ("one", "once")  # whole words only: "onerous" takes "an"
+# Abbreviations said as words, not letter by letter: "a LADO", not "an LADO".
+_SAID_AS_WORDS = frozenset({"LADO", "MASH", "SENCO", "SENDCO", "SEND", "SIM", "NATO", "NASA",
+                            "LAN", "RAM", "ROM", "SATS"})
+_LETTERS_WITH_VOWEL_SOUND = "AEFHILMNORSX"  # said "ay", "ef", "aitch", "el", "ess"...
+
+
+def takes_an(word: str) -> bool:
+    """Whether a word is said with a vowel sound first: an hour, an SSL, an EU; a user, a LADO."""
+    first = re.match(r"[^\W\d_]+", word)
+    if not first:
+        return False
+    token = first.group(0)
+    if token.upper() in _SAID_AS_WORDS and token.isupper():
+        return token[0] in "AEIOU"
+    if len(token) > 1 and token[:2].isupper() or len(token) == 1 and token.isupper():
+        return token[0] in _LETTERS_WITH_VOWEL_SOUND
+    lower = token.lower()
+    if lower.startswith(_AN_BEFORE):
+        return True
+    if lower in _ONE_WORDS or lower.startswith(tuple(p for p in _A_BEFORE
+                                                      if p not in _ONE_WORDS)):
+        return False
+    return lower[0] in "aeiou"
+
+
+def agree(article: str | None, word: str) -> str:
+    """The article before a replaced word, made to agree with how the word is said."""
+    if not article:
+        return ""
+    wanted = "an" if takes_an(word) else "a"
+    spaced = article[len(article.rstrip()):]
+    return (wanted.capitalize() if article[0] == "A" else wanted) + spaced
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or",
+                          "the", "to", "with"})
+
+
+def match_case(found: str, form: TermForm) -> str:
+    """The replacement in the capitals of the text it replaces: staff, Staff, STAFF, Title Case."""
+    replacement = form.replacement
+    if form.term != form.term.lower() or found == found.lower():
+        return replacement
+    if found.isupper() and len(found) > 1:
+        return replacement.upper()
+    if _is_title(found):
+        return re.sub(r"[^\W\d_][\w'-]*", lambda m: m.group(0) if m.start() and m.group(
+            0).lower() in _SMALL_WORDS else m.group(0)[:1].upper() + m.group(0)[1:], replacement)
+    return replacement[:1].upper() + replacement[1:]
+
+
+def _is_title(found: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_]+", found) if w.lower() not in _SMALL_WORDS]
+    return len(words) > 1 and all(word[0].isupper() for word in words)

@@ -1,0 +1,415 @@
+"""A variant: one organisation's overlay on the base guidance, from variants/<name>/variant.yaml.
+
+This module reads and checks the file. changes.py lays it over the base (with itemlists.py and
+terminology.py); ledger.py keeps the record of the changes and where they stand with the author.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from policygen.errors import ContentError, Location, Problem, suggest
+from policygen.model import (
+    FIXED_PAGES,
+    LEVEL_KEYS,
+    Contact,
+    Edit,
+    ItemEdits,
+    Lead,
+    LocalSection,
+    Organisation,
+    Placement,
+    Revision,
+    SectionEdits,
+    SignOff,
+    TopicEdits,
+    VariantDates,
+)
+from policygen.source import sections
+from policygen.source.confinement import outside_problem
+from policygen.source.names import check_fields
+from policygen.source.reader import ID_PATTERN, MarkdownText, Reader, describe
+from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
+from policygen.variants.branding import read_organisation
+
+VARIANTS_DIR = "variants"
+VARIANT_FILE = "variant.yaml"
+SECTION_NAMES = tuple(page for page in FIXED_PAGES if page not in ("home", "about"))
+TOPIC_TEXTS = ("summary", "intro", "scope")
+LABEL_NAMES = ("best", "safe", "poor", "do", "do_not")
+# Page names a local section may not take: the fixed pages and the files beside them.
+RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "assets",
+                  "variants", "adaptation", "accessibility", "adaptation-notice", "handbook",
+                  "posters")
+FIELDS = ("title", "local_lead", "contacts", "terminology", "topics", "items", "labels",
+          "sections", "dates", "revisions", "notice_prepared", "notified", "approved")
+_FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")
+_SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """Everything a variant file says, each entry with the line it was written on."""
+
+    name: str
+    source: SourceFile
+    organisation: Organisation
+    title: Edit | None = None
+    local_lead: Lead | None = None
+    contacts: tuple[Contact, ...] = ()
+    terminology: tuple[Edit, ...] = ()
+    topics: TopicEdits = TopicEdits()
+    items: ItemEdits = ItemEdits()
+    labels: tuple[Edit, ...] = ()
+    sections: SectionEdits = SectionEdits()
+    dates: VariantDates = VariantDates()
+    revisions: tuple[Revision, ...] = ()
+    notice_prepared: SignOff | None = None  # a draft notice written, not yet confirmed sent
+    notified: SignOff | None = None
+    approved: SignOff | None = None
+    markdown_texts: tuple[MarkdownText, ...] = ()  # the variant's own Markdown, for link checks
+    warnings: tuple[Problem, ...] = ()
+    folder: Path | None = None  # where the file was read from; None when parsed from a string
+
+    @property
+    def file(self) -> str:
+        return self.source.name
+
+    @property
+    def logo_path(self) -> Path | None:
+        """The logo file on disk (checked to be inside the variant's folder when loaded)."""
+        return self.folder / self.organisation.logo if self.folder and self.organisation.logo \
+            else None
+
+
+def variant_file_name(name: str) -> str:
+    return f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}"
+
+
+def misnamed_variants(project: Path) -> list[Problem]:
+    """Folders in variants/ that hold a variant.yaml but cannot be a variant's name."""
+    folder = project / VARIANTS_DIR
+    if not folder.is_dir():
+        return []
+    return [Problem(Location(f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}"),
+                    f"'{name}' cannot be a variant's name, so this variant is not "
+                    "built: rename the folder with lower-case letters, digits and hyphens "
+                    "(like oakfield-primary)")
+            for name in _variant_folders(folder) if not ID_PATTERN.fullmatch(name)]
+
+
+def list_variants(project: Path) -> tuple[str, ...]:
+    """The names of the variants in the project's variants/ folder, sorted."""
+    folder = project / VARIANTS_DIR
+    if not folder.is_dir():
+        return ()
+    return tuple(name for name in _variant_folders(folder) if ID_PATTERN.fullmatch(name))
+
+
+def _variant_folders(folder: Path) -> list[str]:
+    # Any entry called variant.yaml counts, even one that cannot be read (a broken link, a
+    # pipe): it is then reported when the variant is loaded, rather than silently left out.
+    return sorted(entry.name for entry in folder.iterdir()
+                  if os.path.lexists(entry / VARIANT_FILE))
+
+
+def load_variant(project: Path, name: str) -> Variant:
+    """Read and check variants/<name>/variant.yaml; raise ContentError listing every problem."""
+    folder = variant_folder(project, name)
+    source, problems = read_source(folder / VARIANT_FILE, variant_file_name(name))
+    if source is None:
+        raise ContentError(problems)
+    return parse_variant(source, name, folder)
+
+
+def variant_folder(project: Path, name: str) -> Path:
+    """The folder of a variant; a name must be a plain id, so no path can escape variants/."""
+    if not ID_PATTERN.fullmatch(name):
+        raise ContentError([Problem(Location(VARIANTS_DIR), f"'{name}' is not a variant name: "
+                                    "give the name of its folder in variants/, in lower-case "
+                                    "letters, digits and hyphens (like oakfield-primary)")])
+    folder = project / VARIANTS_DIR / name
+    for path, what in ((folder, "folder"), (folder / VARIANT_FILE, "file")):
+        outside = outside_problem(path, project, what) if path.is_symlink() else None
+        if outside is not None:
+            raise ContentError([replace(outside, location=Location(variant_file_name(name)))])
+    if not os.path.lexists(folder / VARIANT_FILE):
+        known = list_variants(project)
+        raise ContentError([Problem(Location(variant_file_name(name)), "there is no such "
+                                    "variant" + (suggest(name, known) or "; the variants are: "
+                                                 + (", ".join(known) or "none")))])
+    return folder
+
+
+def parse_variant(source: SourceFile, name: str, folder: Path | None = None) -> Variant:
+    """Read a variant from its text (the disk is only used to check the logo, given a folder)."""
+    root, problems = parse_yaml(source)
+    reader = Reader(source)
+    variant = read_variant(reader, root, name, folder) if root is not None else None
+    problems += reader.problems
+    if not ID_PATTERN.fullmatch(name):
+        problems.append(Problem(Location(source.name), f"'{name}' is not a variant name"))
+    if variant is None or any(p.is_error for p in problems):
+        raise ContentError(problems or [Problem(Location(source.name, 1), "the variant needs "
+                                                "at least 'organisation'")])
+    return replace(variant, warnings=tuple(p for p in problems if not p.is_error))
+
+
+def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Variant | None:
+    f = r.fields(root, "the variant", ("organisation",), FIELDS)
+    if f is None or "organisation" not in f:
+        return None
+    variant = Variant(
+        name=name, source=r.source, folder=folder,
+        organisation=read_organisation(r, f["organisation"], folder),
+        title=Edit("title", r.text(f["title"], "the title"), r.location(f["title"]))
+        if "title" in f else None,
+        local_lead=read_lead(r, f["local_lead"]) if "local_lead" in f else None,
+        contacts=read_contacts(r, f["contacts"]) if "contacts" in f else (),
+        terminology=read_terminology(r, f["terminology"]) if "terminology" in f else (),
+        topics=read_topic_edits(r, f["topics"]) if "topics" in f else TopicEdits(),
+        items=read_item_edits(r, f["items"]) if "items" in f else ItemEdits(),
+        labels=read_labels(r, f["labels"]) if "labels" in f else (),
+        sections=read_section_edits(r, f["sections"]) if "sections" in f else SectionEdits(),
+        dates=read_dates(r, f["dates"]) if "dates" in f else VariantDates(),
+        revisions=sections.read_revisions(r, f["revisions"]) if "revisions" in f else (),
+        notice_prepared=read_sign_off(r, f["notice_prepared"], "notice_prepared")
+        if "notice_prepared" in f else None,
+        notified=read_sign_off(r, f["notified"], "notified") if "notified" in f else None,
+        approved=read_sign_off(r, f["approved"], "approved") if "approved" in f else None)
+    return replace(variant, markdown_texts=tuple(r.markdown_texts))
+
+
+def read_lead(r: Reader, node: Node) -> Lead:
+    f = r.fields(node, "'local_lead'", ("name",), ("role", "phone", "email", "instructions"))
+    f = f or {}
+    check_fields(r, f, "the local lead")  # the notice is sent from its email
+    return Lead(name=r.optional_text(f, "name", "the local lead's name"),
+                role=r.optional_text(f, "role", "the local lead's role"),
+                phone=r.optional_text(f, "phone", "the local lead's phone"),
+                email=r.optional_text(f, "email", "the local lead's email"),
+                instructions=r.optional_markdown(f, "instructions", "'instructions'"),
+                location=r.location(node))
+
+
+def read_contacts(r: Reader, node: Node) -> tuple[Contact, ...]:
+    f = r.fields(node, "'contacts'", ("add",)) or {}
+    entries = r.entries(f["add"], "the contacts to add") if "add" in f else []
+    return tuple(sections.read_contact(r, ident, key, value) for ident, key, value in entries)
+
+
+def read_terminology(r: Reader, node: Node) -> tuple[Edit, ...]:
+    """`term: replacement` pairs; terms are words, not ids, so any text may be a key."""
+    if not isinstance(node, MappingNode):
+        r.error(node, "terminology should be pairs written 'word: replacement', found "
+                f"{describe(node)}")
+        return ()
+    edits: list[Edit] = []
+    for key, value in node.value:
+        term = " ".join(str(key.value).split())
+        replacement = r.markdown(value, f"the replacement for '{term}'")  # put into Markdown
+        first = next((e for e in edits if e.target.casefold() == term.casefold()), None)
+        if not re.search(r"[^\W\d_]", term) or re.search(r"\d", term):
+            # Numbers stay as the guidance gives them: "999" must never become anything else.
+            r.error(key, f"'{term}' is not a word; terminology changes words, not numbers "
+                    "or symbols")
+        elif first is not None:
+            r.error(key, f"the term '{term}' is listed twice (first on line "
+                    f"{first.location.line} as '{first.target}')")
+        elif replacement:
+            edits.append(Edit(term, replacement, r.location(key)))
+    return tuple(edits)
+
+
+def read_topic_edits(r: Reader, node: Node) -> TopicEdits:
+    f = r.fields(node, "'topics'", (), ("exclude", "rename", "reword", "order")) or {}
+    return TopicEdits(
+        exclude=read_id_list(r, f.get("exclude"), "'exclude' of 'topics'"),
+        rename=read_id_texts(r, f.get("rename"), "'rename' of 'topics'", ID_PATTERN, False),
+        reword=read_topic_rewords(r, f.get("reword")),
+        order=read_id_list(r, f.get("order"), "'order' of 'topics'"))
+
+
+def read_topic_rewords(r: Reader, node: Node | None) -> tuple[Edit, ...]:
+    edits = []
+    for topic, _, value in r.entries(node, "'reword' of 'topics'") if node is not None else []:
+        f = r.fields(value, f"'reword' of the topic '{topic}'", (), TOPIC_TEXTS) or {}
+        edits += [Edit(f"{topic}/{name}", r.markdown(text, f"the {name} of '{topic}'"),
+                       r.location(text)) for name, text in f.items()]
+    return tuple(edit for edit in edits if edit.value)
+
+
+def read_item_edits(r: Reader, node: Node) -> ItemEdits:
+    f = r.fields(node, "'items'", (), ("reword", "remove", "add", "move")) or {}
+    return ItemEdits(
+        reword=read_rewords(r, f.get("reword")),
+        remove=read_id_list(r, f.get("remove"), "'remove' of 'items'", _FULL_ID),
+        add=read_placements(r, f.get("add"), "add"),
+        move=read_placements(r, f.get("move"), "move"))
+
+
+def read_id_list(r: Reader, node: Node | None, what: str, pattern: re.Pattern[str] = ID_PATTERN,
+                 choices: tuple[str, ...] = ()) -> tuple[Edit, ...]:
+    """A list of ids (`[gaming, legal]`), each kept with its own position."""
+    if node is None:
+        return ()
+    edits = []
+    for entry in r.sequence(node, what):
+        ident = r.text(entry, f"an entry of {what}")
+        if ident and _check_id(r, entry, ident, what, pattern, choices):
+            edits.append(Edit(ident, "", r.location(entry)))
+    return tuple(edits)
+
+
+def read_id_texts(r: Reader, node: Node | None, what: str, pattern: re.Pattern[str],
+                  markdown: bool) -> tuple[Edit, ...]:
+    """`id: text` pairs where the id may be a full id (`email/work-account`)."""
+    if node is None:
+        return ()
+    if not isinstance(node, MappingNode):
+        r.error(node, f"{what} should be entries written 'id: text', found {describe(node)}")
+        return ()
+    read = r.markdown if markdown else r.text
+    edits = []
+    for key, value in node.value:
+        ident = str(key.value)
+        text = read(value, f"the new text of '{ident}'")
+        if _check_id(r, key, ident, what, pattern) and text:
+            edits.append(Edit(ident, text, r.location(key)))
+    return tuple(edits)
+
+
+def read_rewords(r: Reader, node: Node | None) -> tuple[Edit, ...]:
+    """`id: new text`, or `id:` with `text` and a shorter `poster` wording, as in content."""
+    what = "'reword' of 'items'"
+    if node is None:
+        return ()
+    if not isinstance(node, MappingNode):
+        r.error(node, f"{what} should be entries written 'id: text', found {describe(node)}")
+        return ()
+    edits = []
+    for key, value in node.value:
+        ident, poster = str(key.value), ""
+        if isinstance(value, MappingNode):
+            f = r.fields(value, f"the new wording of '{ident}'", ("text",), ("poster",)) or {}
+            poster = r.optional_markdown(f, "poster", f"the poster wording of '{ident}'")
+            value = f.get("text", value)
+        text = r.markdown(value, f"the new text of '{ident}'")
+        if _check_id(r, key, ident, what, _FULL_ID) and text:
+            edits.append(Edit(ident, text, r.location(key), poster))
+    return tuple(edits)
+
+
+def _check_id(r: Reader, node: Node, ident: str, what: str, pattern: re.Pattern[str],
+              choices: tuple[str, ...] = ()) -> bool:
+    if choices and ident not in choices:
+        r.error(node, f"'{ident}' cannot be used in {what}{suggest(ident, choices)}; expected "
+                f"one of: {', '.join(choices)}")
+    elif pattern is _FULL_ID and not pattern.fullmatch(ident):
+        r.error(node, f"'{ident}' in {what} is not a full item id: write where the item is "
+                "and its id, like 'email/work-account' or 'summary/lock-devices'")
+    elif not pattern.fullmatch(ident):
+        r.error(node, f"'{ident}' is not a valid id in {what}: use lower-case letters, digits "
+                "and hyphens, like 'school-tablets'")
+    else:
+        return True
+    return False
+
+
+_PLACES = {"add": ("at", "after", "before"), "move": ("to", "after", "before")}
+
+
+def read_placements(r: Reader, node: Node | None, action: str) -> tuple[Placement, ...]:
+    if node is None:
+        return ()
+    entries = r.sequence(node, f"'{action}' of 'items'",
+                         "a list of entries, each starting with '- id:'")
+    found = (read_placement(r, entry, action) for entry in entries)
+    return tuple(placement for placement in found if placement is not None)
+
+
+def read_placement(r: Reader, node: Node, action: str) -> Placement | None:
+    what = f"an entry of '{action}' in 'items'"
+    places = _PLACES[action]
+    f = r.fields(node, what, ("id", "text") if action == "add" else ("id",),
+                 places + (("poster",) if action == "add" else ()))
+    if f is None or "id" not in f:
+        return None
+    given = [name for name in places if name in f]
+    if len(given) != 1:
+        r.error(node, f"{what} needs one of '{places[0]}' (a list), 'after' or 'before' (an "
+                f"item) to say where the item goes; found {' and '.join(given) or 'none'}")
+        return None
+    ident = r.text(f["id"], f"the id in {what}")
+    pattern = ID_PATTERN if action == "add" else _FULL_ID
+    if not ident or not _check_id(r, f["id"], ident, f"'{action}' of 'items'", pattern):
+        return None
+    text = r.markdown(f["text"], f"the text of '{ident}'") if "text" in f else ""
+    relation = "end" if given[0] in ("at", "to") else given[0]
+    return Placement(ident, relation, r.text(f[given[0]], f"'{given[0]}' of '{ident}'"), text,
+                     r.location(f["id"]), r.location(f[given[0]]),
+                     r.optional_markdown(f, "poster", f"the poster wording of '{ident}'"))
+
+
+def read_labels(r: Reader, node: Node) -> tuple[Edit, ...]:
+    """New labels for the practice levels and summary lists; `email/best` for one topic."""
+    edits = read_id_texts(r, node, "'labels'", re.compile(r"[a-z0-9_/-]+"), False)
+    good = []
+    for edit in edits:
+        key = edit.target.rsplit("/", 1)[-1]
+        allowed = LEVEL_KEYS if "/" in edit.target else LABEL_NAMES
+        if key in allowed and edit.target.count("/") <= 1:
+            good.append(edit)
+        else:
+            r.error_at(edit.location, f"unknown label '{edit.target}'"
+                       f"{suggest(edit.target, LABEL_NAMES)}; expected one of: "
+                       f"{', '.join(LABEL_NAMES)}, or a topic and level like 'mobile/best'")
+    return tuple(good)
+
+
+def read_section_edits(r: Reader, node: Node) -> SectionEdits:
+    f = r.fields(node, "'sections'", (), ("exclude", "add")) or {}
+    entries = r.entries(f["add"], "the sections to add") if "add" in f else []
+    return SectionEdits(
+        exclude=read_id_list(r, f.get("exclude"), "'exclude' of 'sections'",
+                             choices=SECTION_NAMES),
+        add=tuple(read_local_section(r, ident, key, value) for ident, key, value in entries))
+
+
+def read_local_section(r: Reader, ident: str, key: Node, node: Node) -> LocalSection:
+    what = f"the section '{ident}'"
+    if ident in RESERVED_PAGES:
+        r.error(key, f"'{ident}' is already the name of a page of the guidance; give your "
+                "section its own id, like 'case-law' or 'local-procedure'")
+    f = r.fields(node, what, ("title", "text")) or {}
+    return LocalSection(ident, r.optional_text(f, "title", f"the title of {what}"),
+                        r.optional_markdown(f, "text", f"the text of {what}"), r.location(key))
+
+
+def read_dates(r: Reader, node: Node) -> VariantDates:
+    f = r.fields(node, "'dates'", (), ("adopted", "last_reviewed", "next_review")) or {}
+    found = {name: r.date(value, f"the date '{name}'") for name, value in f.items()}
+    return VariantDates(found.get("adopted"), found.get("last_reviewed"),
+                        found.get("next_review"), r.location(node))
+
+
+def read_sign_off(r: Reader, node: Node, key: str) -> SignOff | None:
+    required = ("by", "date", "fingerprint") if key == "approved" else ("date", "fingerprint")
+    f = r.fields(node, f"'{key}'", required, ("edition",))
+    if f is None or any(name not in f for name in required):
+        return None
+    fingerprint = r.text(f["fingerprint"], f"the fingerprint in '{key}'").lower()
+    if fingerprint and not _FINGERPRINT.fullmatch(fingerprint):
+        r.error(f["fingerprint"], f"the fingerprint in '{key}' should be the 16 letters and "
+                f"digits printed by 'policygen changes', found '{fingerprint}'")
+    when = r.date(f["date"], f"the date in '{key}'") or _SOME_DAY
+    edition = r.date(f["edition"], f"the edition in '{key}'") if "edition" in f else None
+    return SignOff(when, fingerprint, edition, r.optional_text(f, "by", "who approved"),
+                   r.location(node))
