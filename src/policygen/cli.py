@@ -316,20 +316,14 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 def progress_reporter(quiet: bool) -> pipeline.Progress:
-    """On a terminal, one line that updates; elsewhere (CI logs) a few plain lines."""
+    """On a terminal, one line that updates with the time left; in a log a few plain lines."""
+    from policygen.commands import progress
     if quiet:
         return lambda stage, done, total: None
-    if sys.stderr.isatty():
-        def on_terminal(stage: str, done: int, total: int) -> None:
-            counted = f" {done}/{total}" if total else ""
-            click.echo(f"\r\033[K{stage}{counted}", err=True, nl=False)
-        return on_terminal
 
-    def in_a_log(stage: str, done: int, total: int) -> None:
-        # Only counted work, every tenth of the way: a CI log shows life without flooding.
-        if total and (done % max(1, total // 10) == 0 or done == total):
-            click.echo(f"{stage} {done}/{total}", err=True)
-    return in_a_log
+    def write(text: str) -> None:
+        click.echo(text, err=True, nl=False)
+    return progress.on_terminal(write) if sys.stderr.isatty() else progress.in_a_log(write)
 
 
 def _choices(value: str, allowed: tuple[str, ...], option: str) -> frozenset[str]:
