@@ -206,6 +206,7 @@ def handbook_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
         "print_shop": options.print_shop, "sections": sections,
         "local_sections": edition.local_sections,
         "shown": {section["name"] for section in sections},
+        "accent_colour": edition.accent_colour,
     })
     return PrintJob(f"{edition.prefix}handbook.pdf", "the handbook",
                     _source(edition, "content/publication.yaml"), *split_stylesheet(html),
