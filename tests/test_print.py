@@ -270,11 +270,13 @@ def test_print_shop_pdfs_have_bleed_and_crop_marks(make_project: ProjectMaker,
     build(BuildOptions(make_project(), out, TODAY, frozenset({"posters"}), print_shop=True))
     reader = PdfReader(out / "posters" / "email.pdf")
     page = reader.pages[0]
-    media, trim = page.mediabox, page.trimbox
+    media, bleed, trim = page.mediabox, page.bleedbox, page.trimbox
     bleed_pt = 3 / 25.4 * 72
     assert round(float(trim.width)) == A4_PT[0] and round(float(trim.height)) == A4_PT[1]
-    assert float(trim.left) - float(media.left) == pytest.approx(bleed_pt, abs=0.1)
-    assert float(media.width) - float(trim.width) == pytest.approx(2 * bleed_pt, abs=0.1)
+    assert float(trim.left) - float(bleed.left) == pytest.approx(bleed_pt, abs=0.1)
+    assert float(bleed.width) - float(trim.width) == pytest.approx(2 * bleed_pt, abs=0.1)
+    # The crop marks are drawn outside the bleed, 5 to 10 mm from the trim (print-shop.css).
+    assert float(media.width) - float(trim.width) == pytest.approx(20 / 25.4 * 72, abs=0.1)
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b"PDF/X-4" in xmp
 

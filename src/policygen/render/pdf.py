@@ -32,7 +32,12 @@ log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"         # tagged, so screen readers can read it
 PRINT_SHOP_VARIANT = "pdf/x-4"   # what professional printers ask for
-_CACHE_VERSION = "2"
+# The colours are the CSS's sRGB, so the print shop's file is characterised as sRGB (PDF/X-4
+# allows an RGB output intent: the printer's RIP converts to its own CMYK from it). WeasyPrint
+# embeds the profile as an OutputIntent /GTS_PDFX and draws with it (not bare DeviceRGB).
+PRINT_SHOP_INTENT = "srgb"
+BLEED_PT = 3 * 72 / 25.4  # what the PDF's BleedBox says: the CSS bleed is wider (print-shop.css)
+_CACHE_VERSION = "3"  # 3: print-shop PDFs with an output intent and a 3 mm BleedBox
 MM_PER_PX = 25.4 / 96  # WeasyPrint measures in CSS px
 
 
@@ -213,19 +218,20 @@ def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:
         fetcher = _project_fetcher(roots)
         stylesheet = _parsed(job.stylesheet, fetcher, warnings)
         if not job.one_page:
-            document = _layout(job.html, stylesheet, fetcher)
+            document = _layout(job.html, stylesheet, fetcher, job.print_shop)
             return _finish(job, key, document, warnings, None, fetcher, 1)
         fit = choose_step(job.steps, first_step(job.paper),
-                          lambda step: _trial(job.html_at(step), stylesheet, fetcher))
+                          lambda step: _trial(job.html_at(step), stylesheet, fetcher,
+                                             job.print_shop))
         if fit.step is None:
             return RenderedPdf(job.path, key, source=job.source,
                                error=_overflow_message(job, fit.trial), layouts=fit.layouts)
         return _finish(job, key, fit.trial.document, warnings, fit.step, fetcher, fit.layouts)
 
 
-def _trial(html: str, stylesheet: Any, fetcher: Any) -> Trial:
+def _trial(html: str, stylesheet: Any, fetcher: Any, print_shop: bool) -> Trial:
     """Lay a poster out and measure it: does it fit one page, how tall is its text?"""
-    document = _layout(html, stylesheet, fetcher)
+    document = _layout(html, stylesheet, fetcher, print_shop)
     pages = [page._page_box for page in document.pages]  # WeasyPrint's own boxes (see below)
     height = sum(_text_height(page, last=index == len(pages) - 1)
                  for index, page in enumerate(pages))
@@ -256,10 +262,11 @@ def _overflow_message(job: PrintJob, smallest: Trial) -> str:
             "(a shorter 'poster' wording can be given per item) or split the topic.")
 
 
-def _layout(html: str, stylesheet: Any, fetcher: Any) -> Any:
+def _layout(html: str, stylesheet: Any, fetcher: Any, print_shop: bool) -> Any:
     from weasyprint import HTML
+    intent = {"output_intent": PRINT_SHOP_INTENT} if print_shop else {}
     return HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render(
-        font_config=_font_config(), stylesheets=[stylesheet] if stylesheet else None)
+        font_config=_font_config(), stylesheets=[stylesheet] if stylesheet else None, **intent)
 
 
 # Stylesheets this worker parsed lately: (the parsed sheet, what WeasyPrint said of it), the
@@ -338,15 +345,36 @@ def _document_id_from(key: str) -> Iterator[None]:
 def _finish(job: PrintJob, key: str, document: Any, warnings: list[str], step: Step | None,
             fetcher: Any, layouts: int) -> RenderedPdf:
     variant = PRINT_SHOP_VARIANT if job.print_shop else PDF_VARIANT
+    shop: dict[str, Any] = {}
+    if job.print_shop:
+        shop = {"output_intent": PRINT_SHOP_INTENT, "finisher": _for_the_print_shop}
     with _document_id_from(key):
         data = document.write_pdf(pdf_variant=variant, pdf_tags=not job.print_shop,
-                                  pdf_identifier=key[:32].encode("ascii"))
+                                  pdf_identifier=key[:32].encode("ascii"), **shop)
     _give_back_memory()
     # WeasyPrint also logs each refusal; those lines say nothing the refusal does not.
     said = tuple(w for w in warnings if "refused:" not in w)
     return RenderedPdf(job.path, key, data, job.source, warnings=said,
                        refused=tuple(dict.fromkeys(fetcher.refused)),  # once, not per trial
                        step=step, layouts=layouts)
+
+
+def _for_the_print_shop(document: Any, pdf: Any) -> None:
+    """What WeasyPrint's PDF/X-4 leaves for us to set, on its PDF objects before they are written.
+
+    The BleedBox is set 3 mm outside the TrimBox: the CSS bleed is wider, so that the crop marks
+    (drawn in its outer half) fall outside the bleed a printer trims to, and WeasyPrint would
+    put the BleedBox wherever the CSS bleed ends (at most 10 pt out). Links are taken off: a
+    printed sheet cannot follow them, and PDF/X allows no annotation but printer's marks on
+    the printed area.
+    """
+    import pydyf
+    for page in (item for item in pdf.objects if isinstance(item, pydyf.Dictionary)
+                 and item.get("Type") == "/Page"):
+        left, top, right, bottom = page["TrimBox"]
+        page["BleedBox"] = pydyf.Array([left - BLEED_PT, top - BLEED_PT,
+                                        right + BLEED_PT, bottom + BLEED_PT])
+        page.pop("Annots", None)
 
 
 def _project_fetcher(roots: tuple[str, ...]) -> Any:
