@@ -39,8 +39,8 @@ class Paper:
     qr_mm: int = 0  # at least 30 mm on A4: a phone reads it from an arm's length
 
 
-A4 = Paper("A4", 210, 297, 12, 34, 10.0, 1.0, "", footer_plain_mm=20, qr_mm=30)
-A3 = Paper("A3", 297, 420, 15, 47, 14.0, 1.41, "-a3", footer_plain_mm=28, qr_mm=42)
+A4 = Paper("A4", 210, 297, 12, 34, 10.0, 1.0, "", footer_plain_mm=26, qr_mm=30)
+A3 = Paper("A3", 297, 420, 15, 47, 14.0, 1.41, "-a3", footer_plain_mm=36, qr_mm=42)
 PAPERS = {"a4": A4, "a3": A3}
 
 # Poster body text sizes on A4, largest first; A3 scales up. 18 pt is the least a notice read
