@@ -5,11 +5,12 @@ does not try sizes blindly: each layout also tells how tall the text came out, a
 predicts the size that will just fit and tries that next. Text height grows about with the
 square of the size (lines get taller, and more of them as fewer words fit a line); on the
 default posters the growth from one step to the next was between the 1st and the 6th power,
-2.3 in the middle. Most posters take one or two layouts.
+2.3 in the middle. Most posters take two or three layouts.
 
 Only a layout says that a size fits, so a poster never overflows. A prediction decides only
-whether a larger step is worth trying: where it is wrong, the text comes out one step smaller
-than it could have been. The search starts from the same step for every poster and depends on
+which larger step to try; the step just above the one chosen is always laid out as well, so the
+size chosen is the largest that fits (unless sizes two steps apart fit and the one between
+does not). The search starts from the same step for every poster and depends on
 nothing but the poster, so the same input always gives the same size.
 
 No WeasyPrint here: the caller passes a function that lays a step out and measures it.
@@ -104,7 +105,12 @@ def _larger_plain(plain: list[Step], index: int, trials: _Trials) -> int:
     while index > 0:
         target = predicted(plain, plain[index], trials.get(plain[index]))
         if target >= index:
-            return index  # the next larger step is predicted not to fit
+            # Predicted not to fit: with steps half a point apart the prediction is often
+            # wrong by one, so the step just above is laid out all the same (one layout more).
+            if trials.get(plain[index - 1]).fits:
+                index -= 1
+                continue
+            return index
         if trials.get(plain[target]).fits:
             index = target
         elif target < index - 1 and trials.get(plain[index - 1]).fits:

@@ -31,23 +31,30 @@ class Paper:
     width_mm: int
     height_mm: int
     margin_mm: int
-    footer_mm: int
+    footer_mm: int  # with the QR code and its label (when the publication has a site_url)
     footer_pt: float
     scale: float
     suffix: str
+    footer_plain_mm: int = 0  # without a QR code
+    qr_mm: int = 0  # at least 30 mm on A4: a phone reads it from an arm's length
 
 
-A4 = Paper("A4", 210, 297, 12, 25, 9.0, 1.0, "")
-A3 = Paper("A3", 297, 420, 15, 34, 12.5, 1.41, "-a3")
+A4 = Paper("A4", 210, 297, 12, 34, 10.0, 1.0, "", footer_plain_mm=26, qr_mm=30)
+A3 = Paper("A3", 297, 420, 15, 47, 14.0, 1.41, "-a3", footer_plain_mm=36, qr_mm=42)
 PAPERS = {"a4": A4, "a3": A3}
 
-# Poster body text sizes on A4, largest first. 14 pt is the clear-print minimum; A3 scales up.
-POSTER_SIZES_PT = (18.0, 17.0, 16.0, 15.0, 14.5, 14.0)
-# Below this size the "what can happen" notes are left out, so the practice items stay large.
-CONSEQUENCES_DOWN_TO_PT = 16.0
-# Where the search for the size starts (see fitting.py): the size most of the default posters
-# end at, so that most take one or two layouts.
-FIRST_TRY_PT = 14.5
+# Poster body text sizes on A4, largest first; A3 scales up. 18 pt is the least a notice read
+# from two metres may have (issue 17). The steps are close (half a point at the small end), so
+# that the size chosen leaves little of the page blank: text height grows about with the square
+# of the size, so one half-point step is about 6% of the page, some 13 mm on A4.
+POSTER_SIZES_PT = (26.0, 25.0, 24.0, 23.0, 22.0, 21.5, 21.0, 20.5, 20.0, 19.5, 19.0, 18.5,
+                   18.0)
+# Below this size the "what can happen" notes would be left out (posters no longer show them,
+# see poster-topic.html; fitting.py still offers steps with notes).
+CONSEQUENCES_DOWN_TO_PT = 22.0
+# Where the search for the size starts (see fitting.py): near the size most of the default
+# posters end at, so that most take one or two layouts.
+FIRST_TRY_PT = 20.0
 
 
 def poster_steps(paper: Paper, has_notes: bool) -> tuple[Step, ...]:
@@ -152,7 +159,6 @@ class Poster:
     page: str
     source: str
     context: dict[str, Any]
-    has_notes: bool = False  # "what can happen" notes, shown when there is room
 
 
 def posters(edition: Edition) -> Iterator[Poster]:
@@ -160,8 +166,7 @@ def posters(edition: Edition) -> Iterator[Poster]:
     words = words_for(pub.language)
     for topic in pub.topics:
         yield Poster(topic.id, topic.title, "print/poster-topic.html",
-                     f"topics/{topic.id}.html", topic.location.file, {"topic": topic},
-                     has_notes=any(level.consequences for level in topic.practice))
+                     f"topics/{topic.id}.html", topic.location.file, {"topic": topic})
     sections = (
         Poster("summary", words.gettext("Summary of good practice"), "print/poster-summary.html",
                "summary.html", "content/summary.yaml", {"summary": pub.summary}),
@@ -180,12 +185,31 @@ def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edi
         **_print_context(edition), **poster.context, **markdown_functions(renderer),
         "title": poster.title, "paper": paper, "print_shop": options.print_shop,
         "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
+        "poster_name": poster.name, "check_at": check_address(edition, page_url),
+        "accent": edition.accent_colour or NAVY,
     }
     renderer.start_document(_no_link, link_terms=False, place="print without links")
     html, stylesheet = split_stylesheet(render(env, poster.template, common))
     return PrintJob(f"{edition.prefix}posters/{poster.name}{paper.suffix}.pdf", poster.title,
                     _source(edition, poster.source), html, stylesheet,
-                    poster_steps(paper, poster.has_notes), options.print_shop, paper)
+                    poster_steps(paper, has_notes=False), options.print_shop, paper)
+
+
+NAVY = "#1d3f6e"  # the base's colour; a variant's accent colour takes its place
+
+
+def check_address(edition: Edition, page_url: str) -> str:
+    """Where a reader checks that a printed poster is the current version: the poster's page
+    when there is a site, else the variant's or publisher's web address, else its email."""
+    if page_url:
+        return page_url
+    adaptation = edition.adaptation
+    pub = edition.publication
+    if adaptation and adaptation.variant.organisation.url:
+        return adaptation.variant.organisation.url
+    if adaptation:
+        return adaptation.variant.organisation.name
+    return pub.publisher.url or pub.publisher.email or pub.publisher.name
 
 
 def _source(edition: Edition, base_file: str) -> str:

@@ -266,6 +266,11 @@ def read_reporting(r: Reader, node: Node) -> Reporting:
 def read_contact(r: Reader, ident: str, key: Node, node: Node) -> Contact:
     what = f"the contact '{ident}'"
     f = r.fields(node, what, ("name", "for"), ("phone", "url", "email")) or {}
+    if f and not any(name in f for name in ("phone", "url", "email")):
+        # A contact is printed on the reporting poster and page: one nobody can reach only
+        # tells a worried reader that help exists somewhere (issue 17).
+        r.error(key, f"{what} has no phone, email or web address: a reader cannot reach it; "
+                "add one, or remove the contact")
     return Contact(
         id="reporting/" + ident,
         name=r.optional_text(f, "name", f"the name of {what}"),
