@@ -78,14 +78,11 @@ def test_office_pdfs_pass_pdf_ua_1(office: dict[str, bytes]) -> None:
     assert _failures(office, check_pdf_ua, _not_figures_or_headings) == {}
 
 
-@pytest.mark.xfail(strict=False, reason="the icons' /Figure alt text is being fixed in the "
-                   "poster and handbook templates by their engineers (issue 17)")
+
 def test_office_pdfs_figures_have_alt_text(office: dict[str, bytes]) -> None:
     assert _failures(office, check_pdf_ua, lambda f: FIGURE_POINT in f) == {}
 
 
-@pytest.mark.xfail(strict=False, reason="handbook.html's summary has an H3 straight after an "
-                   "H1; handbook.html belongs to the handbook engineer (issue 17)")
 def test_office_pdfs_headings_skip_no_level(office: dict[str, bytes]) -> None:
     assert _failures(office, check_pdf_ua, lambda f: HEADING_POINT in f) == {}
 

@@ -256,7 +256,7 @@ ID_CASES = [
      "      after: email/personal\n",
      f"{FILE}:6:14: an item cannot go after or before itself"),
     ("contact twice", "contacts:\n  add:\n    childline:\n      name: Childline\n"
-     "      for: Children.\n",
+     "      for: Children.\n      phone: 0800 1111\n",
      f"{FILE}:5:5: the contact 'reporting/childline' is already in the base guidance; give "
      "yours its own id"),
     ("link to a missing term", "items:\n  add:\n    - id: new\n      at: guidelines\n"
