@@ -341,7 +341,8 @@ def build_site(project: Path, out: Path, formats: str = "site") -> None:
 
 
 def banner(site: Path, page: str = "index.html") -> str:
-    found = parse(site / page).find(id="adaptation-status")
+    # The sentence, behind the banner's one-line label ("Local changes: Approved").
+    found = parse(site / page).select_one("#adaptation-status p")
     assert found is not None
     return " ".join(found.get_text(" ").split())
 

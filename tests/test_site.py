@@ -151,7 +151,7 @@ def test_no_third_party_requests_and_no_inline_script_or_style(
 
 
 @pytest.mark.parametrize(("today", "state", "message"), [
-    (date(2026, 11, 25), "current", "Current guidance. Last reviewed 14 September 2026; next review due 14 September 2027."),
+    (date(2026, 11, 25), "current", "Current guidance. Next review due 14 September 2027. Last reviewed 14 September 2026."),
     (date(2027, 8, 1), "due", "Review due soon. This guidance is due for review on 14 September 2027. It still applies until then."),
     (date(2028, 3, 1), "overdue", "Overdue for review. This guidance was due for review on 14 September 2027. Check with Northshire Safeguarding Children Partnership that it is still current before you rely on it."),
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import nh3
 from markupsafe import Markup
+from PIL import Image, UnidentifiedImageError
 
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
 from policygen.render.edition import Edition
 from policygen.render.templating import markdown_functions, render
-from policygen.source.markup import MarkdownRenderer, page_href
+from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
 from policygen.variants.branding import svg_logo_problem
 from policygen.words import N_, words_for
@@ -132,6 +135,8 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
     topics = [NavLink(t.title, f"topics/{t.id}.html") for t in pub.topics]
     words = words_for(pub.language)
     home = NavLink(words.gettext("Home"), "index.html")
+    # The topics are most of the guidance: the menu leads to their list on the home page.
+    topics_link = NavLink(words.gettext("Topics"), "index.html#topics")
     return {
         "pub": pub,
         "language": pub.language,  # which catalogue the templates' words come from
@@ -139,9 +144,11 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
         "adaptation": edition.adaptation,
         "brand": bool(edition.logo or edition.accent_colour),
         "logo": logo_name(edition),
+        "logo_size": logo_size(edition),
         **markdown_functions(markup),
+        "unlinked": unlinked_inline(),
         "section_pages": sections,
-        "main_nav": [home] + main,
+        "main_nav": [home, topics_link] + main,
         "footer_nav": [home] + topics + sections
         + [NavLink(words.gettext("Accessibility statement"), "accessibility.html")],
         "protected": protected_names(pub),
@@ -182,6 +189,66 @@ def site_pages(edition: Edition) -> Iterator[Page]:
 def logo_name(edition: Edition) -> str:
     """Where the variant's logo goes in the site, keeping its kind (.svg, .png, .jpg)."""
     return f"assets/logo{edition.logo.suffix.lower()}" if edition.logo else ""
+
+
+# The logo's height on the page in CSS pixels (style.css: 3rem); the width keeps its shape.
+LOGO_HEIGHT = 48
+
+
+def logo_size(edition: Edition) -> tuple[int, int]:
+    """The width and height the logo's <img> states, so that the page does not shift as it
+    loads: from an SVG's viewBox (or width and height), a PNG's or JPEG's pixels."""
+    if not edition.logo:
+        return (0, 0)
+    ratio = _logo_ratio(edition)
+    return (max(1, round(LOGO_HEIGHT * ratio)), LOGO_HEIGHT)
+
+
+def _logo_ratio(edition: Edition) -> float:
+    """Width over height; square where the file does not say (the check has passed it)."""
+    assert edition.logo is not None
+    if edition.logo.suffix.lower() == ".svg":
+        return svg_ratio(logo_bytes(edition))
+    try:
+        with Image.open(edition.logo) as image:
+            width, height = image.size
+    except (OSError, UnidentifiedImageError):
+        return 1.0
+    return width / height if width > 0 and height > 0 else 1.0
+
+
+_SVG_TAG = re.compile(rb"<svg\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'\s(viewBox|width|height)="([^"]*)"')
+
+
+def svg_ratio(data: bytes) -> float:
+    """Width over height of a cleaned SVG (svgsafe writes its attributes double-quoted): from
+    the viewBox, else the width and height in plain numbers, else square."""
+    tag = _SVG_TAG.search(data)
+    found = dict(_ATTRIBUTE.findall(tag.group(0))) if tag else {}
+    box = re.split(rb"[\s,]+", found.get(b"viewBox", b"").strip())
+    sizes = [box[2], box[3]] if len(box) == 4 else [b"", b""]
+    for width, height in (sizes, [found.get(b"width", b""), found.get(b"height", b"")]):
+        ratio = _ratio(width, height) if width or height else None
+        if ratio:
+            return ratio
+    return 1.0
+
+
+def _ratio(width: bytes, height: bytes) -> float | None:
+    try:
+        w, h = float(width.removesuffix(b"px")), float(height.removesuffix(b"px"))
+    except ValueError:
+        return None
+    return w / h if w > 0 and h > 0 else None
+
+
+def unlinked_inline() -> Callable[[str], Markup]:
+    """Inline Markdown with no links: for a topic card's summary, where a glossary link beside
+    the card's own link would be a second, smaller target saying something else."""
+    plain = MarkdownRenderer()
+    tags = set(ALLOWED_TAGS) - {"a"}
+    return lambda text: Markup(nh3.clean(plain.inline(text), tags=tags, attributes={}))
 
 
 def brand_assets(edition: Edition) -> dict[str, bytes]:
