@@ -421,7 +421,8 @@ def test_protected_ids_refuse_changes_but_accept_additions() -> None:
         "(adaptation: protected, in content/publication.yaml); a local copy may add to it but "
         "not remove or change what is there"]
     adapted = adapt("local_lead:\n  name: Sam Jones\ncontacts:\n  add:\n    ours:\n"
-                    "      name: Our helpline\n      for: Anything.\nitems:\n  add:\n"
+                    "      name: Our helpline\n      for: Anything.\n      phone: 01632 960 999\n"
+                    "items:\n  add:\n"
                     "    - id: tell-us\n      after: reporting/tell\n      text: Tell us too.\n",
                     pub)
     assert [(c.kind, c.target, c.permission) for c in adapted.changes[1:]] == [
