@@ -71,3 +71,13 @@ def serve(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def launched_chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no browser download), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS[1:])
+        yield launched
+        launched.close()

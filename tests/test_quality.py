@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM_FLAGS, chromium, serve
+from browser import launched_chromium, serve
 from conftest import REPO
 
 from policygen import BuildOptions, build
@@ -39,10 +39,8 @@ def base_url(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS[1:])
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def pages_of(site: Path) -> list[str]:
