@@ -178,21 +178,21 @@ def test_a_draft_made_again_is_a_new_draft_and_never_tells_the_author_it_was_pre
 def test_sent_records_notified_on_the_day_given(project: Path) -> None:
     fp = fingerprint_of(project)
     notify(project, "oak", DAY)
-    code, out, err = cli("notify", "oak", "--sent", "--date", "2026-12-03",
+    code, out, err = cli("notify", "oak", "--sent", "--date", "2026-12-02",
                          "--project", str(project))
     assert (code, err) == (0, "")
-    assert out == ("Recorded that the notice was sent to author@example.org on 3 December 2026 "
+    assert out == ("Recorded that the notice was sent to author@example.org on 2 December 2026 "
                    f"(fingerprint {fp}) in variants/oak/variant.yaml. When the changes are "
                    'approved, run: policygen approve oak --by "…" --date YYYY-MM-DD\n')
     assert variant_file(project).read_text() == (
         VARIANT + "\n" + block("notice_prepared", DAY, fp) + "\n"
-        + block("notified", date(2026, 12, 3), fp))
+        + block("notified", date(2026, 12, 2), fp))
     state = state_of(project)
     assert (state.status, state.text) == (
         AdaptationStatus.NOTIFIED,
-        HEAD + "Changes notified to the author on 3 December 2026, awaiting approval.")
+        HEAD + "Changes notified to the author on 2 December 2026, awaiting approval.")
     code, out, _ = cli("notify", "oak", "--sent", "--project", str(project))
-    assert (code, out) == (0, f"These changes (fingerprint {fp}) were already notified on 3 "
+    assert (code, out) == (0, f"These changes (fingerprint {fp}) were already notified on 2 "
                               "December 2026: there is nothing new to notify.\n")
 
 
@@ -219,6 +219,20 @@ def test_sent_for_a_notice_of_other_changes_is_refused(project: Path) -> None:
         f"variant has changed since (fingerprint {new}), so that notice does not describe it: "
         f"prepare the notice again with policygen notify oak and send that one{NOTHING}")
     assert path.read_text() == before
+
+
+@pytest.mark.parametrize("args", [("notify", "oak", "--sent"), ("approve", "oak", "--by", "Board"),
+                                  ("notify", "oak")])
+def test_a_record_dated_in_the_future_is_refused(project: Path, args: tuple[str, ...]) -> None:
+    # The clock here is the real one: a year far ahead is in the future whenever this runs.
+    notify(project, "oak", DAY)
+    before = variant_file(project).read_text()
+    code, out, err = cli(*args, "--date", "2999-01-01", "--project", str(project))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (f"Error: Invalid value for '--date': 2999-01-01 is in the "
+                                    f"future: give the day it happened (today is "
+                                    f"{date.today().isoformat()})")
+    assert variant_file(project).read_text() == before
 
 
 def test_sent_before_the_notice_was_prepared_is_refused(project: Path) -> None:

@@ -51,6 +51,20 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
     raise click.BadParameter(f"expected a date written YYYY-MM-DD, like 2026-09-14; got "
                              f"'{text}'", ctx, param)
 
+
+def _past_date(ctx: click.Context, param: click.Parameter,
+               value: str | None) -> datetime | None:
+    """The date of something that has happened (a notice sent, an approval given).
+
+    A date in the future is a slip (the wrong year, usually), and a record dated in the
+    future would tell readers that something was approved before it was.
+    """
+    day = _date(ctx, param, value)
+    if day is not None and day.date() > date.today():
+        raise click.BadParameter(f"{day.date().isoformat()} is in the future: give the day it "
+                                 f"happened (today is {date.today().isoformat()})", ctx, param)
+    return day
+
 _today_option = click.option(
     "--today", callback=_date, default=None, metavar="YYYY-MM-DD",
     help="Pretend today is this date (review banners; reproducible builds). "
@@ -211,7 +225,7 @@ def changes(name: str, project: Path) -> None:
 @main.command()
 @click.argument("name")
 @_project_option
-@click.option("--date", "day", callback=_date, default=None, metavar="YYYY-MM-DD",
+@click.option("--date", "day", callback=_past_date, default=None, metavar="YYYY-MM-DD",
               help="The date of the draft; with --sent, the day you sent it.  "
                    "[default: today]")
 @click.option("--from", "sender", default=None, metavar="ADDRESS",
@@ -262,7 +276,7 @@ def _refuse_mixed_notify_options(sent: bool, send: bool, day: datetime | None,
 @click.argument("name")
 @_project_option
 @click.option("--by", required=True, help="Who approved the changes (the body or person).")
-@click.option("--date", "day", callback=_date, default=None,
+@click.option("--date", "day", callback=_past_date, default=None,
               metavar="YYYY-MM-DD", help="The date of the approval.  [default: today]")
 def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
     """Record that the variant NAME's changes were approved.
