@@ -80,7 +80,7 @@ def test_applying_a_variant_leaves_the_base_and_the_variant_as_they_were() -> No
     # It did change something, so the comparison above is not of two untouched copies.
     assert [i.id for i in item_lists(adapted.publication)["email/safe"]] == ["email/personal"]
     assert [p.format().splitlines()[0] for p in adapted.warnings] == [
-        f"{FILE}:39:3: warning: the base guidance is due for review on 2027-01-10, before this "
+        f"{FILE}:39:16: warning: the base guidance is due for review on 2027-01-10, before this "
         "variant's 2030-01-01; the earlier date applies",
         f"{FILE}:14:3: warning: the term 'flibbertigibbet' is not found anywhere in the "
         "guidance, so nothing was changed; check its spelling"]

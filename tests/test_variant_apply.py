@@ -388,7 +388,7 @@ def test_the_variant_review_date_is_the_earlier_of_the_two() -> None:
     later = adapt("dates:\n  next_review: 2027-06-01\n")
     assert later.publication.dates.next_review == date(2027, 1, 10)
     assert [f"{w.location}: {w.message}" for w in later.warnings] == [
-        f"{FILE}:4:3: the base guidance is due for review on 2027-01-10, before this variant's "
+        f"{FILE}:4:16: the base guidance is due for review on 2027-01-10, before this variant's "
         "2027-06-01; the earlier date applies"]
 
 
@@ -452,3 +452,16 @@ def test_warnings_from_reading_are_kept() -> None:
     source = SourceFile(FILE, "organisation:\n  name: X\n  accent_colour: '#ffff00'\n")
     adapted = apply_variant(base(), parse_variant(source, "test"))
     assert [w.severity for w in adapted.warnings] == [Severity.WARNING]
+
+
+def test_a_change_to_one_field_of_a_block_points_at_that_field() -> None:
+    # `policygen changes` sends the editor to the line to look at: the accent colour's own
+    # line, not the top of the organisation block.
+    adapted = adapt('  accent_colour: "#1d5e3b"\n  url: https://t.example/\n'
+                    "dates:\n  last_reviewed: 2026-10-05\n\n  next_review: 2027-07-16\n")
+    lines = {c.target: c.location.line for c in adapted.changes}
+    assert {name: lines[name] for name in ("organisation/name", "organisation/accent_colour",
+                                           "organisation/url", "dates/last_reviewed",
+                                           "dates/next_review")} == {
+        "organisation/name": 2, "organisation/accent_colour": 3, "organisation/url": 4,
+        "dates/last_reviewed": 6, "dates/next_review": 8}

@@ -309,6 +309,17 @@ class Placement:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldLines:
+    """Where each field of a block was written, so that a change to one field (say the accent
+    colour, or the next review date) points at its own line rather than at the block's."""
+
+    lines: tuple[tuple[str, Location], ...] = ()
+
+    def of(self, name: str, block: Location) -> Location:
+        return next((where for field_name, where in self.lines if field_name == name), block)
+
+
+@dataclass(frozen=True, slots=True)
 class Organisation:
     """Who adapts the guidance, and how their copy looks."""
 
@@ -317,6 +328,7 @@ class Organisation:
     accent_colour: str = ""  # #rrggbb, lower case
     url: str = ""
     location: Location = field(default=Location(""), compare=False)
+    field_lines: FieldLines = field(default_factory=lambda: FieldLines(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +370,7 @@ class VariantDates:
     last_reviewed: date | None = None
     next_review: date | None = None
     location: Location = field(default=Location(""), compare=False)
+    field_lines: FieldLines = field(default_factory=lambda: FieldLines(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

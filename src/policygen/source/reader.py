@@ -9,7 +9,7 @@ from datetime import date
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policygen.errors import Location, Problem, Severity, suggest
-from policygen.model import Item
+from policygen.model import FieldLines, Item
 from policygen.source.markup import IMAGE, IMAGE_MESSAGE, LINK_ADVICE, is_allowed_link, links_in
 from policygen.source.misplaced import FIELD_NAMES, homes, moved_left, moved_right
 from policygen.source.yamlsrc import SourceFile
@@ -81,6 +81,10 @@ class Reader:
 
     def location(self, node: Node) -> Location:
         return self.source.location(node)
+
+    def field_lines(self, found: dict[str, Node]) -> FieldLines:
+        """Where each of a block's fields (as `fields` returned them) was written."""
+        return FieldLines(tuple((name, self.location(value)) for name, value in found.items()))
 
     def fields(self, node: Node, what: str, required: tuple[str, ...],
                optional: tuple[str, ...] = ()) -> dict[str, Node] | None:

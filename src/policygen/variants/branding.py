@@ -41,7 +41,8 @@ def read_organisation(r: Reader, node: Node, folder: Path | None) -> Organisatio
         logo = check_logo(r, f["logo"], logo, folder)
     return Organisation(r.optional_text(f, "name", "the organisation's name"), logo, colour,
                         sections.read_url(r, f.get("url"), "the organisation's url"),
-                        r.location(node))
+                        r.location(node),
+                        r.field_lines(f))
 
 
 def _refuse_unquoted_colour(r: Reader, node: Node) -> None:

@@ -76,7 +76,7 @@ def apply_organisation(pub: Publication, variant: Variant,
     for name in ("name", "logo", "accent_colour", "url"):
         if getattr(org, name):
             ledger = ledger.with_change("branding", f"organisation/{name}", "",
-                                        getattr(org, name), org.location)
+                                        getattr(org, name), org.field_lines.of(name, org.location))
     if variant.title is None:
         return pub, ledger
     ledger = ledger.with_change("rename", "title", pub.title, variant.title.value,
@@ -207,9 +207,10 @@ def apply_dates(pub: Publication, variant: Variant,
         if mine and mine != base:
             ledger = ledger.with_change("dates", f"dates/{name}",
                                         base.isoformat() if base else "", mine.isoformat(),
-                                        dates.location)
+                                        dates.field_lines.of(name, dates.location))
     if dates.next_review and dates.next_review > pub.dates.next_review:
-        ledger = ledger.with_problem(dates.location, f"the base guidance is due for review on "
+        ledger = ledger.with_problem(dates.field_lines.of("next_review", dates.location),
+                                     f"the base guidance is due for review on "
                                      f"{pub.dates.next_review}, before this variant's "
                                      f"{dates.next_review}; the earlier date applies",
                                      Severity.WARNING)

@@ -397,7 +397,7 @@ def read_dates(r: Reader, node: Node) -> VariantDates:
     f = r.fields(node, "'dates'", (), ("adopted", "last_reviewed", "next_review")) or {}
     found = {name: r.date(value, f"the date '{name}'") for name, value in f.items()}
     return VariantDates(found.get("adopted"), found.get("last_reviewed"),
-                        found.get("next_review"), r.location(node))
+                        found.get("next_review"), r.location(node), r.field_lines(f))
 
 
 def read_sign_off(r: Reader, node: Node, key: str) -> SignOff | None:
