@@ -119,6 +119,29 @@ def test_each_state_and_its_banner_text(name: str, notified: str, approved: str,
     assert (state.status, state.text, state.base_moved_on) == (status, HEAD + text, False)
 
 
+STALE = {"changed since approval": ("approved", 10), "changed since notification":
+         ("notified to the author", 6)}
+
+
+@pytest.mark.parametrize(("name", "notified", "approved", "status", "text"), STATES,
+                         ids=[s[0] for s in STATES])
+def test_the_editor_is_warned_at_the_record_the_changes_moved_on_from(
+        name: str, notified: str, approved: str, status: AdaptationStatus, text: str) -> None:
+    fp = current()
+    adapted = adapt(CHANGES + sign_offs(notified.replace("current", fp),
+                                        approved.replace("current", fp)))
+    warnings = [f"{w.location}: {w.message}" for w in adapted.warnings]
+    if name not in STALE:
+        assert warnings == []
+        return
+    what, line = STALE[name]
+    day = "1 March 2026" if what == "approved" else "1 February 2026"
+    assert warnings == [
+        f"{FILE}:{line}:3: the changes were {what} on {day} (fingerprint {OTHER}), but they "
+        f"have changed since (fingerprint {fp} now), and every page of this variant says so: "
+        "run policygen changes test to see them, then policygen notify test to tell the author"]
+
+
 def test_only_free_changes_need_no_notification() -> None:
     state = adapt("terminology:\n  AUP: RUP\nlocal_lead:\n  name: Sam Jones\n",
                   base({PUB: FREE})).state

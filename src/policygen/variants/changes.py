@@ -31,6 +31,7 @@ from policygen.variants.ledger import (
     Ledger,
     adaptation_state,
     missing,
+    stale_sign_off,
     variant_next_review,
 )
 from policygen.variants.nearmiss import NearMisses
@@ -65,9 +66,9 @@ def apply_variant(pub: Publication, variant: Variant) -> AdaptedPublication:
     ledger = check_merged(adapted, local, excluded, variant, ledger)
     if any(problem.is_error for problem in ledger.problems):
         raise ContentError(list(ledger.problems))
-    return AdaptedPublication(adapted, pub, variant, ledger.changes,
-                              adaptation_state(variant, ledger.changes, pub), local, excluded,
-                              ledger.problems)
+    state = adaptation_state(variant, ledger.changes, pub)
+    return AdaptedPublication(adapted, pub, variant, ledger.changes, state, local, excluded,
+                              ledger.problems + stale_sign_off(variant, state))
 
 
 def apply_organisation(pub: Publication, variant: Variant,

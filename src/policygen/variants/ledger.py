@@ -303,6 +303,26 @@ def adaptation_state(variant: Variant, changes: Sequence[Change],
                            edition, sign_off, upstream)
 
 
+def stale_sign_off(variant: Variant, state: AdaptationState) -> tuple[Problem, ...]:
+    """A warning when the changes moved on from what the author was told or approved.
+
+    Every page of the variant says so already; `check` and `build` say it to the editor too,
+    at the record that no longer matches, with what to do.
+    """
+    stale = {AdaptationStatus.CHANGED_SINCE_APPROVAL: "approved",
+             AdaptationStatus.CHANGED_SINCE_NOTIFICATION: "notified to the author"}
+    if state.status not in stale or state.sign_off is None:
+        return ()
+    where = state.sign_off.location
+    return (Problem(where if where.file else Location(variant.file),
+                    f"the changes were {stale[state.status]} on "
+                    f"{long_date(state.sign_off.date)} (fingerprint "
+                    f"{state.sign_off.fingerprint}), but they have changed since (fingerprint "
+                    f"{state.fingerprint} now), and every page of this variant says so: run "
+                    f"policygen changes {variant.name} to see them, then policygen notify "
+                    f"{variant.name} to tell the author", Severity.WARNING),)
+
+
 def variant_next_review(variant: Variant, pub: Publication) -> date:
     """The variant's own next review, or the base's; the earlier when both are set."""
     mine = variant.dates.next_review
