@@ -171,7 +171,12 @@ RECORD_TAMPERING = [
     ("a field the entry does not have", set_in("editions", "variants/beta/", "entry", "href",
                                                value="javascript:x"),
      f"in {MARKER}, {BETA} › 'entry' (field 'href') should be only the fields name, "
-     "organisation, state, review_state, next_review, found \"javascript:x\""),
+     "organisation, state, review_state, next_review, status, found \"javascript:x\""),
+    ("an unknown adaptation status", set_in("editions", "variants/beta/", "entry", "status",
+                                            value="<b>"),
+     f"in {MARKER}, {BETA} › 'entry' › 'status' should be one of no-notification-needed, "
+     "not-notified, notice-prepared, notified, approved, changed-since-approval, "
+     "changed-since-notification, found \"<b>\""),
     ("warnings of the wrong shape", set_in("editions", "variants/beta/", "warnings",
                                            value=[["a", "1", 2, "m", "s"]]),
      f"in {MARKER}, {BETA} › 'warnings' should be a list of [file, line, column, message, "

@@ -272,3 +272,20 @@ def test_a_logos_width_and_height_come_from_the_file(
     tag = re.search(r'<img class="logo"[^>]*>', (out / "index.html").read_text())
     assert tag is not None
     assert f'width="{size[0]}" height="{size[1]}"' in tag.group(0)
+
+
+def test_safe_practice_is_blue_with_a_shield_and_amber_is_kept_for_warnings(
+        desktop: Any, base_url: str) -> None:
+    """Safe practice is allowed practice: it wears the posters' blue shield, not a warning's
+    amber triangle; amber stays on the review banner and unsigned local changes."""
+    desktop.goto(base_url + TOPIC, wait_until="load")
+    colour = "e => getComputedStyle(e).borderLeftColor"
+    levels = {key: desktop.eval_on_selector(f".level--{key}", colour)
+              for key in ("best", "safe", "poor")}
+    assert levels == {"best": "rgb(0, 107, 79)", "safe": "rgb(31, 90, 150)",
+                      "poor": "rgb(179, 38, 30)"}
+    shield = desktop.eval_on_selector(".level--safe .icon path", "e => e.getAttribute('d')")
+    assert shield.startswith("M12 1L22 4.5v7")  # the shield of templates/print/poster-icons.html
+    desktop.goto(base_url + "variants/oakfield-primary/index.html", wait_until="load")
+    banner = desktop.eval_on_selector(".adapted--not-notified", colour)
+    assert banner == "rgb(138, 75, 0)"

@@ -243,6 +243,11 @@ def test_all_builds_every_variant_and_one_broken_does_not_stop_the_others(
     assert any(row.startswith("oakfield-primary Could not be built.") for row in rows)
     assert any(row.startswith("Riverside House") and "approved" in row for row in rows)
     assert any(row.startswith("Oakfield Primary ") and "not yet notified" in row for row in rows)
+    # Each built variant's state is also a label, the same words and look as on its own pages.
+    labels = {tr.th.get_text(strip=True): tr.select_one(".badge").get_text(strip=True)
+              for tr in parse(site / "variants" / "index.html").select("tbody tr")
+              if tr.select_one(".badge")}
+    assert labels == {"Riverside House": "Approved", "Oakfield Primary": "Not yet notified"}
     home = parse(site / "index.html")
     assert home.find("a", href="variants/index.html") is not None
 

@@ -25,6 +25,7 @@ from policygen.render.stage import FORMAT_NAMES as FORMATS
 from policygen.source.names import control_character
 from policygen.source.reader import ID_PATTERN
 from policygen.source.review import ReviewState
+from policygen.variants.ledger import AdaptationStatus
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 _PREFIX = re.compile(rf"variants/({ID_PATTERN.pattern})/")
@@ -32,7 +33,7 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RECORD_FIELDS = ("generator", "note", "pdf_inputs", "editions", "failures", "pdf_warnings",
                   "build", "files")
 _EDITION_FIELDS = ("key", "entry", "warnings", "files")
-_ENTRY_FIELDS = ("name", "organisation", "state", "review_state", "next_review")
+_ENTRY_FIELDS = ("name", "organisation", "state", "review_state", "next_review", "status")
 _BUILD_FIELDS = ("id", "today", "formats", "papers", "print_shop", "all_variants", "shard")
 _MAX_RECORD_BYTES = 256 * 1024 * 1024
 
@@ -225,6 +226,10 @@ class RecordReader:
         if not _is_day(entry["next_review"]):
             raise self.fail(f"{where} › 'next_review'", "a date like 2026-11-25",
                             entry["next_review"])
+        if entry["status"] not in [status.value for status in AdaptationStatus]:
+            raise self.fail(f"{where} › 'status'",
+                            "one of " + ", ".join(status.value for status in AdaptationStatus),
+                            entry["status"])
         return entry
 
     def warnings(self, value: object, where: str) -> None:

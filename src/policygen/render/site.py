@@ -342,19 +342,22 @@ class VariantEntry:
     review_state: str = ""
     next_review: date | None = None
     error: str = ""
+    status: str = ""  # the adaptation's status as a word of AdaptationStatus, for its label
 
     def as_record(self) -> dict[str, Any]:
         """What the build record keeps, so that a reused variant still has its line."""
         return {"name": self.name, "organisation": self.organisation, "state": self.state,
                 "review_state": self.review_state,
-                "next_review": self.next_review.isoformat() if self.next_review else ""}
+                "next_review": self.next_review.isoformat() if self.next_review else "",
+                "status": self.status}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> VariantEntry:
         day = record.get("next_review") or ""
         return cls(str(record.get("name", "")), str(record.get("organisation", "")),
                    str(record.get("state", "")), str(record.get("review_state", "")),
-                   date.fromisoformat(day) if day else None)
+                   date.fromisoformat(day) if day else None,
+                   status=str(record.get("status", "")))
 
 
 def variant_entry(edition: Edition) -> VariantEntry:
@@ -363,7 +366,7 @@ def variant_entry(edition: Edition) -> VariantEntry:
     words = words_for(edition.publication.language)
     return VariantEntry(variant.name, variant.organisation.name,
                         edition.adaptation.state.text_in(words), edition.status.state.value,
-                        edition.status.next_review)
+                        edition.status.next_review, status=edition.adaptation.state.status.value)
 
 
 def render_variant_index(base: Edition, entries: list[VariantEntry],
