@@ -144,6 +144,31 @@ def test_near_misses_are_warnings_naming_the_entry_and_place() -> None:
                                         "email/personal-account")]
 
 
+
+def test_variants_with_the_same_terms_each_get_their_own_counts_and_warnings() -> None:
+    """Scans of the base prose are shared between variants with the same terms (for speed):
+    each variant must still count its own replacements and name its own file and line."""
+    text = "Ask workers and children or young people; a worker helps workers."
+    results = []
+    for line in (3, 9):
+        found = [Edit("workers", "staff", Location(FILE, line, 3)),
+                 Edit(CYP, "pupils", Location(FILE, line + 1, 3))]
+        forms = term_forms(found)
+        misses = NearMisses(forms, missing_forms(found))
+        substitute = Substituter(forms, misses)
+        replaced = [substitute(text, area, f"{area}/x") for area in ("email", "email", "mobile")]
+        counts = {form.term: dict(count) for form, count in substitute.results()}
+        results.append((replaced[0], counts, [(s.entry.location.line, s.message)
+                                              for s in misses.sightings()]))
+    first, second = results
+    assert first[0] == "Ask staff and children or young people; a worker helps staff."
+    assert first[0] == second[0] and first[1] == second[1]
+    assert first[1]["workers"] == {"email": 4, "mobile": 2}
+    assert [line for line, _ in first[2]] == [3, 4] and [line for line, _ in second[2]] == [9, 10]
+    assert [message for _, message in first[2]] == [message for _, message in second[2]] == [
+        said("worker", "workers", "3 times: email/x, mobile/x"),
+        said("children or young people", where="3 times: email/x, mobile/x")]
+
 # The whole default guidance, built as a site for a school that says "pupils".
 
 def test_a_school_saying_pupils_gets_no_old_forms_in_its_site(default_project: Path,

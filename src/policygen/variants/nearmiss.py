@@ -20,7 +20,12 @@ from policygen.variants.terminology import JOINER, TermForm, split_parts
 _OR = r"(?:\s*,)?\s+(?:and/or|or|nor)\s+"
 _WORDS_BETWEEN = r"(?:[^\W\d_][\w'\u2019-]*\s+){1,2}"
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_JOINED = re.compile(r"[\s,/&]*")
 _PLACES_SHOWN = 3
+# Finds kept across the variants of one process: (patterns' key, prose) -> (slot, phrase)s.
+_FOUND: dict[tuple[int, str], tuple[tuple[int, str], ...]] = {}
+_FOUND_LIMIT = 200_000
+_SIGNATURES: dict[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], int] = {}
 
 
 @dataclass(slots=True)
@@ -57,29 +62,42 @@ class NearMisses:
         self.phrases = [(form.entry, tuple(_WORD.findall(form.term.casefold())))
                         for form in forms if len(_WORD.findall(form.term)) > 1]
         self.seen: dict[str, Sighting] = {}
+        # What the finds depend on: two variants with the same terms share their finds in the
+        # base prose (each is a slot, a pattern or phrase in order, and the phrase found).
+        self.entries = [entry for entry, _ in self.patterns] + [e for e, _ in self.phrases]
+        self.key = _SIGNATURES.setdefault((tuple(p.pattern for _, p in self.patterns),
+                                           tuple(phrase for _, phrase in self.phrases)),
+                                          len(_SIGNATURES))
 
     def __call__(self, prose: str, place: str) -> None:
         # A phrase close to two terms ("children, young people" and "children and young
         # people" both listed) is reported once, under the first; each place counted once.
-        found = {_key(phrase): (entry, phrase) for entry, phrase in reversed(list(
-            self._find(prose)))}
+        finds = _FOUND.get((self.key, prose))
+        if finds is None:
+            finds = tuple(self._find(prose))
+            if len(_FOUND) >= _FOUND_LIMIT:
+                _FOUND.clear()
+            _FOUND[(self.key, prose)] = finds
+        found = {_key(phrase): (self.entries[slot], phrase) for slot, phrase in reversed(finds)}
         for key, (entry, phrase) in found.items():
             self.seen.setdefault(key, Sighting(entry, phrase)).places.append(place)
 
-    def _find(self, prose: str) -> Iterator[tuple[Edit, str]]:
-        for entry, pattern in self.patterns:
+    def _find(self, prose: str) -> Iterator[tuple[int, str]]:
+        for slot, (_, pattern) in enumerate(self.patterns):
             for match in pattern.finditer(prose):
-                yield entry, " ".join(match.group(0).split())
-        words = list(_WORD.finditer(prose))
-        for entry, phrase in self.phrases:
-            for start in range(len(words) - len(phrase) + 1):
-                window = words[start:start + len(phrase)]
-                if window[0].group(0).casefold() != phrase[0] \
-                        and window[1].group(0).casefold() != phrase[1]:
-                    continue  # a quick no: a typo leaves one of the first two words alone
-                if _one_typo(tuple(w.group(0).casefold() for w in window), phrase) \
-                        and _joined(prose, window):
-                    yield entry, " ".join(prose[window[0].start():window[-1].end()].split())
+                yield slot, " ".join(match.group(0).split())
+        if not self.phrases:
+            return
+        spans, folded = _words(prose)
+        for slot, (_, phrase) in enumerate(self.phrases, len(self.patterns)):
+            size = len(phrase)
+            # A typo leaves one of the first two words alone: only windows that start with
+            # the phrase's first word, or whose second word is its second, can be one.
+            for start in _starts(folded, phrase, len(spans) - size + 1):
+                if _one_typo(folded[start:start + size], phrase) \
+                        and _joined(prose, spans[start:start + size]):
+                    yield slot, " ".join(prose[spans[start][0]:spans[start + size - 1][1]]
+                                          .split())
 
     def sightings(self) -> list[Sighting]:
         """Every phrase seen, the editor's terms in the order written."""
@@ -114,10 +132,26 @@ def _one_typo(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return len(different) == 1 and _close(*different[0])
 
 
-def _joined(prose: str, window: Sequence[re.Match[str]]) -> bool:
+def _joined(prose: str, window: Sequence[tuple[int, int]]) -> bool:
     """The words of a phrase are next to each other, with nothing but spaces, commas, / or &."""
-    return all(re.fullmatch(r"[\s,/&]*", prose[a.end():b.start()])
+    return all(_JOINED.fullmatch(prose, a[1], b[0])
                for a, b in zip(window, window[1:], strict=False))
+
+
+@lru_cache(maxsize=8192)
+def _words(prose: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """Where each word of the prose is, and each word casefolded. Kept: every variant of a
+    base reads the same base prose, so it is split into words once, not once a variant."""
+    matches = list(_WORD.finditer(prose))
+    return (tuple(m.span() for m in matches), tuple(m.group(0).casefold() for m in matches))
+
+
+def _starts(folded: tuple[str, ...], phrase: tuple[str, ...], count: int) -> list[int]:
+    """Window starts whose first word is the phrase's first, or second word its second."""
+    first, second = phrase[0], phrase[1]
+    found = {i for i, word in enumerate(folded) if word == first and i < count}
+    found.update(i - 1 for i, word in enumerate(folded) if word == second and 0 < i <= count)
+    return sorted(found)
 
 
 @lru_cache(maxsize=65536)

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 from policygen.errors import Location
@@ -61,20 +62,33 @@ def map_prose_places(pub: Publication, function: PlaceFunction) -> Publication:
 def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
           place: str) -> Any:
     if isinstance(value, str):
-        return function(value, area, place)
+        result = function(value, area, place)
+        return value if result == value else result  # the same object: nothing to copy
     if isinstance(value, tuple):
-        return tuple(_walk(v, function, skip, area, place) for v in value)
+        walked = tuple(_walk(v, function, skip, area, place) for v in value)
+        return value if _same(walked, value) else walked
     if not is_dataclass(value) or isinstance(value, (type, Location)):
         return value
     area = value.id if isinstance(value, Topic) else area
     changed = {}
-    for f in fields(value):
-        if f.name in skip:
-            continue
-        where = _area(value, f.name, area)
-        changed[f.name] = _walk(getattr(value, f.name), function, skip, where,
-                                _place(value, f.name, where, place))
-    return replace(value, **changed)
+    for name in _field_names(type(value), skip):
+        before = getattr(value, name)
+        where = _area(value, name, area)
+        after = _walk(before, function, skip, where, _place(value, name, where, place))
+        if after is not before:
+            changed[name] = after
+    # Left alone when nothing in it changed: most of a publication is, and a copy of it for
+    # every variant costs more than the walk.
+    return replace(value, **changed) if changed else value
+
+
+def _same(walked: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
+    return all(a is b for a, b in zip(walked, value, strict=True))
+
+
+@lru_cache(maxsize=256)
+def _field_names(kind: type, skip: frozenset[str]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind) if f.name not in skip)
 
 
 def _area(owner: object, name: str, area: str) -> str:
@@ -294,6 +308,14 @@ def _is_acronym(word: str) -> bool:
     return word.isupper() and word.isalpha() and len(word) > 1
 
 
+# (replaced text, index of the form of each replacement, stretches left as they were)
+Scan = tuple[str, tuple[int, ...], tuple[str, ...]]
+# Scans kept across the variants of one process: (terms' key, prose) -> Scan.
+_SCANNED: dict[tuple[int, str], Scan] = {}
+_SCANNED_LIMIT = 200_000
+_SIGNATURES: dict[tuple[Any, ...], int] = {}
+
+
 class Substituter:
     """Replaces every form of every term in one pass, counting where each one was found.
 
@@ -316,40 +338,67 @@ class Substituter:
         self.pattern = re.compile(r"(?P<article>(?<!\w)[Aa]n?\s+)?(?:" + "|".join(
             f"(?P<t{i}>{form.pattern})" for i, form in enumerate(self.forms))
             + rf")(?P<poss>[{_APOSTROPHES}](?:s(?!\w))?)?")
+        # Most prose holds none of the terms: a cheap search for a word every match must
+        # contain rules it out before the full pattern is tried.
+        self.quick = quick_filter(self.forms)
+        # What the replacements depend on (not where the editor wrote them): the same for
+        # two variants with the same terms, which then share their scans of the base prose.
+        self.key = _SIGNATURES.setdefault(tuple(
+            (f.term, f.replacement, f.derived, f.parts, f.plural) for f in self.forms),
+            len(_SIGNATURES))
 
     def __call__(self, text: str, area: str, place: str = "") -> str:
-        pieces, last = [], 0
-        for span in _VERBATIM.finditer(text):
-            pieces += [self._replace(text[last:span.start()], area, place or area),
-                       span.group(0)]
-            last = span.end()
-        return "".join(pieces) + self._replace(text[last:], area, place or area)
+        prose, verbatim = _split_verbatim(text)
+        pieces = [self._replace(prose[0], area, place or area)]
+        for copied, following in zip(verbatim, prose[1:], strict=True):
+            pieces += [copied, self._replace(following, area, place or area)]
+        return "".join(pieces)
 
     def _replace(self, prose: str, area: str, place: str) -> str:
-        pieces, last = [], 0
+        scanned = _SCANNED.get((self.key, prose))
+        if scanned is None:
+            scanned = self._scan(prose)
+            if len(_SCANNED) >= _SCANNED_LIMIT:
+                _SCANNED.clear()
+            _SCANNED[(self.key, prose)] = scanned
+        result, hits, untouched = scanned
+        for index in hits:
+            self.found[index][area] += 1
+        for stretch in untouched:
+            self._unreplaced(stretch, place)
+        return result
+
+    def _scan(self, prose: str) -> Scan:
+        """The prose with the terms replaced, which form each replacement was (by index), and
+        the stretches left as they were. It depends on the forms and the prose only, so a
+        variant with the same terms as one before reuses it."""
+        if not self.quick.search(prose):
+            return prose, (), (prose,)
+        pieces, hits, untouched, last = [], [], [], 0
         for match in self.pattern.finditer(prose):
-            pieces += [prose[last:match.start()], self._one(match, area, prose)]
-            self._unreplaced(prose[last:match.start()], place)
+            index, replacement = self._one(match, prose)
+            pieces += [prose[last:match.start()], replacement]
+            hits.append(index)
+            untouched.append(prose[last:match.start()])
             last = match.end()
-        self._unreplaced(prose[last:], place)
-        return "".join(pieces) + prose[last:]
+        untouched.append(prose[last:])
+        return "".join(pieces) + prose[last:], tuple(hits), tuple(untouched)
 
     def _unreplaced(self, prose: str, place: str) -> None:
         if self.unreplaced is not None and prose.strip():
             self.unreplaced(prose, place)
 
-    def _one(self, match: re.Match[str], area: str, prose: str) -> str:
+    def _one(self, match: re.Match[str], prose: str) -> tuple[int, str]:
         name = next(key for key, value in match.groupdict().items()
                     if value is not None and key.startswith("t"))
         index, found = int(name[1:]), match.group(name)
         index = self._written_wins(index, found)
-        self.found[index][area] += 1
         form = self.forms[index]
         replacement = match_case(found, form)
         poss, rest = _possessive(match, found, prose)
         if poss:
             replacement = possessive(replacement, poss, form.plural)
-        return agree(match.group("article"), replacement) + replacement + rest
+        return index, agree(match.group("article"), replacement) + replacement + rest
 
     def _written_wins(self, index: int, found: str) -> int:
         written = self.written.get(_key(found))
@@ -362,6 +411,29 @@ class Substituter:
         order = sorted(range(len(self.forms)),
                        key=lambda i: (self.forms[i].entry.location, self.forms[i].derived))
         return ((self.forms[i], self.found[i]) for i in order)
+
+
+@lru_cache(maxsize=8192)
+def _split_verbatim(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The text's prose pieces, and the verbatim spans between them (one fewer). Kept: every
+    variant reads the same base texts."""
+    prose, verbatim, last = [], [], 0
+    for span in _VERBATIM.finditer(text):
+        prose.append(text[last:span.start()])
+        verbatim.append(span.group(0))
+        last = span.end()
+    prose.append(text[last:])
+    return tuple(prose), tuple(verbatim)
+
+
+def quick_filter(forms: Sequence[TermForm]) -> re.Pattern[str]:
+    """A pattern that finds, in any case, one word that every match of some form contains:
+    the longest piece of a spelling of its first part (a term's words may be split by a
+    hyphen or joined, so the pieces between hyphens are what is sure to be there)."""
+    pieces = {max((bit for word in spelling.split() for bit in word.split("-")), key=len)
+              for form in forms for spelling in (form.parts or ((form.term,),))[0]}
+    return re.compile("|".join(re.escape(piece) for piece in
+                               sorted(pieces, key=len, reverse=True)) or "(?!)", re.IGNORECASE)
 
 
 def _possessive(match: re.Match[str], found: str, prose: str) -> tuple[str, str]:
