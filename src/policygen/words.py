@@ -65,7 +65,10 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention, known to py
 def catalogue_dir() -> Path:
     """The shipped catalogues: inside the package, so that the wheel carries them and the
     build's input hash (made of policygen's own files) changes with a translation."""
-    return Path(__file__).parent / "catalogue"
+    return _CATALOGUES
+
+
+_CATALOGUES = Path(__file__).parent / "catalogue"  # made once: every word on a page asks
 
 
 def words_for(language: str) -> Words:

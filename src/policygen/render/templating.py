@@ -101,8 +101,20 @@ class ProjectSandbox(ImmutableSandboxedEnvironment):
     data holds paths (a variant's folder): `folder.joinpath(…).read_text()` must fail too.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (type of the object, attribute, type of the value) -> safe? Every test Jinja and
+        # this class make looks at those three and nothing else, and a build asks the same
+        # few hundred questions about two hundred thousand times.
+        self._safe: dict[tuple[type, str, type], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        return super().is_safe_attribute(obj, attr, value) and not _is_system(value)
+        key = (type(obj), attr, type(value))
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = (super().is_safe_attribute(obj, attr, value)
+                                      and not _is_system(value))
+        return safe
 
     def is_safe_callable(self, obj: Any) -> bool:
         return super().is_safe_callable(obj) and not _is_system(getattr(obj, "__self__", None))
