@@ -12,7 +12,6 @@ from typing import Any
 import jinja2
 import nh3
 from markupsafe import Markup
-from PIL import Image, UnidentifiedImageError
 
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
@@ -209,6 +208,10 @@ def _logo_ratio(edition: Edition) -> float:
     assert edition.logo is not None
     if edition.logo.suffix.lower() == ".svg":
         return svg_ratio(logo_bytes(edition))
+    # Imported here: Pillow takes longer to import than `check` takes to read the content,
+    # and only a PNG or JPEG logo needs it.
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(edition.logo) as image:
             width, height = image.size
