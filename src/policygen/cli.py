@@ -112,6 +112,42 @@ def check(project: Path, today: datetime | None, strict: bool, with_print: bool)
 
 @main.command()
 @_project_option
+@click.option("--timeout", type=click.FloatRange(0.1, 120), default=15, show_default=True,
+              help="Seconds to wait for each site to answer.")
+@click.option("--jobs", type=click.IntRange(1, 32), default=8, show_default=True,
+              help="How many sites to ask at once.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (moved, refused, placeholder addresses) as errors.")
+def links(project: Path, timeout: float, jobs: int, strict: bool) -> None:
+    """Check every web address in the content and the variants on the real web.
+
+    Each address is asked once, however often it is written; every place it is written is
+    reported. Only this command goes to the network; a build never does.
+    """
+    from policygen.commands.links import check_addresses
+    from policygen.source.addresses import find_addresses
+
+    with _errors_to_exit_codes():
+        addresses, unreadable = find_addresses(project)
+        if unreadable:
+            raise ContentError(unreadable)
+        distinct = len({a.url for a in addresses})
+        click.echo(f"checking {distinct} web addresses, written {len(addresses)} times", err=True)
+        report = check_addresses(addresses, timeout, jobs)
+        _print_warnings(report.problems)
+        errors, warnings = len(report.broken), len(report.flagged)
+        click.echo(f"{distinct} web addresses checked: {errors} broken, {warnings} to look at "
+                   "(moved, refused or placeholders)" if report.problems
+                   else f"{distinct} web addresses checked: every one answers")
+        if report.offline:
+            click.echo("no address could be found by name: is this computer connected to the "
+                       "internet?", err=True)
+        if errors or (strict and warnings):
+            sys.exit(EXIT_CONTENT)
+
+
+@main.command()
+@_project_option
 @_today_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the output.  [default: build/ in the project]")
