@@ -1,9 +1,10 @@
 """Draw docs/posters-contact-sheet.png: every default poster, as a designer reviews them.
 
 One row per edition and paper: the base on A4, the base on A3, the base for a print shop (with
-its bleed and crop marks), then each variant in variants/ on A4. Each poster is rendered by a
-real build into a temporary folder and turned into a picture by pdftoppm (poppler-utils), so the
-sheet shows exactly what an organisation would print.
+its bleed and crop marks), the base as a board with a website publishes it (`site_url` set, so
+every poster carries the labelled QR code), then each variant in variants/ on A4. Each poster
+is rendered by a real build into a temporary folder and turned into a picture by pdftoppm
+(poppler-utils), so the sheet shows exactly what an organisation would print.
 
     .venv/bin/python scripts/contact_sheet.py [--out docs/posters-contact-sheet.png]
 """
@@ -11,6 +12,7 @@ sheet shows exactly what an organisation would print.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,11 +25,12 @@ TODAY = "2026-12-02"  # a fixed day: the same sheet from the same content
 THUMB_WIDTH = 300  # pixels per poster on the sheet
 GAP = 16
 LABEL_HEIGHT = 34
+SITE_URL = "https://northshire.example.org/esafety/"  # a placeholder: see `policygen links`
 
 
-def build(out: Path, *options: str) -> Path:
+def build(out: Path, *options: str, project: Path = REPO) -> Path:
     """Build posters into out with the given options; the folder of the PDFs."""
-    command = [sys.executable, "-m", "policygen", "build", "--project", str(REPO), "--out",
+    command = [sys.executable, "-m", "policygen", "build", "--project", str(project), "--out",
                str(out), "--format", "posters", "--today", TODAY, "--quiet", *options]
     subprocess.run(command, check=True)
     return out / "posters"
@@ -56,11 +59,24 @@ def rows(work: Path) -> list[tuple[str, list[Image.Image]]]:
     shop = build(work / "shop", "--print-shop")
     found.append(("Base guidance for a print shop: 3 mm bleed, crop marks",
                   [thumbnail(p, work) for p in sorted(shop.glob("*.pdf"))]))
+    online = with_site_url(work / "online")
+    found.append((f"Base guidance published at {SITE_URL} (QR code on every poster)",
+                  [thumbnail(p, work) for p in sorted(build(work / "online-out",
+                                                            project=online).glob("*.pdf"))]))
     for variant in sorted(p.parent.name for p in (REPO / "variants").glob("*/variant.yaml")):
         folder = build(work / variant, "--variant", variant)
         found.append((f"Variant {variant}, A4",
                       [thumbnail(p, work) for p in sorted(folder.glob("*.pdf"))]))
     return found
+
+
+def with_site_url(folder: Path) -> Path:
+    """A copy of the project whose publication has a web address, as a published board's has."""
+    shutil.copytree(REPO / "content", folder / "content")
+    publication = folder / "content" / "publication.yaml"
+    text = publication.read_text(encoding="utf-8")
+    publication.write_text(f"site_url: {SITE_URL}\n" + text, encoding="utf-8")
+    return folder
 
 
 def sheet(found: list[tuple[str, list[Image.Image]]]) -> Image.Image:
