@@ -383,7 +383,7 @@ def test_the_pseudo_build_shows_the_catalogue_words_in_place(greek_build: Path) 
     assert "«Current guidance.» «Next review due 10 Ionawr 2027.» «Last reviewed 2 Mawrth 2026.»" \
         in " ".join(home.split())
     variant = " ".join(page_words(greek_build / "variants/1/index.html").split())
-    assert ("«Adapted by Σχολείο Βελανιδιάς from Εταιρεία Προστασίας's guidance (edition 2 "
+    assert ("«Adapted by Σχολείο Βελανιδιάς from «Εταιρεία Προστασίας's guidance» (edition 2 "
             "Mawrth 2026).» «Changes not yet notified to the author.»") in variant
     notice = " ".join(pdf_words(greek_build / "variants/1/adaptation-notice.pdf").split())
     assert "«Page 1 of" in notice

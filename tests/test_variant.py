@@ -106,7 +106,7 @@ def test_every_part_is_read_with_its_line() -> None:
 CASES = [
     ("unknown field", "terminolgy:\n  workers: staff\n",
      f"{FILE}:3:1: unknown field 'terminolgy' in the variant (did you mean 'terminology'?); "
-     "expected one of: organisation, title, local_lead, contacts, terminology, topics, items, "
+     "expected one of: organisation, extends, adaptation, title, local_lead, contacts, terminology, topics, items, "
      "labels, sections, dates, revisions, notice_prepared, notified, approved"),
     ("no organisation", "organisation:\n  url: https://example.org/\n",
      f"{FILE}:2:3: 'organisation' is missing the required field 'name'"),
@@ -246,7 +246,8 @@ def test_recording_a_sign_off_keeps_the_rest_of_the_file() -> None:
 
 
 def test_the_example_variants_load() -> None:
-    assert list_variants(REPO) == ("oakfield-primary", "riverside-house")
+    assert list_variants(REPO) == ("brookside-primary", "northshire-council", "oakfield-primary",
+                                   "riverside-house")
     for name in list_variants(REPO):
         loaded = load_variant(REPO, name)
         assert loaded.warnings == ()

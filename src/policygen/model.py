@@ -219,6 +219,8 @@ class Adaptation:
     approval_route: str
     rules: tuple[AdaptationRule, ...]
     protected: tuple[str, ...] = ()
+    # Ids a variant up a chain protected for its own copies: (id, organisation, its file).
+    protected_by: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,9 @@ class Change:
     location: Location = field(default=Location(""), compare=False)  # the variant's line
     where: str = ""  # where it sits ("email/best, after email/work-account") or where terms were
     count: int = 0  # terms replaced, or links turned into plain text by an exclusion
+    # In a chain (school → council → board), whose text the change alters, so whom to tell:
+    # the name of that author; empty when the variant adapts the base guidance itself.
+    author: str = field(default="", compare=False)
 
     @property
     def needs_notice(self) -> bool:

@@ -9,14 +9,14 @@ from policygen.build.plan import BuildOptions, CheckReport, Planned, VariantFail
 from policygen.errors import ContentError
 from policygen.model import Publication
 from policygen.render.edition import Edition, variant_edition_of
-from policygen.variants.changes import apply_variant
+from policygen.variants import chain
 from policygen.variants.ledger import AdaptedPublication
-from policygen.variants.variant import load_variant
 
 
 def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
-    """A variant read and laid over the base (its warnings from reading it included, once)."""
-    return apply_variant(base, load_variant(project, name))
+    """A variant read and laid over the base, or over the variants it extends, in turn (its
+    warnings from reading it included, once)."""
+    return chain.adapt(project, base, name)
 
 
 def variant_edition(report: CheckReport, options: BuildOptions, name: str,

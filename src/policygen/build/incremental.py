@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from policygen.build.output import BuildRecord, digest_of, previous_files
 from policygen.errors import Location, Problem, Severity
 from policygen.render.edition import owned_elsewhere
+from policygen.variants.chain import chain_names
 
 if TYPE_CHECKING:
     from policygen.render.pdf import PdfCache
@@ -73,8 +74,10 @@ class InputHasher:
     def key(self, variant: str | None, prefix: str) -> str:
         digest = self._shared.copy()
         self._add(digest, f"{variant or ''}\0{prefix}".encode())
-        if variant:
-            self._add_folder(digest, self.project / "variants" / variant)
+        if variant:  # and every variant it extends: a council's edit changes its schools
+            for name in chain_names(self.project, variant):
+                self._add(digest, name.encode("utf-8"))
+                self._add_folder(digest, self.project / "variants" / name)
         return digest.hexdigest()
 
     def _add_folder(self, digest: Any, root: Path) -> None:

@@ -157,7 +157,20 @@ def send_notice(project: Path, name: str, sender: str | None = None,
 
 def _adapted(project: Path, name: str, day: date) -> tuple[CheckReport, AdaptedPublication]:
     report = check(project, day)
-    return report, adapt(project, report.publication, name)
+    return report, _one_author(project, adapt(project, report.publication, name))
+
+
+def _one_author(project: Path, adapted: AdaptedPublication) -> AdaptedPublication:
+    """A variant in a chain tells more than one author; its notices cannot be recorded yet."""
+    if not adapted.upstream:
+        return adapted
+    name, parent = adapted.variant.name, adapted.upstream[0]
+    authors = ", ".join(f"{party.name} ({count})" for party, count in adapted.authors())
+    raise OutputError(f"'{name}' extends '{parent.name}', so its changes go to more than one "
+                      f"author ({authors or 'none yet'}), and policygen cannot yet prepare or "
+                      "record notices and approvals for a chain: run "
+                      f"{command_for(project)} changes {name}, which says whom each change "
+                      "goes to, and send it to each of them; nothing was written")
 
 
 def _nothing_to_notify(adapted: AdaptedPublication) -> str:
@@ -180,7 +193,7 @@ def _unprepared(adapted: AdaptedPublication, day: date) -> Edition:
     but has not been confirmed as sent": the notice is that notice.
     """
     variant = replace(adapted.variant, notice_prepared=None)
-    state = adaptation_state(variant, adapted.changes, adapted.base)
+    state = adaptation_state(variant, adapted.changes, adapted.base, adapted.state.via)
     return variant_edition_of(replace(adapted, variant=variant, state=state), day)
 
 
@@ -188,7 +201,7 @@ def approve(project: Path, name: str, by: str, day: date) -> AdaptedPublication:
     """Record that `by` approved the variant's current changes on `day`."""
     check_signer(by)
     report = check(project, day)
-    adapted = adapt(project, report.publication, name)
+    adapted = _one_author(project, adapt(project, report.publication, name))
     record_sign_off(project, name, APPROVED, SignOff(
         day, adapted.state.fingerprint, base_edition(report.publication), by.strip()))
     return adapt(project, report.publication, name)

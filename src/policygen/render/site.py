@@ -292,6 +292,8 @@ def notice_context(edition: Edition) -> dict[str, Any]:
         "base": edition.adaptation.base,
         "state": edition.adaptation.state,
         "variant": edition.adaptation.variant,
+        # In a chain, each author with the number of changes that are theirs to approve.
+        "authors": edition.adaptation.authors() if edition.adaptation.upstream else (),
     }
 
 

@@ -156,7 +156,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
         longdate=_long_date, anchor=anchor, tel=tel_href, site_name=site_name, slug=slug,
         lower_first=lower_first, filesize=_file_size, css_string=css_string,
         first_paragraph=first_paragraph, change_kind=_change_kind, permission=_permission,
-        state_text=_state_text, state_label=_state_label, level_label=_level_label,
+        state_text=_state_text, state_source=_state_source, state_label=_state_label,
+        level_label=_level_label,
     )
     env.globals["page_counter"] = _page_counter
     return env
@@ -212,11 +213,19 @@ class _SaysItsState(Protocol):
 
     def label_in(self, words: Words) -> str: ...
 
+    def source_in(self, words: Words) -> str: ...
+
 
 @jinja2.pass_context
 def _state_text(context: jinja2.runtime.Context, state: _SaysItsState) -> str:
     """An adaptation state's sentences in the render's language."""
     return state.text_in(words_of(context))
+
+
+@jinja2.pass_context
+def _state_source(context: jinja2.runtime.Context, state: _SaysItsState) -> str:
+    """Whose guidance a variant adapts, the whole chain, in the render's language."""
+    return state.source_in(words_of(context))
 
 
 @jinja2.pass_context

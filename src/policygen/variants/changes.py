@@ -29,8 +29,11 @@ from policygen.variants.itemlists import apply_items
 from policygen.variants.ledger import (
     AdaptedPublication,
     Ledger,
+    Upstream,
     adaptation_state,
+    loosened_rules,
     missing,
+    route,
     stale_sign_off,
     variant_next_review,
 )
@@ -45,8 +48,12 @@ from policygen.variants.terminology import (
 from policygen.variants.variant import Variant
 
 
-def apply_variant(pub: Publication, variant: Variant) -> AdaptedPublication:
+def apply_variant(pub: Publication, variant: Variant,
+                  upstream: tuple[Upstream, ...] = ()) -> AdaptedPublication:
     """The base with the variant laid over it, and the record of every change it makes.
+
+    `upstream` are the variants it extends, nearest first (chain.py): `pub` is then the
+    nearest one's guidance, and each change is addressed to whoever wrote what it changes.
 
     Each step takes the publication and the ledger so far and returns new ones; nothing given
     to a step is changed. Raise ContentError naming the variant's file and line for every id
@@ -64,11 +71,27 @@ def apply_variant(pub: Publication, variant: Variant) -> AdaptedPublication:
     local, ledger = add_sections(variant.sections.add, ledger)
     adapted, local, ledger = apply_terminology(adapted, local, variant.terminology, ledger)
     ledger = check_merged(adapted, local, excluded, variant, ledger)
+    ledger = check_own_rules(pub, variant, ledger)
     if any(problem.is_error for problem in ledger.problems):
         raise ContentError(list(ledger.problems))
-    state = adaptation_state(variant, ledger.changes, pub)
-    return AdaptedPublication(adapted, pub, variant, ledger.changes, state, local, excluded,
-                              ledger.problems + stale_sign_off(variant, state))
+    changes = route(ledger.changes, upstream, upstream[0].root_author) if upstream \
+        else ledger.changes
+    state = adaptation_state(variant, changes, pub, tuple(u.organisation for u in upstream))
+    return AdaptedPublication(adapted, pub, variant, changes, state, local, excluded,
+                              ledger.problems + stale_sign_off(variant, state), upstream)
+
+
+def check_own_rules(pub: Publication, variant: Variant, ledger: Ledger) -> Ledger:
+    """A variant's rules for the copies that extend it may only be stricter than its own."""
+    if variant.adaptation is None:
+        return ledger
+    for rule, kind, allowed in loosened_rules(pub.adaptation, variant.adaptation):
+        ledger = ledger.with_problem(
+            variant.adaptation_location,
+            f"the rule '{rule.id}' makes '{kind}' changes {rule.permission} for copies of this "
+            f"variant, but the guidance it adapts makes them {allowed}: a local copy may make "
+            "the rules stricter for its own copies, never looser")
+    return ledger
 
 
 def apply_organisation(pub: Publication, variant: Variant,

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -18,9 +19,12 @@ from typing import Any
 from policygen.errors import Location, Problem, Severity, suggest
 from policygen.model import (
     CHANGE_KINDS,
+    PERMISSIONS,
+    Adaptation,
     AdaptationRule,
     Change,
     LocalSection,
+    Party,
     Publication,
     Revision,
     SignOff,
@@ -56,6 +60,7 @@ class Ledger:
 
     rules: Mapping[str, AdaptationRule]  # kind of change → the publisher's rule covering it
     protected: tuple[str, ...]  # ids the publisher protects (adaptation: protected)
+    protected_by: Mapping[str, tuple[str, str]]  # id → (organisation, file) up a chain
     source: SourceFile  # the variant's file, for the line each problem shows
     changes: tuple[Change, ...] = ()
     problems: tuple[Problem, ...] = ()
@@ -67,8 +72,9 @@ class Ledger:
     def start(cls, base: Publication, variant: Variant) -> Ledger:
         """An empty ledger under the base's rules, holding the warnings from reading the variant."""
         rules = {kind: rule for rule in base.adaptation.rules for kind in rule.changes}
-        return cls(MappingProxyType(rules), base.adaptation.protected, variant.source,
-                   problems=variant.warnings)
+        protected_by = {ident: (who, file) for ident, who, file in base.adaptation.protected_by}
+        return cls(MappingProxyType(rules), base.adaptation.protected,
+                   MappingProxyType(protected_by), variant.source, problems=variant.warnings)
 
     def with_problem(self, where: Location, message: str,
                      severity: Severity = Severity.ERROR) -> Ledger:
@@ -109,8 +115,10 @@ class Ledger:
         protected = next((p for p in self.protected for place in places
                           if place == p or place.startswith(p + "/")), None)
         if protected and change.kind in _PROTECTABLE:
-            return (f"{verb} '{change.target}' is not allowed: the publisher protects "
-                    f"'{protected}' (adaptation: protected, in content/publication.yaml); a "
+            who, file = self.protected_by.get(protected, ("the publisher",
+                                                          "content/publication.yaml"))
+            return (f"{verb} '{change.target}' is not allowed: {who} protects "
+                    f"'{protected}' (adaptation: protected, in {file}); a "
                     "local copy may add to it but not remove or change what is there")
         return ""
 
@@ -161,6 +169,7 @@ class AdaptationState:
     edition: date  # the base edition this build adapts
     sign_off: SignOff | None = None  # the notice, notification or approval the status refers to
     upstream: tuple[Revision, ...] = ()  # base revisions since the edition signed off
+    via: tuple[str, ...] = ()  # the organisations whose adaptations this one adapts, nearest first
 
     @property
     def signed_edition(self) -> date | None:
@@ -178,10 +187,20 @@ class AdaptationState:
 
     def text_in(self, words: Words) -> str:
         """`text` in the language of `words` (the site and PDFs use the publication's)."""
-        head = words.gettext("Adapted by %(organisation)s from %(publisher)s's guidance "
-                             "(edition %(edition)s).", organisation=self.organisation,
-                             publisher=self.publisher, edition=long_date(self.edition, words))
+        head = words.gettext("Adapted by %(organisation)s from %(source)s (edition "
+                             "%(edition)s).", organisation=self.organisation,
+                             source=self.source_in(words),
+                             edition=long_date(self.edition, words))
         return head + " " + _STATUS_TEXT[self.status](self, words) + self._moved_on_text(words)
+
+    def source_in(self, words: Words) -> str:
+        """Whose guidance this adapts, the whole chain: "Northshire County Council's
+        adaptation of Northshire Safeguarding Children Partnership's guidance"."""
+        source = words.gettext("%(publisher)s's guidance", publisher=self.publisher)
+        for organisation in reversed(self.via):
+            source = words.gettext("%(organisation)s's adaptation of %(source)s",
+                                   organisation=organisation, source=source)
+        return source
 
     @property
     def label(self) -> str:
@@ -278,8 +297,8 @@ def fingerprint(changes: Iterable[Change]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
-def adaptation_state(variant: Variant, changes: Sequence[Change],
-                     base: Publication) -> AdaptationState:
+def adaptation_state(variant: Variant, changes: Sequence[Change], base: Publication,
+                     via: tuple[str, ...] = ()) -> AdaptationState:
     """Where the variant's changes stand with the author, against this edition of the base."""
     current = fingerprint(changes)
     prepared, notified, approved = variant.notice_prepared, variant.notified, variant.approved
@@ -300,7 +319,7 @@ def adaptation_state(variant: Variant, changes: Sequence[Change],
     signed = (sign_off.edition or sign_off.date) if sign_off else edition
     upstream = tuple(r for r in base.revisions if signed < r.date <= edition)
     return AdaptationState(status, current, variant.organisation.name, base.publisher.name,
-                           edition, sign_off, upstream)
+                           edition, sign_off, upstream, via)
 
 
 def stale_sign_off(variant: Variant, state: AdaptationState) -> tuple[Problem, ...]:
@@ -346,6 +365,33 @@ class AdaptedPublication:
     local_sections: tuple[LocalSection, ...] = ()
     excluded_sections: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    upstream: tuple[Upstream, ...] = ()  # the variants this one adapts, nearest first
+
+    def authors(self) -> tuple[tuple[Party, int], ...]:
+        """Each author to tell about changes, with how many of them are theirs (in a chain, a
+        change to the council's text goes to the council, one to the board's to the board)."""
+        parties = {self.root_author.name: self.root_author,
+                   **{u.author.name: u.author for u in self.upstream}}
+        counts = Counter(change.author or self.root_author.name for change in self.changes
+                         if change.needs_notice)
+        return tuple((parties[name], counts[name]) for name in parties if counts[name])
+
+    @property
+    def root_author(self) -> Party:
+        """The author of the guidance at the start of the chain (the board's)."""
+        return self.upstream[-1].root_author if self.upstream else self.base.author
+
+
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """A variant that a variant adapts, as its children need it: who it is, whom to tell,
+    and which parts of the text it wrote (a change to those goes to it)."""
+
+    name: str
+    organisation: str
+    author: Party
+    owns: frozenset[str]
+    root_author: Party  # the board's author, at the top of the chain
 
 
 _GROUPS = (("notify", "Changes the author must be told about"),
@@ -366,7 +412,22 @@ def format_change_report(adapted: AdaptedPublication) -> str:
             ordered = sorted((c for c in group if c.rule == rule_id),
                              key=lambda c: CHANGE_KINDS.index(c.kind))
             lines += [line for change in ordered for line in describe_change(change)]
-    return "\n".join(lines + upstream_lines(adapted.state)) + "\n"
+    return "\n".join(lines + authors_lines(adapted) + upstream_lines(adapted.state)) + "\n"
+
+
+def authors_lines(adapted: AdaptedPublication) -> list[str]:
+    """In a chain, whom each change goes to: whoever wrote the text it changes."""
+    if not adapted.upstream:
+        return []
+    lines = ["", "Whom to tell (each change goes to whoever wrote the text it changes):"]
+    for party, count in adapted.authors():
+        targets = [c.target for c in adapted.changes
+                   if c.needs_notice and (c.author or adapted.root_author.name) == party.name]
+        contact = f" <{party.email}>" if party.email else ""
+        lines += textwrap.wrap(f"{party.name}{contact}, {count} change{'s' * (count != 1)}: "
+                               + ", ".join(targets), _WIDTH, initial_indent="  ",
+                               subsequent_indent="    ")
+    return lines
 
 
 def _rule_heading(rule_id: str, rule: AdaptationRule | None) -> str:
@@ -379,8 +440,9 @@ def _rule_heading(rule_id: str, rule: AdaptationRule | None) -> str:
 def report_head(adapted: AdaptedPublication) -> list[str]:
     state, base = adapted.state, adapted.base
     to_notify = sum(change.needs_notice for change in adapted.changes)
+    source = f"as {state.source_in(SOURCE)}" if state.via else f"by {state.publisher}"
     return [f"Changes made by {state.organisation} ({adapted.variant.file})",
-            f"to \"{base.title}\" by {state.publisher}, edition {long_date(state.edition)}",
+            f"to \"{base.title}\" {source}, edition {long_date(state.edition)}",
             "", state.text,
             f"Fingerprint of the {to_notify} changes to notify: {state.fingerprint}"
             if to_notify else "No change needs notifying."]
@@ -435,3 +497,24 @@ def upstream_lines(state: AdaptationState) -> list[str]:
                                f"{summary}", _WIDTH, initial_indent="  ",
                                subsequent_indent="    ")
     return lines + ([] if state.upstream else ["  (the base records no revision notes for it)"])
+
+
+def loosened_rules(base: Adaptation, own: Adaptation) -> list[tuple[AdaptationRule, str, str]]:
+    """(rule, kind, base permission) for each kind a variant's rules would let its children
+    change more freely than the base lets the variant itself."""
+    strictness = {permission: rank for rank, permission in enumerate(PERMISSIONS)}
+    allowed = {kind: rule.permission for rule in base.rules for kind in rule.changes}
+    return [(rule, kind, allowed.get(kind, "notify")) for rule in own.rules
+            for kind in rule.changes
+            if strictness.get(rule.permission, 0) < strictness[allowed.get(kind, "notify")]]
+
+
+def route(changes: tuple[Change, ...], upstream: tuple[Upstream, ...],
+          root: Party) -> tuple[Change, ...]:
+    """Each change addressed to the author of the text it changes: the nearest variant up the
+    chain that wrote that item, topic or section, else the board."""
+    def author(change: Change) -> str:
+        places = (change.target, change.target.split("/")[0])
+        return next((up.author.name for up in upstream for place in places if place in up.owns),
+                    root.name)
+    return tuple(replace(change, author=author(change)) for change in changes)

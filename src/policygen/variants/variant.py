@@ -18,6 +18,7 @@ from policygen.errors import ContentError, Location, Problem, suggest
 from policygen.model import (
     FIXED_PAGES,
     LEVEL_KEYS,
+    Adaptation,
     Contact,
     Edit,
     ItemEdits,
@@ -47,8 +48,9 @@ LABEL_NAMES = ("best", "safe", "poor", "do", "do_not")
 RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "assets",
                   "variants", "adaptation", "accessibility", "adaptation-notice", "handbook",
                   "posters")
-FIELDS = ("title", "local_lead", "contacts", "terminology", "topics", "items", "labels",
-          "sections", "dates", "revisions", "notice_prepared", "notified", "approved")
+FIELDS = ("extends", "adaptation", "title", "local_lead", "contacts", "terminology", "topics",
+          "items", "labels", "sections", "dates", "revisions", "notice_prepared", "notified",
+          "approved")
 _FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
@@ -71,6 +73,12 @@ class Variant:
     sections: SectionEdits = SectionEdits()
     dates: VariantDates = VariantDates()
     revisions: tuple[Revision, ...] = ()
+    # The variant it adapts (board → council → school), with the line it is named on; None
+    # when it adapts the base guidance itself.
+    extends: Edit | None = None
+    # The rules this variant sets for copies that extend it: the base's, only ever tightened.
+    adaptation: Adaptation | None = None
+    adaptation_location: Location = Location("")
     notice_prepared: SignOff | None = None  # a draft notice written, not yet confirmed sent
     notified: SignOff | None = None
     approved: SignOff | None = None
@@ -169,6 +177,9 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
     variant = Variant(
         name=name, source=r.source, folder=folder,
         organisation=read_organisation(r, f["organisation"], folder),
+        extends=read_extends(r, f["extends"], name) if "extends" in f else None,
+        adaptation=sections.read_adaptation(r, f["adaptation"]) if "adaptation" in f else None,
+        adaptation_location=r.location(f["adaptation"]) if "adaptation" in f else Location(""),
         title=Edit("title", r.text(f["title"], "the title"), r.location(f["title"]))
         if "title" in f else None,
         local_lead=read_lead(r, f["local_lead"]) if "local_lead" in f else None,
@@ -185,6 +196,23 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
         notified=read_sign_off(r, f["notified"], "notified") if "notified" in f else None,
         approved=read_sign_off(r, f["approved"], "approved") if "approved" in f else None)
     return replace(variant, markdown_texts=tuple(r.markdown_texts))
+
+
+def read_extends(r: Reader, node: Node, name: str) -> Edit | None:
+    """`extends: council-name`: the variant this one adapts, named as its folder is."""
+    parent = r.text(node, "'extends'")
+    if not parent:
+        return None
+    if not ID_PATTERN.fullmatch(parent):
+        r.error(node, f"'extends' should name another variant by its folder in variants/ "
+                f"(lower-case letters, digits and hyphens, like northshire-council), found "
+                f"'{parent}'")
+        return None
+    if parent == name:
+        r.error(node, f"the variant '{name}' cannot extend itself: name the variant it adapts, "
+                "or remove 'extends' to adapt the base guidance")
+        return None
+    return Edit("extends", parent, r.location(node))
 
 
 def read_lead(r: Reader, node: Node) -> Lead:

@@ -1,0 +1,137 @@
+"""Chains of variants: a council adapts the board's guidance, and a school adapts the council's.
+
+`extends: northshire-council` in a school's variant.yaml makes the council's adapted guidance
+the school's base. Each link is laid over the one before it (changes.py), so the school reads
+the council's words, is held to the council's rules (the board's, which a council may only
+tighten, never loosen), and each of its changes is addressed to whoever wrote the text it
+changes: the council for the council's own text, the board for the board's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from policygen.errors import ContentError, Problem, suggest
+from policygen.model import Adaptation, Edit, Party, Publication
+from policygen.source.reader import ID_PATTERN
+from policygen.variants.changes import apply_variant
+from policygen.variants.ledger import AdaptedPublication, Upstream
+from policygen.variants.variant import (
+    VARIANT_FILE,
+    VARIANTS_DIR,
+    Variant,
+    list_variants,
+    load_variant,
+)
+
+_EXTENDS = re.compile(r"""^extends:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+_EXTENDS_KEY = re.compile(r"^extends[ \t]*:", re.MULTILINE)
+# board → council → school → one school of a trust: more links than this is a loop made by hand
+# (or a chain no one can follow on a banner).
+MAX_LINKS = 4
+# Kinds of change that put a variant's own words in the text; its children's changes to those
+# go to it (the nearest one up the chain that wrote them).
+_AUTHORING = ("add", "reword", "rename", "sections", "contacts")
+
+
+def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
+    """The variant laid over its chain: the base, then each variant it extends, then itself."""
+    chain = load_chain(project, name)
+    pub, upstream = base, tuple[Upstream, ...]()
+    for parent in chain[:-1]:
+        adapted = apply_variant(pub, parent, upstream)
+        pub, upstream = for_children(adapted), (as_upstream(adapted), *upstream)
+    return apply_variant(pub, chain[-1], upstream)
+
+
+def load_chain(project: Path, name: str) -> tuple[Variant, ...]:
+    """The variant and every variant it extends, the farthest first."""
+    chain = [load_variant(project, name)]
+    while chain[0].extends is not None:
+        link = chain[0].extends
+        names = [variant.name for variant in chain]
+        if link.value in names:
+            loop = " → ".join([*reversed(names[:names.index(link.value) + 1]), link.value])
+            raise _error(chain[0], link, f"these variants extend each other in a loop ({loop}): "
+                         "one of them must adapt the base guidance, or another variant")
+        if len(chain) > MAX_LINKS:
+            raise _error(chain[0], link, f"a chain may have at most {MAX_LINKS} local copies "
+                         f"above the base guidance; this one is longer ({' → '.join(names)} → "
+                         f"{link.value} → …)")
+        known = list_variants(project)
+        if link.value not in known:
+            raise _error(chain[0], link, f"there is no variant '{link.value}' to extend"
+                         + (suggest(link.value, known) or "; the variants are: "
+                            + (", ".join(known) or "none")))
+        chain.insert(0, load_variant(project, link.value))
+    return tuple(chain)
+
+
+def chain_names(project: Path, name: str) -> tuple[str, ...]:
+    """The variant and those it extends, found quickly (for the build's input hash) without
+    checking the files: a line `extends: name` at the top level. Where a file names a parent
+    in any other way, every variant is counted in, so that no edit is missed."""
+    names = [name]
+    while len(names) <= MAX_LINKS + 1:
+        try:
+            text = (project / VARIANTS_DIR / names[-1] / VARIANT_FILE).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            break
+        found = _EXTENDS.search(text)
+        if found is None:
+            if _EXTENDS_KEY.search(text):
+                return tuple(dict.fromkeys([*names, *list_variants(project)]))
+            break
+        if found.group(1) in names or not ID_PATTERN.fullmatch(found.group(1)):
+            break  # a loop or a wrong name: loading the variant reports it
+        names.append(found.group(1))
+    return tuple(names)
+
+
+def _error(variant: Variant, link: Edit, message: str) -> ContentError:
+    location = link.location
+    return ContentError([Problem(location, message,
+                                 source_line=variant.source.line(location.line))])
+
+
+def for_children(adapted: AdaptedPublication) -> Publication:
+    """The publication a variant's children adapt: its words, and its rules (the base's,
+    tightened where it says so), with its own safeguarding lead as the author to tell."""
+    variant = adapted.variant
+    pub = adapted.publication
+    rules = tightened(pub.adaptation, variant.adaptation, variant)
+    return replace(pub, adaptation=rules, author=author_of(variant))
+
+
+def as_upstream(adapted: AdaptedPublication) -> Upstream:
+    """What a child needs to know of a variant it extends."""
+    owns = {change.target for change in adapted.changes if change.kind in _AUTHORING}
+    owns |= {section.id for section in adapted.local_sections}
+    return Upstream(adapted.variant.name, adapted.variant.organisation.name,
+                    author_of(adapted.variant), frozenset(owns), adapted.root_author)
+
+
+def author_of(variant: Variant) -> Party:
+    """Whom a child of this variant tells about its changes: its safeguarding lead."""
+    lead = variant.local_lead
+    if lead is None:
+        return Party(variant.organisation.name, url=variant.organisation.url)
+    return Party(variant.organisation.name, url=variant.organisation.url, email=lead.email,
+                 phone=lead.phone, role=" ".join(filter(None, [lead.name, lead.role])))
+
+
+def tightened(base: Adaptation, own: Adaptation | None, variant: Variant) -> Adaptation:
+    """The base's rules with a variant's own laid over them, kind by kind (checked by
+    `ledger.loosened_rules` to be no looser); its protected ids are added to the base's."""
+    if own is None:
+        return base
+    claimed = {kind for rule in own.rules for kind in rule.changes}
+    kept = tuple(replace(rule, changes=tuple(k for k in rule.changes if k not in claimed))
+                 for rule in base.rules)
+    return Adaptation(own.statement or base.statement, own.approval_route or base.approval_route,
+                      own.rules + tuple(rule for rule in kept if rule.changes),
+                      tuple(dict.fromkeys(base.protected + own.protected)),
+                      base.protected_by + tuple((ident, variant.organisation.name, variant.file)
+                                                for ident in own.protected))
