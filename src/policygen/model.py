@@ -211,6 +211,8 @@ class AdaptationRule:
     changes: tuple[str, ...]
     permission: str
     explanation: str = ""
+    location: Location = field(default=Location(""), compare=False)
+    owner: str = field(default="", compare=False)  # a variant up a chain that set it; "" = base
 
 
 @dataclass(frozen=True, slots=True)

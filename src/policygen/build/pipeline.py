@@ -117,7 +117,8 @@ def check(project: Path, today: date | None = None,
         try:
             adapted = adapt(project, pub, name)
         except ContentError as error:
-            problems += error.problems
+            # A parent's errors come again with each variant extending it: said once.
+            problems += [problem for problem in error.problems if problem not in problems]
             continue
         warnings += adapted.warnings + tuple(variant_review_warnings(
             variant_edition_of(adapted, day), status))

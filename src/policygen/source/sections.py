@@ -103,7 +103,8 @@ def read_rule(r: Reader, ident: str, node: Node) -> AdaptationRule:
         r.error(f["permission"], f"unknown permission '{permission}' in {what}; expected "
                 f"one of: {', '.join(PERMISSIONS)}")
     return AdaptationRule(ident, changes, permission,
-                          r.optional_markdown(f, "explanation", f"'explanation' of {what}"))
+                          r.optional_markdown(f, "explanation", f"'explanation' of {what}"),
+                          r.location(node))
 
 
 def read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:

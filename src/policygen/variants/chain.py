@@ -40,8 +40,13 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     """The variant laid over its chain: the base, then each variant it extends, then itself."""
     chain = load_chain(project, name)
     pub, upstream = base, tuple[Upstream, ...]()
-    for parent in chain[:-1]:
-        adapted = apply_variant(pub, parent, upstream)
+    for parent, child in zip(chain, chain[1:], strict=False):
+        try:
+            adapted = apply_variant(pub, parent, upstream)
+        except ContentError as error:
+            raise ContentError([*error.problems, *_error(
+                child, child.extends, f"the variant this one extends, '{parent.name}', has the "
+                "errors above: fix them, and this one can be built").problems]) from None
         pub, upstream = for_children(adapted), (as_upstream(adapted), *upstream)
     return apply_variant(pub, chain[-1], upstream)
 
@@ -90,7 +95,8 @@ def chain_names(project: Path, name: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _error(variant: Variant, link: Edit, message: str) -> ContentError:
+def _error(variant: Variant, link: Edit | None, message: str) -> ContentError:
+    assert link is not None
     location = link.location
     return ContentError([Problem(location, message,
                                  source_line=variant.source.line(location.line))])
@@ -130,8 +136,9 @@ def tightened(base: Adaptation, own: Adaptation | None, variant: Variant) -> Ada
     claimed = {kind for rule in own.rules for kind in rule.changes}
     kept = tuple(replace(rule, changes=tuple(k for k in rule.changes if k not in claimed))
                  for rule in base.rules)
+    owned = tuple(replace(rule, owner=variant.organisation.name) for rule in own.rules)
     return Adaptation(own.statement or base.statement, own.approval_route or base.approval_route,
-                      own.rules + tuple(rule for rule in kept if rule.changes),
+                      owned + tuple(rule for rule in kept if rule.changes),
                       tuple(dict.fromkeys(base.protected + own.protected)),
                       base.protected_by + tuple((ident, variant.organisation.name, variant.file)
                                                 for ident in own.protected))

@@ -87,7 +87,7 @@ def check_own_rules(pub: Publication, variant: Variant, ledger: Ledger) -> Ledge
         return ledger
     for rule, kind, allowed in loosened_rules(pub.adaptation, variant.adaptation):
         ledger = ledger.with_problem(
-            variant.adaptation_location,
+            rule.location if rule.location.file else variant.adaptation_location,
             f"the rule '{rule.id}' makes '{kind}' changes {rule.permission} for copies of this "
             f"variant, but the guidance it adapts makes them {allowed}: a local copy may make "
             "the rules stricter for its own copies, never looser")

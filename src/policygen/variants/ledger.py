@@ -108,7 +108,9 @@ class Ledger:
     def refusal(self, change: Change) -> str:
         verb = _VERBS.get(change.kind) or ("adding the section" if change.after else "excluding")
         if change.permission == "forbidden":
-            return (f"{verb} '{change.target}' is not allowed: the publisher's adaptation rule "
+            rule = self.rules.get(change.kind)
+            whose = f"{rule.owner}'s" if rule and rule.owner else "the publisher's"
+            return (f"{verb} '{change.target}' is not allowed: {whose} adaptation rule "
                     f"'{change.rule}' forbids {change.kind} changes")
         # A shared consequence sits in several topics: each place it sits counts too.
         places = [change.target, *_PLACE.findall(change.where)]
