@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from pdf_helpers import page_texts, squash
 from site_helpers import parse, visible_text
 from test_variant_e2e import banner, run
 
@@ -46,6 +47,10 @@ def test_the_school_reads_the_councils_words_with_its_own_terms(project: Path) -
     assert code == 0, err
     school = project / "build" / "variants" / SCHOOL
     assert banner(school).startswith("Local changes: Not yet notified " + CHAIN)
+    header = parse(school / "index.html").select_one(".site-publisher").get_text(" ", strip=True)
+    assert " ".join(header.split()) == (
+        "Brookside Primary School 's adaptation of Northshire County Council's adaptation of "
+        "Northshire Safeguarding Children Partnership's guidance")
     internet = visible_text(parse(school / "topics" / "internet.html"))
     # The council's own item, in the school's words ("pupils" was the council's too).
     assert ("Use the council's learning platform for any online lesson, homework or message to "
@@ -59,6 +64,15 @@ def test_the_school_reads_the_councils_words_with_its_own_terms(project: Path) -
     index = parse(project / "build" / "variants" / "index.html")
     assert {row.th.get_text(strip=True) for row in index.select("tbody tr")} == {
         "Brookside Primary School", "Northshire County Council"}
+
+
+def test_the_handbook_cover_names_the_chain(project: Path) -> None:
+    code, _, err = run(project, "build", "--variant", SCHOOL, "--format", "handbook",
+                       "--today", "2026-12-01")
+    assert code == 0, err
+    cover = squash(page_texts(project / "build" / "handbook.pdf")[0])
+    assert squash("Adapted from Northshire County Council's adaptation of Northshire "
+                  "Safeguarding Children Partnership's guidance") in cover
 
 
 def test_each_change_goes_to_whoever_wrote_the_text_it_changes(project: Path) -> None:
