@@ -119,10 +119,11 @@ def check(project: Path, today: datetime | None, strict: bool, with_print: bool)
 @click.option("--strict", is_flag=True,
               help="Treat warnings (moved, refused, placeholder addresses) as errors.")
 def links(project: Path, timeout: float, jobs: int, strict: bool) -> None:
-    """Check every web address in the content and the variants on the real web.
+    """Check that every web address in the content still answers.
 
-    Each address is asked once, however often it is written; every place it is written is
-    reported. Only this command goes to the network; a build never does.
+    In content/ and in every variant. Each address is asked once, however often it is written;
+    every place it is written is reported. Only this command goes to the network; a build never
+    does.
     """
     from policygen.commands.links import check_addresses
     from policygen.source.addresses import find_addresses
