@@ -77,7 +77,7 @@
     });
   }
 
-  function result(data) {
+  function result(data, terms) {
     var page = relative(data.url);
     var entry = document.createElement("li");
     var title = document.createElement("p");
@@ -93,15 +93,39 @@
         inner.appendChild(li);
       });
     } else {
-      // Found outside any item (an introduction, a heading): the sections it is in.
-      (data.sub_results || []).slice(0, MAX_ITEMS).forEach(function (sub) {
-        var li = document.createElement("li");
-        li.appendChild(link(relative(sub.url), function (a) { a.textContent = sub.title; }));
-        inner.appendChild(li);
-      });
+      // Found outside any item (an introduction, a heading): the sections it is in, or the
+      // words around it when it is in none.
+      (data.sub_results || []).filter(function (sub) { return sub.url.indexOf("#") > 0; })
+        .slice(0, MAX_ITEMS).forEach(function (sub) {
+          var li = document.createElement("li");
+          li.appendChild(link(relative(sub.url), function (a) { a.textContent = sub.title; }));
+          inner.appendChild(li);
+        });
+      if (!inner.childNodes.length && data.plain_excerpt) {
+        entry.appendChild(excerpt(data.plain_excerpt, terms));
+      }
     }
     if (inner.childNodes.length) { entry.appendChild(inner); }
     return entry;
+  }
+
+  // The words around what was found, as text, the words searched for marked.
+  function excerpt(text, terms) {
+    var p = document.createElement("p");
+    p.className = "search-excerpt";
+    text.split(/\s+/).forEach(function (word, i) {
+      if (i > 0) { p.appendChild(document.createTextNode(" ")); }
+      var bare = word.toLowerCase().replace(/^\W+/, "");
+      var hit = terms.some(function (term) { return term && bare.indexOf(term) === 0; });
+      if (hit) {
+        var mark = document.createElement("mark");
+        mark.textContent = word;
+        p.appendChild(mark);
+      } else {
+        p.appendChild(document.createTextNode(word));
+      }
+    });
+    return p;
   }
 
   function search() {
@@ -121,7 +145,8 @@
         .then(function (pages) {
           if (mine !== asked) { return; }  // a newer search has started
           list.textContent = "";
-          pages.forEach(function (data) { list.appendChild(result(data)); });
+          var terms = words.toLowerCase().split(/\s+/);
+          pages.forEach(function (data) { list.appendChild(result(data, terms)); });
           list.hidden = pages.length === 0;
           status.textContent = pages.length
             ? say(status.getAttribute("data-found"), words, answer.results.length)

@@ -34,9 +34,10 @@ SEARCH_PAGE = "search.html"
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                     "pagefind-modular-ui.css", "pagefind-component-ui.js",
                     "pagefind-component-ui.css", "pagefind-highlight.js"})
-# The search page lists every item (it would be found for every word), and the page for a
-# wrong address has nothing to find.
-_NOT_INDEXED = frozenset({SEARCH_PAGE, "404.html"})
+# The search page lists every item (it would be found for every word); a variant's record of
+# its changes repeats the words of each item before and after (a reader looking for guidance
+# wants the item, not its history); the page for a wrong address has nothing to find.
+_NOT_INDEXED = frozenset({SEARCH_PAGE, "adaptation.html", "404.html"})
 # Result paths keep "index.html", as every link of the site does (it is opened from disk too).
 _CONFIG = {"keep_index_url": True}
 _INSTALL = ("policygen needs Pagefind to make the search page's index: install policygen with "
