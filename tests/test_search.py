@@ -5,6 +5,7 @@ without JavaScript the page is a list of every topic and its items."""
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,15 +13,17 @@ from typing import Any
 
 import pytest
 from browser import launched_chromium, serve
-from conftest import REPO
+from conftest import REPO, ProjectMaker
 from site_helpers import parse
+from test_preview import Running, edit
 from test_quality import WCAG_TAGS, Recorder
 
 from policygen import BuildOptions, build
 from policygen.build import pipeline
 from policygen.build.output import MARKER
+from policygen.commands.preview import SITE_POLICY
 from policygen.errors import SearchIndexError
-from policygen.render.search import UNUSED
+from policygen.render.search import UNUSED, index_edition
 from policygen.render.templating import anchor
 from policygen.source.content import load_content
 
@@ -258,3 +261,36 @@ def _copy(source: Path, target: Path) -> None:
             (target / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
             (target / path.relative_to(source)).write_bytes(path.read_bytes())
 
+
+
+def test_the_pages_of_an_edition_give_the_same_index_in_any_order(site: Path) -> None:
+    pages = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.glob("**/*.html")
+             if not p.relative_to(site).as_posix().startswith("variants/")}
+    bundle = index_edition(pages)
+    assert bundle == index_edition(dict(reversed(pages.items())))
+    assert bundle == {name: (site / name).read_bytes() for name in bundle}  # as built
+
+
+def test_the_preview_searches_its_own_pages_under_the_sites_policy(
+        make_project: ProjectMaker, browser: Any) -> None:
+    running = Running(make_project(), pdfs=False)
+    try:
+        with urllib.request.urlopen(running.url + "search.html", timeout=30) as response:
+            assert response.headers["Content-Security-Policy"] == SITE_POLICY
+        assert_finds(browser, running.url, "personal")
+        version = running.version()
+        edit(running.preview.project, "You use your personal account",
+             "You use your zebra account")
+        running.next_version(version)
+        assert_finds(browser, running.url, "zebra")  # in the index made again on save
+    finally:
+        running.stop()
+
+
+def assert_finds(browser: Any, root: str, word: str) -> None:
+    """A search for the word leads to an item of the email topic, and nothing left the site."""
+    recorder = Recorder(browser, 1280)
+    found = search(recorder.open(root + "search.html"), word)
+    assert any(href.startswith("topics/email.html#") for href in found), (word, found)
+    assert_stayed_home(recorder, root)
+    recorder.close()  # a page left open would reload itself when the preview rebuilds
