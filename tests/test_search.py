@@ -248,9 +248,8 @@ def test_a_failing_pagefind_stops_the_build_and_leaves_the_last_output(
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
     with pytest.raises(SearchIndexError) as raised:
         build(BuildOptions(REPO, out, date(2026, 12, 2), SITE))
-    assert str(raised.value).startswith("could not make the search index of the base guidance: "
-                                        "Pagefind said: ")
-    assert "no index today" in str(raised.value)
+    assert str(raised.value) == ("could not make the search index of the base guidance: "
+                                 "Pagefind stopped (exit status 3): no index today")
     assert (out / MARKER).read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["out", "pagefind"]
 
@@ -294,3 +293,18 @@ def assert_finds(browser: Any, root: str, word: str) -> None:
     assert any(href.startswith("topics/email.html#") for href in found), (word, found)
     assert_stayed_home(recorder, root)
     recorder.close()  # a page left open would reload itself when the preview rebuilds
+
+
+def test_the_command_says_what_pagefind_said_and_that_nothing_was_written(
+        make_project: ProjectMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from policygen.cli import main
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
+    result = CliRunner().invoke(main, ["build", "--format", "site", "--project",
+                                       str(make_project()), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("could not start Pagefind (")
+    assert result.stderr.endswith("or set PAGEFIND_BINARY_PATH to a Pagefind binary\n"
+                                  "nothing was written\n")
+    assert not (tmp_path / "out").exists()

@@ -38,7 +38,7 @@ from policygen.build.plan import (
     variant_review_warnings,
 )
 from policygen.errors import ContentError, Location, Problem, Severity
-from policygen.render.edition import base_edition_of, variant_edition_of
+from policygen.render.edition import Edition, base_edition_of, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
 from policygen.render.search import index_editions
 from policygen.render.stage import (
@@ -192,8 +192,7 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
         if "site" in options.formats:  # each edition made anew, on its own pages
-            files.update(index_editions([(e.prefix, e.name) for e in plan.editions], files,
-                                        _counting(progress, "indexing for search")))
+            files.update(_search_indexes(plan.editions, files, progress))
         for name, source in sorted(reused_files(out, plan.reused).items()):
             staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
@@ -263,6 +262,15 @@ def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
         return pdf
     staging.write(pdf.path, pdf.data)
     return without_data(pdf, len(pdf.data))
+
+
+def _search_indexes(editions: tuple[Edition, ...], files: Mapping[str, bytes],
+                    progress: Progress) -> dict[str, bytes]:
+    """Each edition's search index; counted aloud only when there are many (it is quick)."""
+    progress("indexing for search", 0, 0)
+    named = [(e.prefix, f"the variant {e.name}" if e.adaptation else e.name) for e in editions]
+    counter = _counting(progress, "indexing for search") if len(named) > 1 else None
+    return index_editions(named, files, counter)
 
 
 def _counting(progress: Progress, stage: str) -> Callable[[int, int], None]:

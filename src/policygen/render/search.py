@@ -17,6 +17,7 @@ same pages give the same bytes anywhere.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import subprocess
@@ -77,14 +78,20 @@ class Pagefind:
 
     def close(self) -> None:
         """Stop Pagefind (it ends when its input does) and close its pipes."""
-        with self._process:
-            if self._process.stdin:
-                self._process.stdin.close()
+        process = self._process
+        try:
+            with contextlib.suppress(BrokenPipeError):  # it may have stopped already
+                if process.stdin:
+                    process.stdin.close()
             try:
-                self._process.wait(timeout=10)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-        self._errors.close()
+                process.kill()
+                process.wait()
+            if process.stdout:
+                process.stdout.close()
+        finally:
+            self._errors.close()
 
     def index(self, pages: Mapping[str, bytes], what: str = "the site") -> dict[str, bytes]:
         """The bundle for these pages ({path in the edition: HTML}), by path under pagefind/."""
@@ -96,8 +103,8 @@ class Pagefind:
         files = self._send({"type": "GetFiles", "index_id": index}, what)["files"]
         self._send({"type": "DeleteIndex", "index_id": index}, what)
         bundle = {file["path"]: base64.b64decode(file["content"]) for file in files}
-        return {BUNDLE + path: data for path, data in bundle.items()
-                if path not in UNUSED and path not in _unused_wasm(bundle)}
+        unused = UNUSED | _unused_wasm(bundle)
+        return {BUNDLE + path: data for path, data in bundle.items() if path not in unused}
 
     def _send(self, payload: dict[str, Any], what: str) -> dict[str, Any]:
         self._sent += 1
@@ -108,10 +115,10 @@ class Pagefind:
             self._process.stdin.flush()
             answer = json.loads(base64.b64decode(self._read_answer()))
         except (OSError, ValueError, EOFError) as error:
-            raise self._failed(what, str(error) or "it stopped answering") from error
+            raise self._failed(what, f"Pagefind said: {error}") from error
         said = answer.get("payload", {}) if isinstance(answer, dict) else {}
         if said.get("type") == "Error":
-            raise self._failed(what, str(said.get("message", "")))
+            raise self._failed(what, f"Pagefind said: {said.get('message', '')}")
         return dict(said)
 
     def _read_answer(self) -> bytes:
@@ -127,10 +134,17 @@ class Pagefind:
         return bytes(answer[:-1])
 
     def _failed(self, what: str, why: str) -> SearchIndexError:
+        """The error, in Pagefind's words: what it printed, and how it ended if it did."""
+        try:
+            status = self._process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            status = None  # still running: it refused what it was sent
+        if status is not None:
+            why = f"Pagefind stopped (exit status {status})"
         self._errors.seek(0)
-        said = self._errors.read().decode("utf-8", "replace").strip()
-        return SearchIndexError(f"could not make the search index of {what}: Pagefind said: "
-                                f"{why}{'; ' + said if said else ''}")
+        printed = " ".join(self._errors.read().decode("utf-8", "replace").split())
+        return SearchIndexError(f"could not make the search index of {what}: {why}"
+                                f"{': ' + printed if printed else ''}")
 
 
 def index_edition(pages: Mapping[str, bytes], what: str = "the site") -> dict[str, bytes]:
@@ -147,15 +161,24 @@ def index_editions(editions: Iterable[tuple[str, str]], files: Mapping[str, byte
     bundles: dict[str, bytes] = {}
     if not wanted:
         return bundles
+    pages: dict[str, dict[str, bytes]] = {prefix: {} for prefix, _ in wanted}
+    for path, data in files.items():
+        prefix = _prefix_of(path)
+        if path.endswith(".html") and prefix in pages and owns(prefix, path):
+            pages[prefix][path.removeprefix(prefix)] = data
     with Pagefind() as pagefind:
         for done, (prefix, name) in enumerate(wanted):
-            pages = {path.removeprefix(prefix): data for path, data in files.items()
-                     if owns(prefix, path) and path.endswith(".html")}
             bundles.update({prefix + path: data
-                            for path, data in pagefind.index(pages, name).items()})
+                            for path, data in pagefind.index(pages[prefix], name).items()})
             if counter:
                 counter(done + 1, len(wanted))
     return bundles
+
+
+def _prefix_of(path: str) -> str:
+    """The prefix of the edition an output path would be in: a variant's folder, or the base."""
+    parts = path.split("/")
+    return f"variants/{parts[1]}/" if len(parts) > 2 and parts[0] == "variants" else ""
 
 
 def _unused_wasm(bundle: Mapping[str, bytes]) -> set[str]:
