@@ -308,3 +308,21 @@ def test_the_command_says_what_pagefind_said_and_that_nothing_was_written(
     assert result.stderr.endswith("or set PAGEFIND_BINARY_PATH to a Pagefind binary\n"
                                   "nothing was written\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_keyboard_alone_searches_and_reaches_a_result(recorder: Recorder,
+                                                          roots: dict[str, str]) -> None:
+    page = recorder.open(roots["root"] + "search.html")
+    page.focus(".site-header nav[aria-label='Main'] a[aria-current='page']")
+    page.keyboard.press("Tab")  # from the menu's last link, the search box comes next
+    assert page.evaluate("document.activeElement.id") == "search-words"
+    page.keyboard.type(BASE_WORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#search-results a[href='{BASE_ITEM}']")
+    assert page.inner_text("#search-status") == f"Pages found for “{BASE_WORD}”: 1"
+    page.keyboard.press("Tab")  # the button, then the results in order
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == BASE_ITEM
+    page.keyboard.press("Enter")
+    page.wait_for_url(roots["root"] + BASE_ITEM)
