@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from policygen.commands.preview import SITE_POLICY
+
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
-# The strictest policy a board could set: nothing inline, nothing from anywhere else.
-STRICT_CSP = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# The strictest policy a board could set: nothing inline, nothing from anywhere else; only
+# the WebAssembly of the search page's Pagefind may be compiled (docs/operators.md, Hosting).
+STRICT_CSP = SITE_POLICY + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
 def chromium() -> str:

@@ -74,7 +74,7 @@ def test_build_reports_one_line_and_writes_the_site(make_project: ProjectMaker,
     code, stdout, err = run("build", "--format", "site", "--project", str(project), "--out", str(out),
                             "--today", "2026-02-01")
     assert code == 0, err
-    assert stdout.startswith(f"Built 11 pages (14 files) into {out} in ")
+    assert stdout.startswith(f"Built 12 pages (32 files) into {out} in ")
     assert stdout.rstrip().endswith("s; review current (next review 2027-01-10)")
     assert (out / "topics" / "email.html").is_file() and (out / MARKER).is_file()
 
@@ -193,7 +193,7 @@ def test_build_everything_on_both_papers(make_project: ProjectMaker, tmp_path: P
     code, stdout, err = run("build", "--project", str(make_project()), "--out", str(out),
                             "--paper", "both", "--today", "2026-02-01")
     assert code == 0, err
-    assert stdout.startswith(f"Built 11 pages, 9 PDFs (23 files) into {out} in ")
+    assert stdout.startswith(f"Built 12 pages, 9 PDFs (41 files) into {out} in ")
     assert sorted(p.name for p in (out / "posters").iterdir()) == sorted(
         f"{name}{suffix}.pdf" for name in ("email", "summary", "guidelines", "reporting")
         for suffix in ("", "-a3"))

@@ -54,6 +54,10 @@ class Recorder:
         self.page = browser.new_page(viewport={"width": width, "height": 900})
         self.requests: list[str] = []
         self.failures: list[str] = []
+        # What the page's scripts, and Pagefind's worker, report as errors: a policy that
+        # blocks WebAssembly is said here, not as a securitypolicyviolation event.
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.failures.append(
@@ -100,8 +104,23 @@ def test_every_page_loads_with_nothing_failing_and_no_request_leaving(
         assert page.evaluate("window.__csp") == [], path
         assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
     recorder.close()
-    assert recorder.failures == []
+    assert recorder.failures == [] and recorder.errors == []
     assert [url for url in recorder.requests if not url.startswith(root)] == []
+
+
+def test_searching_every_edition_breaks_no_policy_and_requests_nothing_from_elsewhere(
+        browser: Any, site: Path, base_url: str) -> None:
+    recorder = Recorder(browser, 1280)
+    for path in [p for p in pages_of(site) if p.endswith("search.html")]:
+        page = recorder.open(base_url + path)
+        page.fill("#search-words", "phone")
+        page.press("#search-words", "Enter")
+        page.wait_for_selector("#search-results a")
+        assert page.evaluate("window.__csp") == [], path
+    recorder.close()
+    assert recorder.failures == [] and recorder.errors == []
+    assert any("/pagefind/wasm." in url for url in recorder.requests)
+    assert [url for url in recorder.requests if not url.startswith(base_url)] == []
 
 
 def test_every_internal_link_answers_200_when_served(browser: Any, site: Path,

@@ -31,7 +31,7 @@ def test_every_page_is_there(built: tuple[Path, Path]) -> None:
     project, site = built
     pub = load_content(project).publication
     expected = {"index.html", "404.html", "accessibility.html", "summary.html", "guidelines.html", "glossary.html",
-                "reporting.html", "legal.html", "sources.html", "about.html"}
+                "reporting.html", "legal.html", "sources.html", "about.html", "search.html"}
     expected |= {f"topics/{t.id}.html" for t in pub.topics}
     assert {p.relative_to(site).as_posix() for p in html_pages(site)} == expected
     assert len(pub.topics) == 7

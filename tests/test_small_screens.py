@@ -102,7 +102,7 @@ def test_the_menu_is_folded_on_a_phone_and_every_link_is_reached_by_keyboard_onc
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert hrefs == ["../index.html", "../index.html#topics", "../summary.html",
                      "../guidelines.html", "../reporting.html", "../glossary.html",
-                     "../about.html"]
+                     "../about.html", "../search.html"]
     assert not any(links.nth(i).is_visible() for i in range(links.count()))
     # A closed menu is one button: after the skip link and the title's link comes the button.
     phone.focus(".site-title a")
@@ -130,7 +130,7 @@ def test_every_menu_link_shows_on_one_row_at_desktop_width_without_opening_anyth
         boxes = desktop.eval_on_selector_all(
             MENU_LINKS, "els => els.map(e => [e.textContent, e.getBoundingClientRect().top,"
             " e.getClientRects().length, e.offsetHeight])")
-        assert len(boxes) == 7
+        assert len(boxes) == 8
         assert len({round(top) for _, top, _, _ in boxes}) == 1, boxes  # one row
         about = next(box for box in boxes if box[0] == "About this guidance")
         assert about[2] == 1  # one line box: the words did not wrap

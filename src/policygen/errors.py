@@ -87,6 +87,10 @@ class OutputError(PolicygenError):
     """The output folder cannot be written safely, or an option asks for the impossible."""
 
 
+class SearchIndexError(PolicygenError):
+    """Pagefind could not make a search index; the build stops before anything is swapped in."""
+
+
 class WriteError(PolicygenError):
     """Writing failed part way (a full disk, a folder we may not write); nothing was swapped."""
 

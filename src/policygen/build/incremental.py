@@ -1,7 +1,7 @@
 """Not doing again what the last build did: editions whose inputs are unchanged are reused.
 
 An edition (the base, or one variant) is made from the content, the templates, the variant's
-own folder, the options, the day, and policygen and WeasyPrint themselves. Their bytes are
+own folder, the options, the day, and policygen, WeasyPrint and Pagefind themselves. Their bytes are
 hashed; when the hash matches the one the previous build recorded for that edition, its files
 are taken over as they are, without loading the variant or rendering a page.
 """
@@ -59,9 +59,10 @@ class InputHasher:
     def __init__(self, project: Path, templates: Path, settings: tuple[object, ...]) -> None:
         self.project = project
         self._shared = hashlib.sha256()
-        # Babel too: month names and the like come from its locale data.
+        # Babel too: month names and the like come from its locale data; Pagefind makes the
+        # search index (its binary comes with pagefind-bin).
         for part in (_KEY_VERSION, _package_version("weasyprint"), _package_version("babel"),
-                     repr(settings)):
+                     _package_version("pagefind-bin"), repr(settings)):
             self._add(self._shared, part.encode("utf-8"))
         for root in (_SOURCE, project / "content", templates):
             self._add_folder(self._shared, root)

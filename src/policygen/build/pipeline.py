@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: load and check → review status → render → write."""
+"""The pipeline, top to bottom: load and check → review status → render → index → write."""
 
 from __future__ import annotations
 
@@ -38,8 +38,9 @@ from policygen.build.plan import (
     variant_review_warnings,
 )
 from policygen.errors import ContentError, Location, Problem, Severity
-from policygen.render.edition import base_edition_of, variant_edition_of
+from policygen.render.edition import Edition, base_edition_of, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
+from policygen.render.search import index_editions
 from policygen.render.stage import (
     PRINT,
     Outputs,
@@ -176,7 +177,8 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     setup = render_setup(options, templates, renderer, out, previous)
     with Staging(out) as staging:
         outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
-                                  lambda pdf: _to_disk(pdf, staging), _counting(progress))
+                                  lambda pdf: _to_disk(pdf, staging),
+                                  _counting(progress, "rendering PDFs"))
         plan = plan.set_aside(_failures(outputs, plan, options))
         staging.discard(plan.failed_prefixes)
         kept = [pdf for pdf in outputs.pdfs if not pdf.path.startswith(plan.failed_prefixes)]
@@ -190,6 +192,8 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
         if options.strict and (warnings or report.warnings):
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
+        if "site" in options.formats:  # each edition made anew, on its own pages
+            files.update(_search_indexes(plan.editions, files, progress))
         for name, source in sorted(reused_files(out, plan.reused).items()):
             staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
@@ -261,8 +265,17 @@ def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
     return without_data(pdf, len(pdf.data))
 
 
-def _counting(progress: Progress) -> Callable[[int, int], None]:
-    return lambda done, total: progress("rendering PDFs", done, total)
+def _search_indexes(editions: tuple[Edition, ...], files: Mapping[str, bytes],
+                    progress: Progress) -> dict[str, bytes]:
+    """Each edition's search index; counted aloud only when there are many (it is quick)."""
+    progress("indexing for search", 0, 0)
+    named = [(e.prefix, f"the variant {e.name}" if e.adaptation else e.name) for e in editions]
+    counter = _counting(progress, "indexing for search") if len(named) > 1 else None
+    return index_editions(named, files, counter)
+
+
+def _counting(progress: Progress, stage: str) -> Callable[[int, int], None]:
+    return lambda done, total: progress(stage, done, total)
 
 
 def pdf_warnings(said: Mapping[str, tuple[str, ...]]) -> Iterator[Problem]:

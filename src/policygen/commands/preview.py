@@ -13,6 +13,7 @@ import logging
 import mimetypes
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from policygen.build.plan import BuildOptions
 from policygen.errors import PolicygenError
 from policygen.render.edition import Edition, base_edition_of
 from policygen.render.pdf import PdfCache, PdfRenderer
+from policygen.render.search import index_editions
 from policygen.render.stage import PRINT, SITE, RenderSetup, render_edition, with_companions
 from policygen.render.templating import make_environment, render, template_file
 from policygen.source.confinement import SOURCE_FOLDERS
@@ -35,6 +37,10 @@ _WAIT_SECONDS = 20.0
 # An SVG opened on its own is a document that could run script or fetch files; a logo's is
 # cleaned when built, and the preview also tells the browser to allow it neither.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+# What every other file is sent with, as docs/operators.md asks of a web server: nothing from
+# anywhere else, nothing inline; 'wasm-unsafe-eval' because the search page's Pagefind
+# compiles its WebAssembly (which 'self' alone forbids), and nothing more.
+SITE_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
 
 
 @dataclass
@@ -63,7 +69,7 @@ class Preview:
         try:
             edition, templates = self._edition()
             setup = self._setup(templates)
-            self._publish(dict(render_edition(edition, setup, SITE).files), "")
+            self._publish(_with_search(render_edition(edition, setup, SITE).files, edition), "")
             if self.pdfs:
                 threading.Thread(target=self._render_pdfs, args=(edition, setup),
                                  daemon=True).start()
@@ -104,7 +110,12 @@ class Preview:
         if self.state.version != version or outputs.problems:
             return  # a newer save is being built, or a poster does not fit: keep the site
         self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in outputs.pdfs}
-        self._publish({**outputs.files, **{pdf.path: pdf.data for pdf in outputs.pdfs}}, "")
+        try:
+            files = _with_search(outputs.files, edition)
+        except PolicygenError as error:
+            log.warning("posters not updated: %s", error)
+            return
+        self._publish({**files, **{pdf.path: pdf.data for pdf in outputs.pdfs}}, "")
         log.info("posters and the handbook are up to date")
 
     def _publish(self, files: dict[str, bytes], error: str) -> None:
@@ -196,13 +207,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        if kind == "image/svg+xml":
-            self.send_header("Content-Security-Policy", SVG_POLICY)
+        self.send_header("Content-Security-Policy",
+                         SVG_POLICY if kind == "image/svg+xml" else SITE_POLICY)
         self.end_headers()
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("preview: " + format, *args)
+
+
+def _with_search(pages: Mapping[str, bytes], edition: Edition) -> dict[str, bytes]:
+    """The pages and the search index made from them, as a build makes it."""
+    return {**pages, **index_editions([("", edition.name)], pages)}
 
 
 def _version_asked(query: str) -> int | None:

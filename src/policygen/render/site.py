@@ -16,6 +16,7 @@ from markupsafe import Markup
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
 from policygen.render.edition import Edition
+from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
@@ -136,6 +137,7 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
     home = NavLink(words.gettext("Home"), "index.html")
     # The topics are most of the guidance: the menu leads to their list on the home page.
     topics_link = NavLink(words.gettext("Topics"), "index.html#topics")
+    search = NavLink(words.gettext("Search"), SEARCH_PAGE)
     return {
         "pub": pub,
         "language": pub.language,  # which catalogue the templates' words come from
@@ -147,7 +149,7 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
         **markdown_functions(markup),
         "unlinked": unlinked_inline(),
         "section_pages": sections,
-        "main_nav": [home, topics_link] + main,
+        "main_nav": [home, topics_link] + main + [search],
         "footer_nav": [home] + topics + sections
         + [NavLink(words.gettext("Accessibility statement"), "accessibility.html")],
         "protected": protected_names(pub),
@@ -177,6 +179,9 @@ def site_pages(edition: Edition) -> Iterator[Page]:
         yield Page("adaptation.html", "site/adaptation.html",
                    words.gettext("How this copy was adapted"),
                    edition.adaptation.state.text_in(words), {"notice": notice_context(edition)})
+    yield Page(SEARCH_PAGE, "site/search.html", words.gettext("Search"),
+               words.gettext("Find words in this guidance, or go through every topic and its "
+                             "items."), link_terms=False)
     yield Page("accessibility.html", "site/accessibility.html",
                words.gettext("Accessibility statement"),
                words.gettext("How accessible this website is, and how to ask for another format."),
