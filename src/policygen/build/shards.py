@@ -33,7 +33,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RECORD_FIELDS = ("generator", "note", "pdf_inputs", "editions", "failures", "pdf_warnings",
                   "build", "files")
 _EDITION_FIELDS = ("key", "entry", "warnings", "files")
-_ENTRY_FIELDS = ("name", "organisation", "state", "review_state", "next_review", "status")
+_ENTRY_FIELDS = ("name", "organisation", "state", "review_state", "next_review", "status",
+                 "adapts")
 _BUILD_FIELDS = ("id", "today", "formats", "papers", "print_shop", "all_variants", "shard")
 _MAX_RECORD_BYTES = 256 * 1024 * 1024
 
@@ -226,6 +227,10 @@ class RecordReader:
         if not _is_day(entry["next_review"]):
             raise self.fail(f"{where} › 'next_review'", "a date like 2026-11-25",
                             entry["next_review"])
+        adapts = entry["adapts"]
+        if not isinstance(adapts, str) or control_character(adapts):
+            raise self.fail(f"{where} › 'adapts'", "plain text (empty unless the variant "
+                            "extends another)", adapts)
         if entry["status"] not in [status.value for status in AdaptationStatus]:
             raise self.fail(f"{where} › 'status'",
                             "one of " + ", ".join(status.value for status in AdaptationStatus),

@@ -353,13 +353,14 @@ class VariantEntry:
     next_review: date | None = None
     error: str = ""
     status: str = ""  # the adaptation's status as a word of AdaptationStatus, for its label
+    adapts: str = ""  # in a chain, whose adaptation this adapts (the nearest organisation)
 
     def as_record(self) -> dict[str, Any]:
         """What the build record keeps, so that a reused variant still has its line."""
         return {"name": self.name, "organisation": self.organisation, "state": self.state,
                 "review_state": self.review_state,
                 "next_review": self.next_review.isoformat() if self.next_review else "",
-                "status": self.status}
+                "status": self.status, "adapts": self.adapts}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> VariantEntry:
@@ -367,7 +368,7 @@ class VariantEntry:
         return cls(str(record.get("name", "")), str(record.get("organisation", "")),
                    str(record.get("state", "")), str(record.get("review_state", "")),
                    date.fromisoformat(day) if day else None,
-                   status=str(record.get("status", "")))
+                   status=str(record.get("status", "")), adapts=str(record.get("adapts", "")))
 
 
 def variant_entry(edition: Edition) -> VariantEntry:
@@ -376,7 +377,8 @@ def variant_entry(edition: Edition) -> VariantEntry:
     words = words_for(edition.publication.language)
     return VariantEntry(variant.name, variant.organisation.name,
                         edition.adaptation.state.text_in(words), edition.status.state.value,
-                        edition.status.next_review, status=edition.adaptation.state.status.value)
+                        edition.status.next_review, status=edition.adaptation.state.status.value,
+                        adapts=next(iter(edition.adaptation.state.via), ""))
 
 
 def render_variant_index(base: Edition, entries: list[VariantEntry],
