@@ -511,9 +511,10 @@ def whole_pdfs(size: SizeResult) -> float:
 
 def issue6_intro() -> str:
     return (
-        "Issue 6's targets, kept for comparison with earlier runs. Its site stage ÷ Hugo row is gone: it set an "
-        "in-process stage beside Hugo's whole process, and issue 13 replaced it with whole "
-        "÷ whole (above); its MkDocs row now divides whole by whole too.\n")
+        "Issue 6's targets, kept for comparison with earlier runs. Its site stage ÷ Hugo row "
+        "is gone: it set an in-process stage beside Hugo's whole process, and issue 13 "
+        "replaced it with whole ÷ whole (above); its MkDocs row now divides whole by whole "
+        "too.\n")
 
 
 def issue6_table(default: dict[str, Any], sizes: list[SizeResult]) -> str:

@@ -175,7 +175,8 @@ def save_results(path: Path, default: dict[str, Any], sizes: list[SizeResult],
 
 def load_results(path: Path) -> tuple[dict[str, Any], list[SizeResult], dict[str, str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    default = {k: Stat(**v) if isinstance(v, dict) else v for k, v in data["default"].items()}
+    default = {k: Stat(**v) if isinstance(v, dict) and "median" in v else v
+               for k, v in data["default"].items()}
     return default, [SizeResult.from_json(size) for size in data["sizes"]], data["info"]
 
 
