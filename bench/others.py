@@ -28,6 +28,9 @@ ZENSICAL = "zensical"  # a peer when it installs; the report says "not installed
 # (its navigation lists every page on every page), it would take many minutes a run at
 # 10,000 pages. The report says so, with its figure at the largest size where it ran.
 MKDOCS_MAX_PAGES = 2_000
+# Seconds a run of another tool may take before it is stopped (Zensical took 234 s for 1,800
+# pages on a busy machine, and grows faster than linear): the report says it was stopped.
+TOOL_TIMEOUT = 300.0
 
 # A small page frame, much like policygen's: a header with the main links, the page's text, a
 # footer listing the pages beside it (policygen's footer lists its edition's pages). The
@@ -148,21 +151,24 @@ def zensical_config(path: Path, docs: Path) -> Path:
     return path
 
 
-def build_hugo(tools: Tools, site: Path, out: Path) -> measure.Run:
+def build_hugo(tools: Tools, site: Path, out: Path, timeout: float | None = None) -> measure.Run:
     shutil.rmtree(out, ignore_errors=True)
     return measure.run([str(tools.hugo), "--quiet", "--source", str(site), "--destination",
-                        str(out), "--cacheDir", str(site / ".cache"), "--noBuildLock"])
+                        str(out), "--cacheDir", str(site / ".cache"), "--noBuildLock"],
+                       timeout=timeout)
 
 
-def build_zensical(tools: Tools, config: Path) -> measure.Run:
+def build_zensical(tools: Tools, config: Path, timeout: float | None = None) -> measure.Run:
     """A cold build: no output, and --clean empties Zensical's cache (it reuses pages from
     its last build otherwise, which would make it an unchanged rebuild)."""
     assert tools.zensical, "Zensical is not installed"
     shutil.rmtree(config.parent / "zensical-out", ignore_errors=True)
-    return measure.run([str(tools.zensical), "build", "--clean", "--config-file", str(config)])
+    return measure.run([str(tools.zensical), "build", "--clean", "--config-file", str(config)],
+                       timeout=timeout)
 
 
-def build_mkdocs(tools: Tools, config: Path, out: Path) -> measure.Run:
+def build_mkdocs(tools: Tools, config: Path, out: Path,
+                 timeout: float | None = None) -> measure.Run:
     shutil.rmtree(out, ignore_errors=True)
     return measure.run([str(tools.mkdocs), "build", "--quiet", "--config-file", str(config),
-                        "--site-dir", str(out)])
+                        "--site-dir", str(out)], timeout=timeout)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from measure import NOISY, fmt_ms, fmt_s, interference
+from others import MKDOCS_MAX_PAGES, TOOL_TIMEOUT
 
 if TYPE_CHECKING:
     from run import SizeResult
@@ -273,32 +274,49 @@ def html_intro(sizes: list[SizeResult]) -> str:
         "mkdocs.yml settings and Markdown as MkDocs, and builds cold (`--clean`: its cache "
         "emptied); MkDocs runs with its default theme and with Material. Zensical and MkDocs "
         "keep their defaults (search index and a navigation of every page on every page, as "
-        "a user gets them). Each tool has one uncounted first run (at the smallest N). The "
-        "ratios divide whole by whole; ms/page shows how each tool grows.\n")
+        "a user gets them). Each tool has one uncounted first run (at the smallest N); a "
+        f"run of another tool is stopped after {fmt_s(TOOL_TIMEOUT)}, and its cell says so. "
+        "The ratios divide whole by whole; ms/page shows how each tool grows.\n")
 
 
 def html_table(sizes: list[SizeResult]) -> str:
     headers = ["tool"] + [f"N={s.n}: {s.pages} pages" for s in sizes]
 
-    def row(name: str, stat_of: Any) -> list[str]:
+    def row(name: str, stat_of: Any, key: str = "") -> list[str]:
         cells = []
         for size in sizes:
             stat = stat_of(size)
+            if key in size.stopped:
+                limit = size.stopped[key]
+                cells.append(f"stopped after {fmt_s(limit)} (1 run): over "
+                             f"{fmt_ms(limit * 1000 / size.pages)} ms/page")
+                continue
             cells.append(f"{stat.seconds()}, {fmt_ms(stat.median * 1000 / size.pages)} ms/page"
                          if stat else "not run")
         return [name] + cells
 
-    ran = [(key, label) for key, label in TOOLS if any(key in s.tools for s in sizes)]
+    ran = [(key, label) for key, label in TOOLS
+           if any(key in s.tools or key in s.stopped for s in sizes)]
     rows = [row("**policygen** `build --all --format site`", lambda s: s.site_build)]
-    rows += [row(label, lambda s, key=key: s.tools.get(key)) for key, label in ran]
+    rows += [row(label, lambda s, key=key: s.tools.get(key), key) for key, label in ran]
 
     def times(size: SizeResult) -> dict[str, float]:
         found = {key: stat.median for key, stat in size.tools.items()}
         return {**found, "policygen": size.site_build.median} if size.site_build else found
 
     def ratio(name: str, top: str, bottom: str) -> list[str]:
-        return [name] + [f"{times(s)[top] / times(s)[bottom]:.2f}"
-                         if top in times(s) and bottom in times(s) else "–" for s in sizes]
+        cells = []
+        for size in sizes:
+            known = times(size)
+            if top in known and bottom in known:
+                cells.append(f"{known[top] / known[bottom]:.2f}")
+            elif top in size.stopped and bottom in known:  # the top took longer than this
+                cells.append(f"> {size.stopped[top] / known[bottom]:.2f}")
+            elif bottom in size.stopped and top in known:
+                cells.append(f"< {known[top] / size.stopped[bottom]:.2f}")
+            else:
+                cells.append("–")
+        return [name] + cells
 
     names = dict(ran)
     if "hugo" in names:
@@ -313,8 +331,6 @@ def html_table(sizes: list[SizeResult]) -> str:
 
 def mkdocs_note(sizes: list[SizeResult]) -> str:
     """Why MkDocs has no figure at the largest sizes, with its figure where it last ran."""
-    from others import MKDOCS_MAX_PAGES
-
     skipped = [s for s in sizes if "mkdocs" not in s.tools and s.pages > MKDOCS_MAX_PAGES]
     ran = [s for s in sizes if "mkdocs" in s.tools]
     if not skipped or not ran:

@@ -97,6 +97,7 @@ class SizeResult:
     search_folders: int = 0
     # hugo, zensical, mkdocs, mkdocs-material: whole processes, like site_build
     tools: dict[str, Stat] = field(default_factory=dict)
+    stopped: dict[str, float] = field(default_factory=dict)  # tool: the limit it ran past
     floor: Stat | None = None  # from `import weasyprint` to the last PDF, as floor.py times it
     floor_whole: Stat | None = None  # floor.py as a whole process, start-up included
     floor_layouts: int = 0
@@ -401,7 +402,7 @@ def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
     mdexport.export(site, mkdocs_docs, index_name="index.md")
     result.words = exported["words"]
     hugo_site = others.hugo_site(work / "hugo", hugo_docs)
-    builds: dict[str, Callable[[], Run]] = {
+    builds: dict[str, Callable[..., Run]] = {
         "hugo": partial(others.build_hugo, tools, hugo_site, work / "hugo-out")}
     if tools.zensical:
         builds["zensical"] = partial(others.build_zensical, tools,
@@ -413,13 +414,21 @@ def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
             name = "mkdocs" if theme == "mkdocs" else "mkdocs-material"
             builds[name] = partial(others.build_mkdocs, tools, config, work / f"{theme}-out")
     for name, build in builds.items():
-        times = (settings.mkdocs_repeats(result.pages) if name.startswith("mkdocs")
-                 else settings.repeats_at(result.n))
+        times = (settings.repeats_at(result.n) if name == "hugo"
+                 else settings.mkdocs_repeats(result.pages))
         say(f"N={result.n}: {name}, {exported['pages']} pages, {times} runs")
         if name not in WARMED:  # once per tool: Python's bytecode cache, the disk cache
-            build()
+            build(timeout=others.TOOL_TIMEOUT)
             WARMED.add(name)
-        result.tools[name] = Stat.of_runs([build() for _ in range(times)])
+        runs = []
+        for _ in range(times):
+            runs.append(build(timeout=others.TOOL_TIMEOUT))
+            if runs[-1].timed_out:
+                say(f"N={result.n}: {name} stopped after {others.TOOL_TIMEOUT:.0f} s")
+                result.stopped[name] = others.TOOL_TIMEOUT
+                break
+        else:
+            result.tools[name] = Stat.of_runs(runs)
 
 
 def measure_floor(settings: Settings, result: SizeResult) -> None:
