@@ -578,7 +578,7 @@ HOW_TO_RUN = """\
 ```sh
 make bench                                   # N = 1, 10, 100 and ~10,000 pages (see "run time")
 make bench BENCH_ARGS=--quick                # N = 1, 10, 3 runs each, no Material: for iterating
-make bench BENCH_ARGS=--no-10k               # N = 1, 10, 100 only (about 6 minutes less)
+make bench BENCH_ARGS=--no-10k               # N = 1, 10, 100 only (about 10 minutes less)
 .venv/bin/python bench/run.py --sizes 10,100 --repeats 3
 .venv/bin/python bench/run.py --quick --with-10k  # adds the ~10,000-page point to --quick/--sizes
 .venv/bin/python bench/run.py --full         # also the PDF stages and the floor at N=100 (+10 min)

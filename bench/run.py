@@ -213,7 +213,7 @@ def parse_args() -> Settings:
                         help="add the site-only point of about 10,000 pages to --sizes or "
                              "--quick (the default run has it)")
     parser.add_argument("--no-10k", action="store_true",
-                        help="leave out the point of about 10,000 pages (about 6 minutes)")
+                        help="leave out the point of about 10,000 pages (about 10 minutes)")
     parser.add_argument("--quick", action="store_true",
                         help="N = 1 and 10 only, 3 runs, no MkDocs-material, no 10,000 pages: "
                              "for iterating")
