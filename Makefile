@@ -50,8 +50,9 @@ $(VENV)/.installed-test: pyproject.toml
 clean:
 	rm -rf build $(VENV)
 
-# The benchmark of issue 6: policygen beside Hugo, MkDocs and bare WeasyPrint; writes
-# docs/benchmarks.md. Hugo and MkDocs go into a throwaway venv under bench/.work/.
+# The benchmark of issues 6 and 13: whole policygen builds beside whole Hugo, Zensical and
+# MkDocs builds, and PDFs beside bare WeasyPrint; writes docs/benchmarks.md (about 30 min).
+# Hugo, Zensical and MkDocs go into a throwaway venv under bench/.work/.
 # `make bench BENCH_ARGS=--quick` for a short run (see docs/benchmarks.md for the options).
 .PHONY: bench
 bench: $(VENV)/.installed

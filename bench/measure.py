@@ -38,6 +38,7 @@ class Run:
     stdout: str
     stderr: str
     others_cpu: float  # CPU seconds used meanwhile by processes not ours: noise on the figure
+    timed_out: bool = False  # stopped at the time limit it was given: `seconds` is that limit
 
     @property
     def noise(self) -> float:
@@ -46,7 +47,9 @@ class Run:
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-        check: bool = True) -> Run:
+        check: bool = True, timeout: float | None = None) -> Run:
+    """Run `cmd` to its end, or until `timeout` seconds (then it is killed, and the Run says
+    so instead of failing: a tool too slow to finish is a result, not an error)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         busy_before, self_before = machine_busy(), own_cpu()
         started = time.perf_counter()
@@ -54,9 +57,20 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
                                 stdin=subprocess.DEVNULL)
         sampler = TreeSampler(proc.pid)
         sampler.start()
+        stopped = threading.Event()
+
+        def stop() -> None:
+            stopped.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, stop) if timeout else None
+        if timer:
+            timer.start()
         # wait4 rather than Popen.wait: it hands back the child's resource usage.
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        if timer:
+            timer.cancel()
         sampler.stop()
         ours = usage.ru_utime + usage.ru_stime + own_cpu() - self_before
         others = max(0.0, machine_busy() - busy_before - ours)
@@ -66,9 +80,9 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
         result = Run(seconds, usage.ru_maxrss / 1024, sampler.peak / 2**20,
                      sampler.peak_pss / 2**20, proc.returncode,
                      out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                     others)
+                     others, stopped.is_set())
     HISTORY.append((" ".join(Path(str(part)).name for part in cmd[:3]), seconds, others))
-    if check and result.returncode != 0:
+    if check and result.returncode != 0 and not result.timed_out:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}:\n"
                            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return result

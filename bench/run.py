@@ -1,8 +1,9 @@
-"""The benchmark of issue 6: policygen against its targets, and beside Hugo and MkDocs.
+"""The benchmark of issues 6 and 13: policygen against its targets, whole process beside whole
+process with Hugo, Zensical and MkDocs.
 
-    make bench                       # N = 1, 10, 100 variants; writes docs/benchmarks.md
+    make bench                       # N = 1, 10, 100 variants and about 10,000 pages
     .venv/bin/python bench/run.py --quick          # N = 1, 10; fewer runs; no Material
-    .venv/bin/python bench/run.py --sizes 1,10 --with-1000
+    .venv/bin/python bench/run.py --sizes 1,10 --with-10k
 
 Everything runs on this machine, one measurement at a time, in throwaway folders under
 bench/.work/ (git-ignored). docs/benchmarks.md explains each figure.
@@ -36,6 +37,8 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 POLICYGEN = REPO / ".venv" / "bin" / "policygen"
 TODAY = "2026-11-25"  # fixed, so that every run renders the same review banners
 EDITED_TOPIC = "email"
+TEN_K_PAGES = 10_000  # the site-only point that shows how each tool grows
+TEN_K_FALLBACK = 560  # variants giving about 10,000 pages of the default content (17.8 each)
 WARMED: set[str] = set()  # the tools that have had their uncounted first run
 
 
@@ -50,6 +53,7 @@ class Settings:
     doc: Path
     quick: bool
     report_only: bool
+    ten_k: bool  # add the site-only point of about TEN_K_PAGES pages
 
     def cold_builds(self, n: int) -> int:
         """Cold PDF builds take minutes at 100 variants: repeat only the small ones."""
@@ -68,8 +72,8 @@ class Settings:
         return self.cold_builds(n)
 
     def repeats_at(self, n: int) -> int:
-        """At 1000 variants even the HTML takes a minute a run."""
-        return self.repeats if n < 1000 else min(self.repeats, 2)
+        """Above 100 variants a site-only build takes tens of seconds a run."""
+        return self.repeats if n <= 100 else min(self.repeats, 2)
 
     def mkdocs_repeats(self, pages: int) -> int:
         return self.repeats if pages < 300 else 1
@@ -85,11 +89,17 @@ class SizeResult:
     editions: int = 0
     stages: dict[str, Stat] = field(default_factory=dict)
     pdfs: int = 0
-    check: float = 0.0
+    check: Stat | None = None
     site_build: Stat | None = None
     site_build_rss: float = 0.0
-    tools: dict[str, Stat] = field(default_factory=dict)  # hugo, mkdocs, mkdocs-material
-    floor: Stat | None = None
+    site_unchanged: Stat | None = None  # the site-only build again into its own output
+    search_bytes: int = 0  # under every pagefind/ folder of the site-only build's output
+    search_folders: int = 0
+    # hugo, zensical, mkdocs, mkdocs-material: whole processes, like site_build
+    tools: dict[str, Stat] = field(default_factory=dict)
+    stopped: dict[str, float] = field(default_factory=dict)  # tool: the limit it ran past
+    floor: Stat | None = None  # from `import weasyprint` to the last PDF, as floor.py times it
+    floor_whole: Stat | None = None  # floor.py as a whole process, start-up included
     floor_layouts: int = 0
     layouts: int = 0  # policygen's, for the same PDFs (a poster's size is searched)
     cold_build: Stat | None = None
@@ -107,8 +117,12 @@ class SizeResult:
         fields = dict(data)
         for name in ("stages", "tools"):
             fields[name] = {key: Stat(**value) for key, value in data[name].items()}
-        for name in ("site_build", "floor", "cold_build", "unchanged"):
-            fields[name] = Stat(**data[name]) if data[name] else None
+        for name in ("site_build", "floor", "cold_build", "unchanged", "site_unchanged",
+                     "floor_whole"):
+            fields[name] = Stat(**data[name]) if data.get(name) else None
+        check = data.get("check")  # one float before issue 13
+        fields["check"] = Stat(**check) if isinstance(check, dict) else \
+            Stat.of([check]) if check else None
         return cls(**fields)
 
 
@@ -126,10 +140,22 @@ def main() -> None:
     tools = others.install(settings.work / "tools-venv", settings.material)
     default = measure_default_content(settings)
     sizes = [measure_size(settings, tools, n) for n in settings.sizes]
+    if settings.ten_k:
+        sizes.append(measure_size(settings, tools, ten_k_variants(sizes)))
     info = report.environment(REPO, tools.versions, time.perf_counter() - started, settings.quick)
     save_results(results, default, sizes, info)
     write_report(settings, default, sizes, info)
     say(f"done in {time.perf_counter() - started:.0f} s")
+
+
+def ten_k_variants(sizes: list[SizeResult]) -> int:
+    """N giving about TEN_K_PAGES pages, from the pages per variant the smaller sizes made."""
+    done = sorted((s for s in sizes if s.pages), key=lambda s: s.n)
+    if len(done) < 2 or done[-1].n == done[0].n:
+        return TEN_K_FALLBACK
+    first, last = done[0], done[-1]
+    per_variant = (last.pages - first.pages) / (last.n - first.n)
+    return max(last.n + 1, round(first.n + (TEN_K_PAGES - first.pages) / per_variant))
 
 
 def write_report(settings: Settings, default: dict[str, Any], sizes: list[SizeResult],
@@ -150,7 +176,8 @@ def save_results(path: Path, default: dict[str, Any], sizes: list[SizeResult],
 
 def load_results(path: Path) -> tuple[dict[str, Any], list[SizeResult], dict[str, str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    default = {k: Stat(**v) if isinstance(v, dict) else v for k, v in data["default"].items()}
+    default = {k: Stat(**v) if isinstance(v, dict) and "median" in v else v
+               for k, v in data["default"].items()}
     return default, [SizeResult.from_json(size) for size in data["sizes"]], data["info"]
 
 
@@ -182,11 +209,14 @@ def parse_args() -> Settings:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1,10,100",
                         help="numbers of variants, comma-separated (default: 1,10,100)")
-    parser.add_argument("--with-1000", action="store_true",
-                        help="add 1000 variants (HTML and Hugo only: PDFs and MkDocs would "
-                             "take an hour there)")
+    parser.add_argument("--with-10k", action="store_true",
+                        help="add the site-only point of about 10,000 pages to --sizes or "
+                             "--quick (the default run has it)")
+    parser.add_argument("--no-10k", action="store_true",
+                        help="leave out the point of about 10,000 pages (about 10 minutes)")
     parser.add_argument("--quick", action="store_true",
-                        help="N = 1 and 10 only, 3 runs, no MkDocs-material: for iterating")
+                        help="N = 1 and 10 only, 3 runs, no MkDocs-material, no 10,000 pages: "
+                             "for iterating")
     parser.add_argument("--repeats", type=int, default=0,
                         help="runs of each quick measurement (default 5; 3 with --quick)")
     parser.add_argument("--no-pdf", action="store_true", help="skip everything with PDFs")
@@ -199,12 +229,13 @@ def parse_args() -> Settings:
     parser.add_argument("--report-only", action="store_true",
                         help="write the report again from the last run's results.json")
     args = parser.parse_args()
+    explicit = args.quick or args.sizes != parser.get_default("sizes")
     sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
-    if args.with_1000 and 1000 not in sizes:
-        sizes.append(1000)
+    ten_k = not args.no_10k and (args.with_10k or not explicit)
     return Settings(sorted(set(sizes)), args.repeats or (3 if args.quick else 5),
                     not args.no_pdf, args.full, not (args.quick or args.no_material),
-                    args.work.resolve(), args.doc.resolve(), args.quick, args.report_only)
+                    args.work.resolve(), args.doc.resolve(), args.quick, args.report_only,
+                    ten_k)
 
 
 def say(message: str) -> None:
@@ -241,8 +272,44 @@ def measure_default_content(settings: Settings) -> dict[str, Any]:
             "check_rss": max(r.peak_rss_mb for r in checks),
             "site": Stat.of_runs(builds),
             "site_rss": max(r.peak_rss_mb for r in builds),
+            "site_pages": sum(1 for _ in out.rglob("*.html")),
             "check_imports": weasyprint_imported(check[1:]),
-            "site_imports": weasyprint_imported(site[1:])}
+            "site_imports": weasyprint_imported(site[1:]),
+            "search": measure_search_index(settings, out)}
+
+
+def measure_search_index(settings: Settings, site: Path) -> dict[str, Any]:
+    """Pagefind on the built base site, once, as a whole process, when it is installed.
+
+    A hook for the search index (issue 13): what the build itself wrote under `pagefind/`
+    folders is counted, and `python -m pagefind --site` is timed on a copy of the base site,
+    so that the figure is there whether or not the build runs Pagefind itself.
+    """
+    built = search_index_bytes(site)
+    found = measure.run([str(PYTHON), "-c", "import pagefind"], check=False)
+    if found.returncode != 0:
+        return {"status": "not built: the Python package `pagefind` is not installed in .venv",
+                "built_bytes": built[0], "built_folders": built[1]}
+    copy = settings.work / "out" / "default-site-pagefind"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+    say("default content: Pagefind on the base site")
+    run = measure.run([str(PYTHON), "-m", "pagefind", "--site", str(copy)], check=False)
+    if run.returncode != 0:
+        return {"status": f"not built: `python -m pagefind` exited {run.returncode}: "
+                          f"{last_line(run.stderr or run.stdout)[:200]}",
+                "built_bytes": built[0], "built_folders": built[1]}
+    size, folders = search_index_bytes(copy)
+    return {"status": "built", "seconds": run.seconds, "noise": run.noise, "bytes": size,
+            "folders": folders, "pages": sum(1 for _ in copy.rglob("*.html")),
+            "built_bytes": built[0], "built_folders": built[1]}
+
+
+def search_index_bytes(site: Path) -> tuple[int, int]:
+    """Bytes under every `pagefind/` folder of a built site, and how many folders there are."""
+    folders = [path for path in site.rglob("pagefind") if path.is_dir()]
+    return sum(f.stat().st_size for folder in folders for f in folder.rglob("*")
+               if f.is_file()), len(folders)
 
 
 def weasyprint_imported(args: list[str]) -> bool:
@@ -260,10 +327,13 @@ def measure_size(settings: Settings, tools: others.Tools, n: int) -> SizeResult:
     project = synth.make_project(work / "projects" / f"n{n}", n)
     say(f"N={n}: generated {n} variants in {project}; checking them")
     check = [str(POLICYGEN), "check", "--project", str(project), "--today", TODAY]
-    result.check = measure.run(check).seconds
+    # Once above 100 variants: it took over a minute at 561 on a busy machine.
+    times = settings.repeats_at(n) if n <= 100 else 1
+    result.check = Stat.of_runs(repeat(times, lambda: measure.run(check)))
     measure_stages(settings, result, project)
     site_out = work / "out" / f"n{n}-site"
     measure_site_build(settings, result, project, site_out)
+    result.search_bytes, result.search_folders = search_index_bytes(site_out)
     measure_others(settings, tools, result, site_out)
     if settings.pdf_stages(n):
         measure_floor(settings, result)
@@ -302,7 +372,7 @@ def measure_stages(settings: Settings, result: SizeResult, project: Path) -> Non
 def stage_run(command: list[str]) -> dict[str, Any]:
     """The JSON a timing script prints, with the noise during its run."""
     run = measure.run(command)
-    return {**json.loads(run.stdout), "noise": run.noise}
+    return {**json.loads(run.stdout), "noise": run.noise, "wall": run.seconds}
 
 
 def measure_site_build(settings: Settings, result: SizeResult, project: Path,
@@ -320,11 +390,13 @@ def measure_site_build(settings: Settings, result: SizeResult, project: Path,
     runs = repeat(times, once)
     result.site_build = Stat.of_runs(runs)
     result.site_build_rss = max(r.peak_rss_mb for r in runs)
+    say(f"N={result.n}: unchanged site-only rebuilds, {times} runs")
+    result.site_unchanged = Stat.of_runs(repeat(times, lambda: measure.run(command)))
 
 
 def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
                    site: Path) -> None:
-    """The same pages as Markdown, built by Hugo and MkDocs."""
+    """The same pages as Markdown, built by Hugo, Zensical and MkDocs."""
     work = settings.work / "others" / f"n{result.n}"
     shutil.rmtree(work, ignore_errors=True)
     hugo_docs, mkdocs_docs = work / "md-hugo", work / "md-mkdocs"
@@ -332,22 +404,33 @@ def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,
     mdexport.export(site, mkdocs_docs, index_name="index.md")
     result.words = exported["words"]
     hugo_site = others.hugo_site(work / "hugo", hugo_docs)
-    builds: dict[str, Callable[[], Run]] = {
+    builds: dict[str, Callable[..., Run]] = {
         "hugo": partial(others.build_hugo, tools, hugo_site, work / "hugo-out")}
+    if tools.zensical:
+        builds["zensical"] = partial(others.build_zensical, tools,
+                                     others.zensical_config(work / "zensical.yml", mkdocs_docs))
     themes = ["mkdocs"] + (["material"] if tools.material else [])
-    if result.n <= 100:  # at 1000 variants MkDocs would take most of an hour
+    if exported["pages"] <= others.MKDOCS_MAX_PAGES:
         for theme in themes:
             config = others.mkdocs_config(work / f"{theme}.yml", mkdocs_docs, theme)
             name = "mkdocs" if theme == "mkdocs" else "mkdocs-material"
             builds[name] = partial(others.build_mkdocs, tools, config, work / f"{theme}-out")
     for name, build in builds.items():
-        times = (settings.mkdocs_repeats(result.pages) if name != "hugo"
-                 else settings.repeats_at(result.n))
+        times = (settings.repeats_at(result.n) if name == "hugo"
+                 else settings.mkdocs_repeats(result.pages))
         say(f"N={result.n}: {name}, {exported['pages']} pages, {times} runs")
         if name not in WARMED:  # once per tool: Python's bytecode cache, the disk cache
-            build()
+            build(timeout=others.TOOL_TIMEOUT)
             WARMED.add(name)
-        result.tools[name] = Stat.of_runs([build() for _ in range(times)])
+        runs = []
+        for _ in range(times):
+            runs.append(build(timeout=others.TOOL_TIMEOUT))
+            if runs[-1].timed_out:
+                say(f"N={result.n}: {name} stopped after {others.TOOL_TIMEOUT:.0f} s")
+                result.stopped[name] = others.TOOL_TIMEOUT
+                break
+        else:
+            result.tools[name] = Stat.of_runs(runs)
 
 
 def measure_floor(settings: Settings, result: SizeResult) -> None:
@@ -357,7 +440,9 @@ def measure_floor(settings: Settings, result: SizeResult) -> None:
     times = settings.pdf_stages(result.n)
     say(f"N={result.n}: PDF floor, {result.pdfs} PDFs, {times} runs")
     runs = [stage_run(command) for _ in range(times)]
-    result.floor = Stat.of([r["seconds"] for r in runs], max(r["noise"] for r in runs))
+    noise = max(r["noise"] for r in runs)
+    result.floor = Stat.of([r["seconds"] for r in runs], noise)
+    result.floor_whole = Stat.of([r["wall"] for r in runs], noise)
     result.floor_layouts = runs[0]["layouts"]
 
 
@@ -385,7 +470,7 @@ def measure_cold_builds(settings: Settings, result: SizeResult, project: Path) -
 def measure_rebuilds(settings: Settings, result: SizeResult, project: Path) -> None:
     """Building again into the same folder: with nothing changed, then after editing a topic."""
     out = settings.work / "out" / f"n{result.n}-full"
-    say(f"N={result.n}: unchanged rebuilds, {settings.repeats} runs")
+    say(f"N={result.n}: unchanged rebuilds (every format), {settings.repeats} runs")
     runs = repeat(settings.repeats, lambda: measure.run(full_build(project, out)))
     result.unchanged = Stat.of_runs(runs)
     result.unchanged_summary = last_line(runs[-1].stdout)
@@ -402,14 +487,18 @@ def measure_rebuilds(settings: Settings, result: SizeResult, project: Path) -> N
 def edit_topic(project: Path, topic: str) -> str:
     """An editor's small change: the topic's first headline rule ends in '!' instead of '.'.
 
-    The headline is on the topic's poster and in the handbook, so exactly those PDFs of each
-    edition showing the topic contain it. The line is found by its id, as an editor would.
+    The headline is on the topic's poster and in the handbook, so at most those PDFs of each
+    edition showing the topic contain it. The line is found by its id, as an editor would: the
+    rule's one line (`  id: text.`) or its `text:` (`  id:` then `    text: …`, beside a
+    shorter `poster:` wording).
     """
     path = project / "content" / "topics" / f"{topic}.yaml"
     lines = path.read_text(encoding="utf-8").split("\n")
     start = lines.index("headline:")
     for number in range(start + 1, len(lines)):
-        if re.match(r"  [a-z0-9-]+: [^>|\"'].*\.$", lines[number]):
+        if lines[number].strip() and not lines[number].startswith(" "):
+            break  # the end of the headline block
+        if re.match(r"(  [a-z0-9-]+|    text): [^>|\"'].*\.$", lines[number]):
             lines[number] = lines[number][:-1] + "!"
             path.write_text("\n".join(lines), encoding="utf-8")
             return f"content/topics/{topic}.yaml line {number + 1}: headline rule ends in '!'"
