@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -253,10 +254,22 @@ def _ratio(width: bytes, height: bytes) -> float | None:
 
 def unlinked_inline() -> Callable[[str], Markup]:
     """Inline Markdown with no links: for a topic card's summary, where a glossary link beside
-    the card's own link would be a second, smaller target saying something else."""
-    plain = MarkdownRenderer()
-    tags = set(ALLOWED_TAGS) - {"a"}
-    return lambda text: Markup(nh3.clean(plain.inline(text), tags=tags, attributes={}))
+    the card's own link would be a second, smaller target saying something else, and for the
+    search page's list of every item."""
+    return _unlinked
+
+
+@lru_cache(maxsize=16384)
+def _unlinked(text: str) -> Markup:
+    # The same text gives the same HTML in every edition (no links, no terms): made once. The
+    # search page lists every item of every edition, most of them the base's own words.
+    return Markup(nh3.clean(_plain_renderer().inline(text), tags=set(ALLOWED_TAGS) - {"a"},
+                            attributes={}))
+
+
+@lru_cache(maxsize=1)
+def _plain_renderer() -> MarkdownRenderer:
+    return MarkdownRenderer()
 
 
 def brand_assets(edition: Edition) -> dict[str, bytes]:
