@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +154,12 @@ def default_project(tmp_path: Path) -> Path:
     for folder in ("content", "templates"):
         shutil.copytree(REPO / folder, root / folder)
     return root
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a test module (tests/browser.py says how it is started)."""
+    from browser import launched_chromium
+
+    with launched_chromium() as launched:
+        yield launched

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import launched_chromium, serve
+from browser import serve
 from conftest import REPO
 
 from policygen import BuildOptions, build
@@ -35,12 +35,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as launched:
-        yield launched
 
 
 def pages_of(site: Path) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import launched_chromium, serve
+from browser import serve
 from conftest import REPO, ProjectMaker
 from site_helpers import parse
 from test_preview import Running, edit
@@ -60,12 +60,6 @@ def roots(www: Path, site: Path) -> Iterator[dict[str, str]]:
     """The site's address at the root of one server and under /sub/ of another."""
     with serve(site) as at_root, serve(www) as at_top:
         yield {"root": at_root, "sub-path": at_top + "sub/"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
