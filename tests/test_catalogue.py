@@ -28,7 +28,7 @@ from policygen import words as words_module
 from policygen.cli import main
 from policygen.model import SignOff
 from policygen.render.templating import file_size
-from policygen.variants.ledger import AdaptationState, AdaptationStatus
+from policygen.variants.standing import AdaptationState, AdaptationStatus
 from policygen.words import Words, long_date, words_for
 
 CATALOGUE = REPO / "src" / "policygen" / "catalogue"

@@ -42,7 +42,7 @@ from policygen.commands.notices import confirm_sent, notify, send_notice
 from policygen.errors import ContentError, OutputError
 from policygen.model import SignOff
 from policygen.source.yamlsrc import SourceFile
-from policygen.variants.ledger import AdaptationStatus
+from policygen.variants.standing import AdaptationStatus
 from policygen.variants.variant import load_variant
 from policygen.words import long_date
 

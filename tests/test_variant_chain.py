@@ -199,16 +199,3 @@ def test_editing_the_council_rebuilds_the_school(project: Path) -> None:
     code, _, err = run(project, "build", "--all", "--format", "site", "--today", "2026-12-01")
     assert code == 0, err
     assert "never a personal one, and sign out at the end." in visible_text(parse(page))
-
-
-def test_notify_and_approve_say_plainly_that_a_chain_is_not_recorded_yet(project: Path) -> None:
-    before = school_file(project).read_bytes()
-    for args in (("notify", SCHOOL), ("approve", SCHOOL, "--by", "Ms Adviser")):
-        code, out, err = run(project, *args)
-        assert code != 0
-        assert (f"'{SCHOOL}' extends '{COUNCIL}', so its changes go to more than one author "
-                "(Northshire Safeguarding Children Partnership e-safety subgroup (2), "
-                "Northshire County Council (2)), and policygen cannot yet prepare or record "
-                "notices and approvals for a chain") in err
-    assert school_file(project).read_bytes() == before
-    assert not list((project / "variants" / SCHOOL).glob("notice-*"))

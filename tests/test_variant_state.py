@@ -18,12 +18,8 @@ from policygen.model import CHANGE_KINDS, Change, Publication
 from policygen.source.content import load_content
 from policygen.variants.changes import AdaptedPublication, apply_variant
 from policygen.variants.itemlists import item_lists
-from policygen.variants.ledger import (
-    AdaptationStatus,
-    fingerprint,
-    format_change_report,
-    variant_next_review,
-)
+from policygen.variants.ledger import format_change_report, variant_next_review
+from policygen.variants.standing import AdaptationStatus, fingerprint
 from policygen.variants.terminology import map_prose
 from policygen.variants.variant import load_variant
 

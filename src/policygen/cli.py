@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -36,6 +37,8 @@ _project_option = click.option(
     "--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True, help="The project folder, holding content/ and templates/.")
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """A date written YYYY-MM-DD, refused in the words the content's date errors use."""
     if value is None:
@@ -50,6 +53,17 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
                                  "the month)", ctx, param)
     raise click.BadParameter(f"expected a date written YYYY-MM-DD, like 2026-09-14; got "
                              f"'{text}'", ctx, param)
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _author_option(what: str) -> Callable[[_Command], _Command]:
+    return click.option("--author", default=None, metavar="KEY",
+                        help=f"{what}: 'base' for the base guidance's author, or the name of "
+                             "the variant whose text was changed (policygen changes NAME "
+                             "lists them).")
+
 
 
 def _past_date(ctx: click.Context, param: click.Parameter,
@@ -273,8 +287,9 @@ def changes(name: str, project: Path) -> None:
               help="Record that you have sent the draft written earlier.")
 @click.option("--send", is_flag=True,
               help="Send the notice now, through the mail server set in policygen.yaml.")
+@_author_option("With --sent, in a chain: whose notice you sent")
 def notify(name: str, project: Path, day: datetime | None, sender: str | None,
-           out: Path | None, sent: bool, send: bool) -> None:
+           out: Path | None, sent: bool, send: bool, author: str | None) -> None:
     """Tell the author about NAME's changes.
 
     \b
@@ -283,12 +298,17 @@ def notify(name: str, project: Path, day: datetime | None, sender: str | None,
     2. policygen notify NAME --sent   records that you sent it
     Or: policygen notify NAME --send  sends it through your mail server
     Pages say "notified" only after step 2, or once the server accepted it.
+    A variant that extends another tells each author about the changes to
+    their text: one draft each, and --sent --author KEY for each one sent.
     """
     from policygen.commands import notices
     _refuse_mixed_notify_options(sent, send, day, sender, out)
+    if author is not None and not sent:
+        raise click.UsageError("--author goes with --sent (whose notice you sent); policygen "
+                               "notify NAME writes a draft for every author still to be told")
     with _errors_to_exit_codes():
         if sent:
-            result = notices.confirm_sent(project, name, build_date(_day(day)))
+            result = notices.confirm_sent(project, name, build_date(_day(day)), author)
         elif send:
             result = notices.send_notice(project, name, sender)
         else:
@@ -315,14 +335,16 @@ def _refuse_mixed_notify_options(sent: bool, send: bool, day: datetime | None,
 @click.option("--by", required=True, help="Who approved the changes (the body or person).")
 @click.option("--date", "day", callback=_past_date, default=None,
               metavar="YYYY-MM-DD", help="The date of the approval.  [default: today]")
-def approve(name: str, project: Path, by: str, day: datetime | None) -> None:
+@_author_option("In a chain: whose approval this is")
+def approve(name: str, project: Path, by: str, day: datetime | None, author: str | None) -> None:
     """Record that the variant NAME's changes were approved.
 
-    The approval is recorded for the changes as they are now, in the variant's file.
+    The approval is recorded for the changes as they are now, in the variant's file. A
+    variant that extends another is approved by each author for the changes to their text.
     """
     from policygen.commands.notices import approve as record_approval
     with _errors_to_exit_codes():
-        adapted = record_approval(project, name, by, build_date(_day(day)))
+        adapted = record_approval(project, name, by, build_date(_day(day)), author)
         click.echo(adapted.state.text)
 
 

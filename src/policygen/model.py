@@ -371,6 +371,22 @@ class SignOff:
     location: Location = field(default=Location(""), compare=False)
 
 
+# In a chain, the key of the board's own author among a variant's sign-offs (the others are
+# the names of the variants up the chain whose text was changed).
+BASE_AUTHOR = "base"
+# The key of the one author of a variant that adapts the base guidance itself.
+ONLY_AUTHOR = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffs:
+    """Where one author stands on a variant's changes: notice drafted, notified, approved."""
+
+    notice_prepared: SignOff | None = None  # a draft notice written, not yet confirmed sent
+    notified: SignOff | None = None
+    approved: SignOff | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class VariantDates:
     adopted: date | None = None

@@ -25,7 +25,7 @@ from policygen.render.stage import FORMAT_NAMES as FORMATS
 from policygen.source.names import control_character
 from policygen.source.reader import ID_PATTERN
 from policygen.source.review import ReviewState
-from policygen.variants.ledger import AdaptationStatus
+from policygen.variants.standing import AdaptationStatus
 
 _HASH = re.compile(r"[0-9a-f]{64}")
 _PREFIX = re.compile(rf"variants/({ID_PATTERN.pattern})/")

@@ -30,14 +30,18 @@ from policygen.variants.ledger import (
     AdaptedPublication,
     Ledger,
     Upstream,
-    adaptation_state,
+    chain_authors,
     loosened_rules,
     missing,
     route,
-    stale_sign_off,
     variant_next_review,
 )
 from policygen.variants.nearmiss import NearMisses
+from policygen.variants.standing import (
+    adaptation_state,
+    misplaced_sign_offs,
+    stale_sign_off,
+)
 from policygen.variants.terminology import (
     Substituter,
     map_prose_places,
@@ -76,9 +80,12 @@ def apply_variant(pub: Publication, variant: Variant,
         raise ContentError(list(ledger.problems))
     changes = route(ledger.changes, upstream, upstream[0].root_author) if upstream \
         else ledger.changes
-    state = adaptation_state(variant, changes, pub, tuple(u.organisation for u in upstream))
+    authors = chain_authors(upstream)
+    state = adaptation_state(variant, changes, pub, tuple(u.organisation for u in upstream),
+                             authors)
+    warnings = stale_sign_off(variant, state) + misplaced_sign_offs(variant, authors)
     return AdaptedPublication(adapted, pub, variant, changes, state, local, excluded,
-                              ledger.problems + stale_sign_off(variant, state), upstream)
+                              ledger.problems + warnings, upstream)
 
 
 def check_own_rules(pub: Publication, variant: Variant, ledger: Ledger) -> Ledger:

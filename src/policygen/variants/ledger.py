@@ -4,20 +4,17 @@ author (not notified, notice prepared, notified, approved, changed since), and t
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 import re
 import textwrap
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
 from policygen.errors import Location, Problem, Severity, suggest
 from policygen.model import (
+    BASE_AUTHOR,
     CHANGE_KINDS,
     PERMISSIONS,
     Adaptation,
@@ -26,15 +23,14 @@ from policygen.model import (
     LocalSection,
     Party,
     Publication,
-    Revision,
-    SignOff,
 )
 from policygen.source.yamlsrc import SourceFile
 from policygen.variants.signoff import (
     with_sign_off as with_sign_off,  # where notify and approve write
 )
+from policygen.variants.standing import AdaptationState, AdaptationStatus, AuthorPart
 from policygen.variants.variant import Variant
-from policygen.words import N_, SOURCE, Words, long_date
+from policygen.words import SOURCE, long_date
 
 # Kinds of change that take something away or alter it; a protected id refuses them.
 _PROTECTABLE = ("reword", "remove", "move", "rename", "sections")
@@ -148,202 +144,6 @@ def nearest(target: str, known: list[str]) -> str:
     return f"; the ids in '{prefix}' are: {shown}"
 
 
-class AdaptationStatus(Enum):
-    """Whether the author knows about a variant's changes, and has approved them."""
-
-    NO_NOTIFICATION_NEEDED = "no-notification-needed"
-    NOT_NOTIFIED = "not-notified"
-    NOTICE_PREPARED = "notice-prepared"  # a draft was written; nobody has said it was sent
-    NOTIFIED = "notified"
-    APPROVED = "approved"
-    CHANGED_SINCE_APPROVAL = "changed-since-approval"
-    CHANGED_SINCE_NOTIFICATION = "changed-since-notification"
-
-
-@dataclass(frozen=True, slots=True)
-class AdaptationState:
-    """A variant's standing with the author, for banners, the index of variants and reports."""
-
-    status: AdaptationStatus
-    fingerprint: str  # of the changes the author must be told about
-    organisation: str
-    publisher: str
-    edition: date  # the base edition this build adapts
-    sign_off: SignOff | None = None  # the notice, notification or approval the status refers to
-    upstream: tuple[Revision, ...] = ()  # base revisions since the edition signed off
-    via: tuple[str, ...] = ()  # the organisations whose adaptations this one adapts, nearest first
-
-    @property
-    def signed_edition(self) -> date | None:
-        # Older records have no edition; the date they were made is the best stand-in.
-        return self.sign_off.edition or self.sign_off.date if self.sign_off else None
-
-    @property
-    def base_moved_on(self) -> bool:
-        return self.signed_edition is not None and self.signed_edition < self.edition
-
-    @property
-    def text(self) -> str:
-        """One line for a banner: who adapted whose guidance, and where the changes stand."""
-        return self.text_in(SOURCE)
-
-    def text_in(self, words: Words) -> str:
-        """`text` in the language of `words` (the site and PDFs use the publication's)."""
-        head = words.gettext("Adapted by %(organisation)s from %(source)s (edition "
-                             "%(edition)s).", organisation=self.organisation,
-                             source=self.source_in(words),
-                             edition=long_date(self.edition, words))
-        return head + " " + _STATUS_TEXT[self.status](self, words) + self._moved_on_text(words)
-
-    def source_in(self, words: Words) -> str:
-        """Whose guidance this adapts, the whole chain: "Northshire County Council's
-        adaptation of Northshire Safeguarding Children Partnership's guidance"."""
-        source = words.gettext("%(publisher)s's guidance", publisher=self.publisher)
-        for organisation in reversed(self.via):
-            source = words.gettext("%(organisation)s's adaptation of %(source)s",
-                                   organisation=organisation, source=source)
-        return source
-
-    @property
-    def label(self) -> str:
-        """A few words for a running footer, as honest as the full text."""
-        return self.label_in(SOURCE)
-
-    def label_in(self, words: Words) -> str:
-        return words.gettext(_LABELS[self.status])
-
-    def _moved_on_text(self, words: Words = SOURCE) -> str:
-        if not self.base_moved_on or self.signed_edition is None:
-            return ""
-        return " " + words.gettext(_SIGNED_WHAT[self._signed_what],
-                                   edition=long_date(self.signed_edition, words),
-                                   publisher=self.publisher)
-
-    @property
-    def _signed_what(self) -> str:
-        if self.status is AdaptationStatus.NOTICE_PREPARED:
-            return "notice"
-        approvals = (AdaptationStatus.APPROVED, AdaptationStatus.CHANGED_SINCE_APPROVAL)
-        return "approval" if self.status in approvals else "notification"
-
-
-# Whole sentences, one per case, so that a translation can order its words as it must.
-_SIGNED_WHAT = {
-    "notice": N_("The notice was for the edition of %(edition)s; %(publisher)s has updated the "
-                 "guidance since."),
-    "approval": N_("The approval was for the edition of %(edition)s; %(publisher)s has updated "
-                   "the guidance since."),
-    "notification": N_("The notification was for the edition of %(edition)s; %(publisher)s has "
-                       "updated the guidance since."),
-}
-
-_LABELS = {
-    AdaptationStatus.NO_NOTIFICATION_NEEDED: N_("no notification needed"),
-    AdaptationStatus.NOT_NOTIFIED: N_("not notified"),
-    AdaptationStatus.NOTICE_PREPARED: N_("notice prepared, not confirmed as sent"),
-    AdaptationStatus.NOTIFIED: N_("notified"),
-    AdaptationStatus.APPROVED: N_("approved"),
-    AdaptationStatus.CHANGED_SINCE_APPROVAL: N_("changed since approval"),
-    AdaptationStatus.CHANGED_SINCE_NOTIFICATION: N_("changed since notification"),
-}
-
-
-def _by(state: AdaptationState) -> str:
-    return state.sign_off.by if state.sign_off else ""
-
-
-def _on(state: AdaptationState, words: Words) -> str:
-    return long_date(state.sign_off.date, words) if state.sign_off else ""
-
-
-_STATUS_TEXT: dict[AdaptationStatus, Callable[[AdaptationState, Words], str]] = {
-    AdaptationStatus.NO_NOTIFICATION_NEEDED:
-        lambda s, w: w.gettext("It makes only changes the publisher allows without notice."),
-    AdaptationStatus.NOT_NOTIFIED:
-        lambda s, w: w.gettext("Changes not yet notified to the author."),
-    # Writing a draft proves nothing was sent: only the editor's word (notify --sent) or the
-    # mail server accepting it (notify --send) turns this into "notified".
-    AdaptationStatus.NOTICE_PREPARED:
-        lambda s, w: w.gettext("A notice of these changes was prepared on %(on)s but has not "
-                               "yet been confirmed as sent to the author.", on=_on(s, w)),
-    AdaptationStatus.NOTIFIED:
-        lambda s, w: w.gettext("Changes notified to the author on %(on)s, awaiting approval.",
-                               on=_on(s, w)),
-    AdaptationStatus.APPROVED:
-        lambda s, w: w.gettext("Changes approved by %(by)s on %(on)s.", by=_by(s),
-                               on=_on(s, w)),
-    AdaptationStatus.CHANGED_SINCE_APPROVAL:
-        lambda s, w: w.gettext("Changed since approval by %(by)s on %(on)s; the new changes "
-                               "are not yet notified.", by=_by(s), on=_on(s, w)),
-    AdaptationStatus.CHANGED_SINCE_NOTIFICATION:
-        lambda s, w: w.gettext("Changed since the author was notified on %(on)s; the new "
-                               "changes are not yet notified.", on=_on(s, w)),
-}
-
-
-def base_edition(pub: Publication) -> date:
-    """Which edition of the base this is: when it was last updated, else published."""
-    return pub.dates.last_updated or pub.dates.published
-
-
-def fingerprint(changes: Iterable[Change]) -> str:
-    """A short, stable hash of the changes the author must be told about.
-
-    Only what the variant asks for counts: free changes (a new phone number) never undo an
-    approval, and neither do the base's own words or counts, which move with each edition
-    (a base that moved on is told by the edition instead). Order and positions do not count.
-    """
-    records = sorted([c.kind, c.target, c.after, c.where if c.kind == "add" else ""]
-                     for c in changes if c.needs_notice)
-    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
-
-
-def adaptation_state(variant: Variant, changes: Sequence[Change], base: Publication,
-                     via: tuple[str, ...] = ()) -> AdaptationState:
-    """Where the variant's changes stand with the author, against this edition of the base."""
-    current = fingerprint(changes)
-    prepared, notified, approved = variant.notice_prepared, variant.notified, variant.approved
-    status, sign_off = AdaptationStatus.NOT_NOTIFIED, None
-    if not any(change.needs_notice for change in changes):
-        status = AdaptationStatus.NO_NOTIFICATION_NEEDED
-    elif approved and approved.fingerprint == current:
-        status, sign_off = AdaptationStatus.APPROVED, approved
-    elif notified and notified.fingerprint == current:
-        status, sign_off = AdaptationStatus.NOTIFIED, notified
-    elif prepared and prepared.fingerprint == current:
-        status, sign_off = AdaptationStatus.NOTICE_PREPARED, prepared
-    elif approved:
-        status, sign_off = AdaptationStatus.CHANGED_SINCE_APPROVAL, approved
-    elif notified:
-        status, sign_off = AdaptationStatus.CHANGED_SINCE_NOTIFICATION, notified
-    edition = base_edition(base)
-    signed = (sign_off.edition or sign_off.date) if sign_off else edition
-    upstream = tuple(r for r in base.revisions if signed < r.date <= edition)
-    return AdaptationState(status, current, variant.organisation.name, base.publisher.name,
-                           edition, sign_off, upstream, via)
-
-
-def stale_sign_off(variant: Variant, state: AdaptationState) -> tuple[Problem, ...]:
-    """A warning when the changes moved on from what the author was told or approved.
-
-    Every page of the variant says so already; `check` and `build` say it to the editor too,
-    at the record that no longer matches, with what to do.
-    """
-    stale = {AdaptationStatus.CHANGED_SINCE_APPROVAL: "approved",
-             AdaptationStatus.CHANGED_SINCE_NOTIFICATION: "notified to the author"}
-    if state.status not in stale or state.sign_off is None:
-        return ()
-    where = state.sign_off.location
-    return (Problem(where if where.file else Location(variant.file),
-                    f"the changes were {stale[state.status]} on "
-                    f"{long_date(state.sign_off.date)} (fingerprint "
-                    f"{state.sign_off.fingerprint}), but they have changed since (fingerprint "
-                    f"{state.fingerprint} now), and every page of this variant says so: run "
-                    f"policygen changes {variant.name} to see them, then policygen notify "
-                    f"{variant.name} to tell the author", Severity.WARNING),)
-
-
 def variant_next_review(variant: Variant, pub: Publication) -> date:
     """The variant's own next review, or the base's; the earlier when both are set."""
     mine = variant.dates.next_review
@@ -372,11 +172,12 @@ class AdaptedPublication:
     def authors(self) -> tuple[tuple[Party, int], ...]:
         """Each author to tell about changes, with how many of them are theirs (in a chain, a
         change to the council's text goes to the council, one to the board's to the board)."""
-        parties = {self.root_author.name: self.root_author,
-                   **{u.author.name: u.author for u in self.upstream}}
-        counts = Counter(change.author or self.root_author.name for change in self.changes
-                         if change.needs_notice)
-        return tuple((parties[name], counts[name]) for name in parties if counts[name])
+        return tuple((part.author, part.count) for part in self.state.parts if part.count)
+
+    def for_author(self, part: AuthorPart) -> AdaptedPublication:
+        """Only the changes one author of a chain is told about, standing as that part stands."""
+        mine = tuple(c for c in self.changes if c.needs_notice and c.author == part.author.name)
+        return replace(self, changes=mine, state=self.state.of_part(part))
 
     @property
     def root_author(self) -> Party:
@@ -419,7 +220,7 @@ def format_change_report(adapted: AdaptedPublication) -> str:
 
 def authors_lines(adapted: AdaptedPublication) -> list[str]:
     """In a chain, whom each change goes to: whoever wrote the text it changes."""
-    if not adapted.upstream:
+    if not adapted.upstream or not adapted.authors():
         return []
     lines = ["", "Whom to tell (each change goes to whoever wrote the text it changes):"]
     for party, count in adapted.authors():
@@ -509,6 +310,15 @@ def loosened_rules(base: Adaptation, own: Adaptation) -> list[tuple[AdaptationRu
     return [(rule, kind, allowed.get(kind, "notify")) for rule in own.rules
             for kind in rule.changes
             if strictness.get(rule.permission, 0) < strictness[allowed.get(kind, "notify")]]
+
+
+def chain_authors(upstream: Sequence[Upstream]) -> tuple[tuple[str, Party], ...]:
+    """A chain's authors as (key, party), the board's first, then each variant up the chain
+    from the farthest; none for a variant of the base guidance, which has one author."""
+    if not upstream:
+        return ()
+    return ((BASE_AUTHOR, upstream[0].root_author),
+            *((up.name, up.author) for up in reversed(upstream)))
 
 
 def route(changes: tuple[Change, ...], upstream: tuple[Upstream, ...],

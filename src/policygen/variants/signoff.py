@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from policygen.errors import ContentError, OutputError
-from policygen.model import SignOff
+from policygen.model import ONLY_AUTHOR, SignOff
 from policygen.source.names import name_problem
 from policygen.source.yamlsrc import SourceFile
 from policygen.variants.variant import (
@@ -35,8 +36,12 @@ _BOM = "\ufeff"
 _DOCUMENT_END = re.compile(r"\.\.\.(?:[ \t].*)?")
 _UNCHANGED = "; nothing was written, the file is as it was"
 
+# What goes in a block: one record (a variant of the base guidance), or in a chain one
+# record for each author, by the author's key.
+Records = SignOff | Mapping[str, SignOff]
 
-def with_sign_off(text: str, key: str, sign_off: SignOff) -> str:
+
+def with_sign_off(text: str, key: str, sign_off: Records) -> str:
     """The variant's text with one sign-off block (`key`) replaced or added at the end.
 
     The old block is found by the YAML parser (not by indentation), so comments inside or
@@ -65,7 +70,7 @@ def _root_mapping(text: str) -> MappingNode:
     return root
 
 
-def _rewritten(text: str, root: MappingNode, key: str, sign_off: SignOff, trim: bool) -> str:
+def _rewritten(text: str, root: MappingNode, key: str, sign_off: Records, trim: bool) -> str:
     lines = text.splitlines(keepends=True)  # each line keeps its own ending (CRLF stays)
     span = _block_lines(root, key, lines)
     if span:
@@ -107,19 +112,24 @@ def _newline(text: str) -> str:
     return "\r" if "\r" in text and "\n" not in text else "\n"
 
 
-def sign_off_block(key: str, sign_off: SignOff) -> str:
+def sign_off_block(key: str, sign_off: Records) -> str:
     """The block as policygen writes it, for a message asking the editor to add it by hand."""
     return "".join(line + "\n" for line in _sign_off_lines(key, sign_off))
 
 
-def _sign_off_lines(key: str, sign_off: SignOff) -> list[str]:
-    lines = [f"{key}:"]
-    if sign_off.by:
-        lines.append(f"  by: {_yaml_quote(sign_off.by)}")
-    lines += [f"  date: {sign_off.date.isoformat()}", f"  fingerprint: \"{sign_off.fingerprint}\""]
+def _sign_off_lines(key: str, sign_off: Records) -> list[str]:
+    if isinstance(sign_off, SignOff):
+        return [f"{key}:", *_record_lines(sign_off, "  ")]
+    return [f"{key}:", *(line for author, record in sign_off.items()
+                         for line in (f"  {author}:", *_record_lines(record, "    ")))]
+
+
+def _record_lines(sign_off: SignOff, indent: str) -> list[str]:
+    lines = [f"by: {_yaml_quote(sign_off.by)}"] if sign_off.by else []
+    lines += [f"date: {sign_off.date.isoformat()}", f"fingerprint: \"{sign_off.fingerprint}\""]
     if sign_off.edition:
-        lines.append(f"  edition: {sign_off.edition.isoformat()}")
-    return lines
+        lines.append(f"edition: {sign_off.edition.isoformat()}")
+    return [indent + line for line in lines]
 
 
 def _yaml_quote(text: str) -> str:
@@ -133,12 +143,17 @@ def _data(text: str) -> Any:
         return None
 
 
-def _expected(text: str, key: str, sign_off: SignOff) -> dict[str, Any]:
+def _expected(text: str, key: str, sign_off: Records) -> dict[str, Any]:
     data = dict(_data(text))
-    data[key] = {"date": sign_off.date, "fingerprint": sign_off.fingerprint,
-                 **({"by": sign_off.by} if sign_off.by else {}),
-                 **({"edition": sign_off.edition} if sign_off.edition else {})}
+    data[key] = _record_data(sign_off) if isinstance(sign_off, SignOff) else {
+        author: _record_data(record) for author, record in sign_off.items()}
     return data
+
+
+def _record_data(sign_off: SignOff) -> dict[str, Any]:
+    return {"date": sign_off.date, "fingerprint": sign_off.fingerprint,
+            **({"by": sign_off.by} if sign_off.by else {}),
+            **({"edition": sign_off.edition} if sign_off.edition else {})}
 
 
 def check_signer(by: str) -> None:
@@ -148,7 +163,7 @@ def check_signer(by: str) -> None:
         raise OutputError(f"{problem}{_UNCHANGED}")
 
 
-def record_sign_off(project: Path, name: str, key: str, sign_off: SignOff) -> None:
+def record_sign_off(project: Path, name: str, key: str, sign_off: Records) -> None:
     """Write the sign-off into the variant's file, or leave the file untouched and say why."""
     commit_sign_off(prepare_sign_off(project, name, key, sign_off))
 
@@ -160,7 +175,7 @@ class PendingWrite:
         self.target, self.shown, self.original, self.data = target, shown, original, data
 
 
-def prepare_sign_off(project: Path, name: str, key: str, sign_off: SignOff) -> PendingWrite:
+def prepare_sign_off(project: Path, name: str, key: str, sign_off: Records) -> PendingWrite:
     """The checked new content of the variant's file; nothing is written yet."""
     folder = variant_folder(project, name)
     shown = variant_file_name(name)
@@ -189,14 +204,15 @@ def _write_target(project: Path, path: Path, shown: str) -> Path:
     return target
 
 
-def _check_reads_back(text: str, name: str, folder: Path, key: str, sign_off: SignOff,
+def _check_reads_back(text: str, name: str, folder: Path, key: str, sign_off: Records,
                       shown: str) -> None:
     try:
         variant = parse_variant(SourceFile(shown, text), name, folder)
     except ContentError as error:
         raise OutputError(f"{shown}: the file would not read back after recording the "
                           f"'{key}' block ({error.problems[0].message}){_UNCHANGED}") from error
-    if getattr(variant, key) != sign_off:
+    records = {ONLY_AUTHOR: sign_off} if isinstance(sign_off, SignOff) else sign_off
+    if any(getattr(variant.signed(author), key) != record for author, record in records.items()):
         raise OutputError(f"{shown}: the '{key}' block would not read back as written"
                           f"{_UNCHANGED}")
 

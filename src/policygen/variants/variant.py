@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from policygen.errors import ContentError, Location, Problem, suggest
 from policygen.model import (
     FIXED_PAGES,
     LEVEL_KEYS,
+    ONLY_AUTHOR,
     Adaptation,
     Contact,
     Edit,
@@ -29,6 +31,7 @@ from policygen.model import (
     Revision,
     SectionEdits,
     SignOff,
+    SignOffs,
     TopicEdits,
     VariantDates,
 )
@@ -54,6 +57,7 @@ FIELDS = ("extends", "adaptation", "title", "local_lead", "contacts", "terminolo
 _FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
+_NONE_SIGNED = SignOffs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +83,9 @@ class Variant:
     # The rules this variant sets for copies that extend it: the base's, only ever tightened.
     adaptation: Adaptation | None = None
     adaptation_location: Location = Location("")
-    notice_prepared: SignOff | None = None  # a draft notice written, not yet confirmed sent
-    notified: SignOff | None = None
-    approved: SignOff | None = None
+    # Where the changes stand with each author: under ONLY_AUTHOR for a variant of the base
+    # guidance; in a chain, under each author's key (BASE_AUTHOR, or a variant's name).
+    sign_offs: tuple[tuple[str, SignOffs], ...] = ()  # (author, records): picklable, frozen
     markdown_texts: tuple[MarkdownText, ...] = ()  # the variant's own Markdown, for link checks
     warnings: tuple[Problem, ...] = ()
     folder: Path | None = None  # where the file was read from; None when parsed from a string
@@ -89,6 +93,23 @@ class Variant:
     @property
     def file(self) -> str:
         return self.source.name
+
+    def signed(self, author: str = ONLY_AUTHOR) -> SignOffs:
+        """One author's notice, notification and approval of these changes (none: empty)."""
+        return next((records for key, records in self.sign_offs if key == author), _NONE_SIGNED)
+
+    # The one author's records, for a variant of the base guidance.
+    @property
+    def notice_prepared(self) -> SignOff | None:
+        return self.signed().notice_prepared
+
+    @property
+    def notified(self) -> SignOff | None:
+        return self.signed().notified
+
+    @property
+    def approved(self) -> SignOff | None:
+        return self.signed().approved
 
     @property
     def logo_path(self) -> Path | None:
@@ -191,10 +212,7 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
         sections=read_section_edits(r, f["sections"]) if "sections" in f else SectionEdits(),
         dates=read_dates(r, f["dates"]) if "dates" in f else VariantDates(),
         revisions=sections.read_revisions(r, f["revisions"]) if "revisions" in f else (),
-        notice_prepared=read_sign_off(r, f["notice_prepared"], "notice_prepared")
-        if "notice_prepared" in f else None,
-        notified=read_sign_off(r, f["notified"], "notified") if "notified" in f else None,
-        approved=read_sign_off(r, f["approved"], "approved") if "approved" in f else None)
+        sign_offs=read_sign_offs(r, f))
     return replace(variant, markdown_texts=tuple(r.markdown_texts))
 
 
@@ -428,8 +446,45 @@ def read_dates(r: Reader, node: Node) -> VariantDates:
                         found.get("next_review"), r.location(node), r.field_lines(f))
 
 
-def read_sign_off(r: Reader, node: Node, key: str) -> SignOff | None:
+SIGN_OFF_KEYS = ("notice_prepared", "notified", "approved")
+_SIGN_OFF_FIELDS = ("by", "date", "fingerprint", "edition")
+
+
+def read_sign_offs(r: Reader, f: Mapping[str, Node]) -> tuple[tuple[str, SignOffs], ...]:
+    """The `notice_prepared:`, `notified:` and `approved:` blocks, gathered by author.
+
+    A block is one record (`date:`, `fingerprint:` …) for a variant of the base guidance, or,
+    in a chain, one record under each author's key (`base:`, `northshire-council:`).
+    """
+    found: dict[str, dict[str, SignOff]] = {}
+    for key in SIGN_OFF_KEYS:
+        if key not in f:
+            continue
+        for author, node in _records_by_author(r, f[key], key):
+            record = read_sign_off(r, node, key, f"{key}: {author}" if author else key)
+            if record is not None:
+                found.setdefault(author, {})[key] = record
+    return tuple((author, SignOffs(**records)) for author, records in found.items())
+
+
+def _records_by_author(r: Reader, node: Node, key: str) -> list[tuple[str, Node]]:
+    if not isinstance(node, MappingNode) or not node.value or any(
+            name.value in _SIGN_OFF_FIELDS for name, _ in node.value):
+        return [(ONLY_AUTHOR, node)]
+    records = []
+    for name, value in node.value:
+        if not ID_PATTERN.fullmatch(str(name.value)):
+            r.error(name, f"'{key}' should hold the record policygen wrote (date, fingerprint "
+                    f"…), or in a chain one record for each author, under 'base' or the name "
+                    f"of a variant; found '{name.value}'")
+            continue
+        records.append((str(name.value), value))
+    return records
+
+
+def read_sign_off(r: Reader, node: Node, key: str, label: str = "") -> SignOff | None:
     required = ("by", "date", "fingerprint") if key == "approved" else ("date", "fingerprint")
+    key = label or key
     f = r.fields(node, f"'{key}'", required, ("edition",))
     if f is None or any(name not in f for name in required):
         return None
