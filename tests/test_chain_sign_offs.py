@@ -11,13 +11,19 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
+import pytest
 import yaml
-from test_variant_chain import COUNCIL, SCHOOL, edit, project, school_file  # noqa: F401
+from test_variant_chain import COUNCIL, SCHOOL, edit, school_file, with_chain
 from test_variant_e2e import banner, run
 
 BOARD_EMAIL = "esafety@example.org"
 COUNCIL_EMAIL = "education.safeguarding@northshire-council.example.org"
 SCHOOL_DIR = Path("variants") / SCHOOL
+
+
+@pytest.fixture
+def project(default_project: Path) -> Path:
+    return with_chain(default_project)
 
 
 def draft(path: Path) -> EmailMessage:

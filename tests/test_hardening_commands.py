@@ -26,6 +26,7 @@ from policygen.cli import main
 from policygen.commands.notices import approve, notify
 from policygen.errors import ContentError, OutputError
 from policygen.model import SignOff
+from policygen.variants.drift import pins
 from policygen.variants.variant import load_variant
 
 TODAY = date(2026, 11, 25)
@@ -398,16 +399,18 @@ def test_approve_keeps_any_block_layout_and_reads_back_the_same(project: Path,
     assert adapted.state.text.endswith(
         "Changes approved by The e-safety subgroup on 1 December 2026.")
     written = path.read_bytes().decode("utf-8")
+    pinned = pins(adapted.variant, adapted.base)
+    assert [ident for ident, _ in pinned] == ["email/work-account"]  # the item oak rewords
     expected = data_of(text) | {"approved": {
         "by": "The e-safety subgroup", "date": DAY, "fingerprint": adapted.state.fingerprint,
-        "edition": date(2026, 1, 10)}}
+        "edition": date(2026, 1, 10), "items": dict(pinned)}}
     assert data_of(written) == expected
     assert written.startswith("\ufeff") == text.startswith("\ufeff")
     assert written.count("\r\n") == (written.count("\n") if "\r\n" in text else 0)
     for line in text.splitlines():  # every line of the editor's stays, but the old approval
         assert line in written.splitlines() or "approved" in text
     assert load_variant(project, "oak").approved == SignOff(
-        DAY, adapted.state.fingerprint, date(2026, 1, 10), "The e-safety subgroup")
+        DAY, adapted.state.fingerprint, date(2026, 1, 10), "The e-safety subgroup", pins=pinned)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in path.parent.iterdir()) == ["variant.yaml"]
     again = approve(project, "oak", "The e-safety subgroup", DAY)

@@ -40,8 +40,9 @@ from policygen.cli import main
 from policygen.commands.mailing import parse_mail_settings
 from policygen.commands.notices import confirm_sent, notify, send_notice
 from policygen.errors import ContentError, OutputError
-from policygen.model import SignOff
+from policygen.model import Item, SignOff
 from policygen.source.yamlsrc import SourceFile
+from policygen.variants.drift import item_fingerprint
 from policygen.variants.standing import AdaptationStatus
 from policygen.variants.variant import load_variant
 from policygen.words import long_date
@@ -115,8 +116,16 @@ def pdf_text(message: EmailMessage) -> str:
 
 
 def block(key: str, day: date, fp: str, by: str = "") -> str:
+    """The block as policygen writes it, with the pin of the one item oak rewords."""
     who = f'  by: "{by}"\n' if by else ""
-    return f'{key}:\n{who}  date: {day.isoformat()}\n  fingerprint: "{fp}"\n  edition: 2026-01-10\n'
+    return (f'{key}:\n{who}  date: {day.isoformat()}\n  fingerprint: "{fp}"\n'
+            f'  edition: 2026-01-10\n  items:\n    email/work-account: "{PIN}"\n')
+
+
+# The fingerprint of the words of email/work-account in the test base (the item oak rewords).
+PIN = item_fingerprint(Item("email/work-account",
+                           "Use the account your organisation gives you; read the AUP."))
+PINS = (("email/work-account", PIN),)
 
 
 # --- 1. The default: a draft, and "notice prepared" -------------------------------------------
@@ -139,7 +148,7 @@ def test_notify_writes_a_draft_and_records_only_that_it_was_prepared(project: Pa
     text = variant_file(project).read_text()
     assert text == VARIANT + "\n" + block("notice_prepared", DAY, fp)
     read = load_variant(project, "oak")
-    assert (read.notice_prepared, read.notified) == (SignOff(DAY, fp, EDITION), None)
+    assert (read.notice_prepared, read.notified) == (SignOff(DAY, fp, EDITION, pins=PINS), None)
     state = state_of(project)
     assert (state.status, state.text) == (AdaptationStatus.NOTICE_PREPARED, HEAD + PREPARED)
     assert state.label == "notice prepared, not confirmed as sent"
@@ -696,7 +705,7 @@ def test_implicit_tls_sends_to_a_trusted_server(project: Path, certificate: tupl
         send_notice(project, "oak", now=NOW, environ={})
         assert len(server.mailbox.received) == 1
         assert load_variant(project, "oak").notified == SignOff(
-            NOW.date(), fingerprint_of(project), EDITION)
+            NOW.date(), fingerprint_of(project), EDITION, pins=PINS)
 
 
 def test_sent_but_not_recorded_says_so_and_gives_the_lines_to_add(

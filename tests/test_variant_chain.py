@@ -21,11 +21,16 @@ CHAIN = ("Adapted by Brookside Primary School from Northshire County Council's a
 SCHOOL_FILE = f"variants/{SCHOOL}/variant.yaml"
 
 
+def with_chain(project: Path) -> Path:
+    """The default project with the example chain: the council's copy and the school's."""
+    for name in (COUNCIL, SCHOOL):
+        shutil.copytree(REPO / "variants" / name, project / "variants" / name)
+    return project
+
+
 @pytest.fixture
 def project(default_project: Path) -> Path:
-    for name in (COUNCIL, SCHOOL):
-        shutil.copytree(REPO / "variants" / name, default_project / "variants" / name)
-    return default_project
+    return with_chain(default_project)
 
 
 def school_file(project: Path) -> Path:

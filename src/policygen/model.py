@@ -369,6 +369,9 @@ class SignOff:
     edition: _Day | None = None  # the base edition the changes were made against
     by: str = ""  # who approved (approvals only)
     location: Location = field(default=Location(""), compare=False)
+    # (item id, fingerprint of its words in the base) for each base item the changes alter,
+    # as the base worded it when this was recorded: a later rewording there is drift.
+    pins: tuple[tuple[str, str], ...] = ()
 
 
 # In a chain, the key of the board's own author among a variant's sign-offs (the others are

@@ -28,6 +28,7 @@ from policygen.model import ONLY_AUTHOR, Party, SignOff
 from policygen.render.edition import Edition, variant_edition_of
 from policygen.render.stage import NOTICE, render_edition
 from policygen.source.names import address_problem
+from policygen.variants.drift import pins
 from policygen.variants.ledger import AdaptedPublication, chain_authors, format_change_report
 from policygen.variants.signoff import (
     Records,
@@ -80,7 +81,8 @@ def notify(project: Path, name: str, day: date, sender: str | None = None,
     # The variant's new text is made and checked first: a file that cannot take the record
     # is refused before any draft exists, and the drafts are taken away if the record fails.
     pending = prepare_sign_off(project, name, PREPARED, _records(adapted, PREPARED, {
-        part.key: SignOff(day, part.fingerprint, edition_day) for part in parts}))
+        part.key: SignOff(day, part.fingerprint, edition_day, pins=_pins(adapted))
+        for part in parts}))
     written = [target for target, email in drafts if _write_new(target, email.as_bytes())]
     try:
         commit_sign_off(pending)
@@ -144,7 +146,8 @@ def confirm_sent(project: Path, name: str, day: date, author: str | None = None)
                           f"({long_date(prepared.date)}): give the day you sent it; nothing was "
                           "recorded")
     record_sign_off(project, name, NOTIFIED, _records(adapted, NOTIFIED, {part.key: SignOff(
-        day, part.fingerprint, prepared.edition or base_edition(report.publication))}))
+        day, part.fingerprint, prepared.edition or base_edition(report.publication),
+        pins=prepared.pins or _pins(adapted))}))
     return NoticeResult(adapt(project, report.publication, name), None,
                         f"Recorded that the notice was sent to {part.author.email} "
                         f"on {long_date(day)} (fingerprint {part.fingerprint}) in "
@@ -199,7 +202,7 @@ def send_notice(project: Path, name: str, sender: str | None = None,
     for part in _untold(adapted):
         email = notice_email(project, edition, when.date(), sender, when, part)
         records[part.key] = SignOff(when.date(), part.fingerprint,
-                                    base_edition(report.publication))
+                                    base_edition(report.publication), pins=_pins(adapted))
         pending = prepare_sign_off(project, name, NOTIFIED, _records(adapted, NOTIFIED, records))
         deliver(email, settings, password)
         try:
@@ -246,6 +249,11 @@ def _records(adapted: AdaptedPublication, key: str, new: dict[str, SignOff]) -> 
     kept = {author: getattr(records, key) for author, records in adapted.variant.sign_offs
             if author != ONLY_AUTHOR and getattr(records, key) is not None}
     return {**kept, **new}
+
+
+def _pins(adapted: AdaptedPublication) -> tuple[tuple[str, str], ...]:
+    """The words of each base item the variant changes, as the record pins them."""
+    return pins(adapted.variant, adapted.base)
 
 
 def _listed(parts: list[AuthorPart]) -> str:
@@ -300,7 +308,8 @@ def approve(project: Path, name: str, by: str, day: date,
     adapted = adapt(project, report.publication, name)
     part = _approved_part(project, adapted, author)
     record_sign_off(project, name, APPROVED, _records(adapted, APPROVED, {part.key: SignOff(
-        day, part.fingerprint, base_edition(report.publication), by.strip())}))
+        day, part.fingerprint, base_edition(report.publication), by.strip(),
+        pins=_pins(adapted))}))
     return adapt(project, report.publication, name)
 
 

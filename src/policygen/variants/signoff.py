@@ -129,6 +129,8 @@ def _record_lines(sign_off: SignOff, indent: str) -> list[str]:
     lines += [f"date: {sign_off.date.isoformat()}", f"fingerprint: \"{sign_off.fingerprint}\""]
     if sign_off.edition:
         lines.append(f"edition: {sign_off.edition.isoformat()}")
+    if sign_off.pins:
+        lines += ["items:", *(f"  {ident}: \"{pin}\"" for ident, pin in sign_off.pins)]
     return [indent + line for line in lines]
 
 
@@ -153,7 +155,8 @@ def _expected(text: str, key: str, sign_off: Records) -> dict[str, Any]:
 def _record_data(sign_off: SignOff) -> dict[str, Any]:
     return {"date": sign_off.date, "fingerprint": sign_off.fingerprint,
             **({"by": sign_off.by} if sign_off.by else {}),
-            **({"edition": sign_off.edition} if sign_off.edition else {})}
+            **({"edition": sign_off.edition} if sign_off.edition else {}),
+            **({"items": dict(sign_off.pins)} if sign_off.pins else {})}
 
 
 def check_signer(by: str) -> None:

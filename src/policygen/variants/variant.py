@@ -485,7 +485,7 @@ def _records_by_author(r: Reader, node: Node, key: str) -> list[tuple[str, Node]
 def read_sign_off(r: Reader, node: Node, key: str, label: str = "") -> SignOff | None:
     required = ("by", "date", "fingerprint") if key == "approved" else ("date", "fingerprint")
     key = label or key
-    f = r.fields(node, f"'{key}'", required, ("edition",))
+    f = r.fields(node, f"'{key}'", required, ("edition", "items"))
     if f is None or any(name not in f for name in required):
         return None
     fingerprint = r.text(f["fingerprint"], f"the fingerprint in '{key}'").lower()
@@ -494,5 +494,23 @@ def read_sign_off(r: Reader, node: Node, key: str, label: str = "") -> SignOff |
                 f"digits printed by 'policygen changes', found '{fingerprint}'")
     when = r.date(f["date"], f"the date in '{key}'") or _SOME_DAY
     edition = r.date(f["edition"], f"the edition in '{key}'") if "edition" in f else None
+    pins = _read_pins(r, f["items"], key) if "items" in f else ()
     return SignOff(when, fingerprint, edition, r.optional_text(f, "by", "who approved"),
-                   r.location(node))
+                   r.location(node), pins)
+
+
+def _read_pins(r: Reader, node: Node, key: str) -> tuple[tuple[str, str], ...]:
+    """`items:` in a record: each base item's fingerprint, written by policygen."""
+    if not isinstance(node, MappingNode):
+        r.error(node, f"'items' in '{key}' should be the item fingerprints policygen wrote, "
+                f"found {describe(node)}")
+        return ()
+    pins = []
+    for name, value in node.value:
+        fingerprint = str(value.value).lower() if not isinstance(value, MappingNode) else ""
+        if not _FULL_ID.fullmatch(str(name.value)) or not _FINGERPRINT.fullmatch(fingerprint):
+            r.error(name, f"'items' in '{key}' should hold lines like 'email/work-account: "
+                    f"\"0123456789abcdef\"', written by policygen; found '{name.value}'")
+            continue
+        pins.append((str(name.value), fingerprint))
+    return tuple(pins)

@@ -1,0 +1,104 @@
+"""Edition records: the base guidance's items as one edition published them, kept in
+content/editions/<date>.yaml so that a later edition can say what it changed.
+
+Why records in content/ and not the git history of content/: a board's editors need not use
+git, a clean or shallow clone on CI has no history to read, and a record names the edition by
+its date, as the guidance does, not by a commit. Why only the items, not a copy of the source
+files: the content format will change over the years, and a record in this small, fixed shape
+(id, list, place, words) still reads when an old edition's source files would not.
+
+`policygen edition` writes a record (never over another one); nothing else writes here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from yaml.nodes import Node
+
+from policygen.errors import ContentError, Location, Problem
+from policygen.model import Publication
+from policygen.source.reader import Reader
+from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
+from policygen.variants.itemlists import item_lists
+
+EDITIONS_DIR = "content/editions"
+_FIELDS = ("id", "list", "after", "text", "poster")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPlace:
+    """One item of an edition as drift compares it: its words and where it sits."""
+
+    id: str
+    text: str
+    poster: str
+    list: str  # the list it is in (email/best …)
+    after: str  # the id of the item before it in that list; empty when it comes first
+
+
+def item_places(pub: Publication) -> dict[str, ItemPlace]:
+    """Every item of a publication with an id, by id (a shared one where it first sits)."""
+    places: dict[str, ItemPlace] = {}
+    for name, items in item_lists(pub).items():
+        for index, item in enumerate(items):
+            after = items[index - 1].id if index else ""
+            places.setdefault(item.id, ItemPlace(item.id, item.text, item.poster, name, after))
+    return places
+
+
+def record_name(day: date) -> str:
+    return f"{EDITIONS_DIR}/{day.isoformat()}.yaml"
+
+
+def format_record(pub: Publication, day: date) -> str:
+    """The record of an edition, as `policygen edition` writes it: the same bytes each time."""
+    head = (f"# The items of \"{' '.join(pub.title.split())}\" as published in the edition of "
+            f"{day.isoformat()}.\n# Written by policygen edition, so that local copies can be "
+            "shown what a later edition changed: do not edit it.\n")
+    items = [{"id": p.id, "list": p.list, **({"after": p.after} if p.after else {}),
+              "text": p.text, **({"poster": p.poster} if p.poster else {})}
+             for p in item_places(pub).values()]
+    body = yaml.safe_dump({"edition": day, "items": items}, sort_keys=False,
+                          allow_unicode=True, width=92)
+    return head + body
+
+
+def read_record(project: Path, day: date) -> dict[str, ItemPlace] | None:
+    """The items of the edition of `day`, or None when the board did not record it."""
+    path = project / record_name(day)
+    if not path.is_file():
+        return None
+    source, problems = read_source(path, record_name(day))
+    if source is None:
+        raise ContentError(problems)
+    return parse_record(source)
+
+
+def parse_record(source: SourceFile) -> dict[str, ItemPlace]:
+    """A record's items; a record edited by hand into a wrong shape is named at its line."""
+    root, problems = parse_yaml(source)
+    if root is None:
+        raise ContentError(problems or [Problem(Location(source.name), "the record is empty")])
+    r = Reader(source)
+    fields = r.fields(root, "the edition record", ("edition", "items"))
+    places: dict[str, ItemPlace] = {}
+    for node in r.sequence(fields["items"], "items") if fields and "items" in fields else ():
+        place = _read_place(r, node)
+        if place is not None:
+            places[place.id] = place
+    if r.problems:
+        raise ContentError(list(r.problems))
+    return places
+
+
+def _read_place(r: Reader, node: Node) -> ItemPlace | None:
+    f = r.fields(node, "an item of the record", ("id", "list", "text"), ("after", "poster"))
+    if f is None or any(name not in f for name in ("id", "list", "text")):
+        return None
+    return ItemPlace(r.text(f["id"], "the id"), r.text(f["text"], "the text"),
+                     r.optional_text(f, "poster", "the poster wording"),
+                     r.text(f["list"], "the list"), r.optional_text(f, "after", "after"))
