@@ -25,6 +25,7 @@ from policygen.errors import (
 )
 from policygen.render.stage import FORMAT_NAMES
 from policygen.source.review import build_date
+from policygen.variants.drift import drift_of, format_drift
 from policygen.variants.ledger import format_change_report
 
 EXIT_CONTENT = 1
@@ -270,7 +271,24 @@ def changes(name: str, project: Path) -> None:
         base = pipeline.check(project).publication
         adapted = adapt(project, base, name)
         _print_warnings(adapted.warnings)
-        click.echo(format_change_report(adapted), nl=False)
+        drift = "\n".join(format_drift(drift_of(project, adapted, base)))
+        click.echo(format_change_report(adapted) + (drift + "\n" if drift else ""), nl=False)
+
+
+@main.command()
+@_project_option
+def edition(project: Path) -> None:
+    """Record the current edition of the base guidance, for later editions to compare.
+
+    Run it when you publish a new edition (after setting dates: last_updated). It writes
+    content/editions/DATE.yaml with every item's words and place; keep it with your content.
+    Local copies are then shown what each later edition changed under them.
+    """
+    from policygen.commands.edition import record_edition
+    with _errors_to_exit_codes():
+        record = record_edition(project)
+        click.echo(f"Recorded the edition in {record.path}." if record.written else
+                   f"{record.path} already records this edition; nothing was written.")
 
 
 @main.command()

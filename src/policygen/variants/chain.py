@@ -17,6 +17,7 @@ from policygen.errors import ContentError, Problem, suggest
 from policygen.model import Adaptation, Edit, Party, Publication
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.changes import apply_variant
+from policygen.variants.drift import drift_of, drift_warnings
 from policygen.variants.ledger import AdaptedPublication, Upstream
 from policygen.variants.variant import (
     VARIANT_FILE,
@@ -48,7 +49,9 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
                 child, child.extends, f"the variant this one extends, '{parent.name}', has the "
                 "errors above: fix them, and this one can be built").problems]) from None
         pub, upstream = for_children(adapted), (as_upstream(adapted), *upstream)
-    return apply_variant(pub, chain[-1], upstream)
+    adapted = apply_variant(pub, chain[-1], upstream)
+    drift = drift_warnings(adapted.variant, drift_of(project, adapted, base))
+    return replace(adapted, warnings=adapted.warnings + drift) if drift else adapted
 
 
 def load_chain(project: Path, name: str) -> tuple[Variant, ...]:

@@ -14,13 +14,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from policygen.errors import Location, Problem, Severity
 from policygen.model import Item, Publication
-from policygen.variants.editions import ItemPlace, item_places
+from policygen.variants.editions import ItemPlace, item_places, read_record
+from policygen.variants.ledger import AdaptedPublication
 from policygen.variants.variant import Variant
+from policygen.words import long_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,22 +67,39 @@ def pins(variant: Variant, base: Publication) -> tuple[tuple[str, str], ...]:
 
 
 def find_drift(variant: Variant, pinned: Mapping[str, str], now: Publication,
-               then: Mapping[str, ItemPlace] | None) -> tuple[Drift, ...]:
+               then: Mapping[str, ItemPlace] | None, board_now: Publication | None = None,
+               theirs: frozenset[str] = frozenset()) -> tuple[Drift, ...]:
     """Every item the base changed since the signed edition: the variant's own first (by pin,
-    and by the edition's record where there is one), then what it takes over as it is."""
+    and by the edition's record where there is one), then what it takes over as it is.
+
+    `now` is the text the variant is laid over; in a chain that is another copy, so the
+    board's edition is compared with the board's guidance now (`board_now`), leaving out the
+    items the copies up the chain wrote or changed (`theirs`), which are theirs to tell.
+    """
     current = item_places(now)
     rewords = {edit.target: edit.value for edit in variant.items.reword}
     touched = touched_items(variant)
     found: dict[str, Drift] = {}
     for ident in touched:
         drift = _own_drift(ident, pinned.get(ident), current.get(ident),
-                           then.get(ident) if then else None, rewords.get(ident, ""))
+                           _then(then, ident, pinned.get(ident)), rewords.get(ident, ""))
         if drift:
             found[ident] = drift
     if then is not None:
-        for drift in _edition_drift(then, current):
-            found.setdefault(drift.id, drift)
+        board = item_places(board_now) if board_now is not None else current
+        for drift in _edition_drift(then, board):
+            # An item a copy up the chain took away is not read here, whatever the board did.
+            gone = drift.kind != "removed" and drift.id not in current
+            if drift.id not in theirs and drift.id not in found and not gone:
+                found[drift.id] = drift
     return tuple(found.values())
+
+
+def _then(then: Mapping[str, ItemPlace] | None, ident: str, pin: str | None) -> ItemPlace | None:
+    """The item as the signed edition worded it, where that is the text the variant's change
+    was made against (a pin that disagrees means the variant saw other words)."""
+    item = then.get(ident) if then else None
+    return item if item and (pin is None or pin == item_fingerprint(item)) else None
 
 
 def _own_drift(ident: str, pin: str | None, now: ItemPlace | None, then: ItemPlace | None,
@@ -114,27 +136,138 @@ def _place(item: ItemPlace) -> str:
     return f"{item.list}, after {item.after}" if item.after else f"{item.list}, first"
 
 
-_WORD = re.compile(r"\S+")
+# Words, and runs of punctuation on their own: "polite," against "polite, factual" is one
+# word added, not a word changed.
+_TOKEN = re.compile(r"(\s*)(\w+(?:['’]\w+)*|[^\w\s]+)")
 
 
 def word_diff(before: str, after: str) -> str:
     """The two texts as one, word by word: [-taken out-] and {+put in+}."""
-    old, new = _WORD.findall(before), _WORD.findall(after)
+    old, new = _TOKEN.findall(before), _TOKEN.findall(after)
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new],
+                                      autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out += old[i1:i2]
+            out.append(_joined(old[i1:i2]))
             continue
         if i2 > i1:
-            out.append("[-" + " ".join(old[i1:i2]) + "-]")
+            out.append(_marked(old[i1:i2], "[-", "-]"))
         if j2 > j1:
-            out.append("{+" + " ".join(new[j1:j2]) + "+}")
-    return " ".join(out)
+            inserted = _marked(new[j1:j2], "{+", "+}")
+            out.append(" " + inserted.lstrip() if i2 > i1 else inserted)
+    return "".join(out).strip()
 
 
-def signed_edition_of(variant: Variant) -> date | None:
-    """The base edition the variant's latest record was made against, if any."""
-    records = [r for _, signed in variant.sign_offs
-               for r in (signed.approved, signed.notified, signed.notice_prepared) if r]
-    editions = [r.edition or r.date for r in records]
-    return max(editions) if editions else None
+def _joined(tokens: list[tuple[str, str]]) -> str:
+    return "".join((" " if space else "") + text for space, text in tokens)
+
+
+def _marked(tokens: list[tuple[str, str]], start: str, end: str) -> str:
+    lead = " " if tokens[0][0] else ""
+    return f"{lead}{start}{_joined(tokens).lstrip()}{end}"
+
+
+@dataclass(frozen=True, slots=True)
+class DriftReport:
+    """What the base changed under a variant since the edition its record was made against."""
+
+    since: date | None  # that edition; None when nothing was ever notified or approved
+    recorded: bool  # whether the board recorded that edition (so its old words are known)
+    items: tuple[Drift, ...] = ()
+
+    @property
+    def own(self) -> tuple[Drift, ...]:
+        return tuple(drift for drift in self.items if drift.mine)
+
+    @property
+    def taken_over(self) -> tuple[Drift, ...]:
+        return tuple(drift for drift in self.items if not drift.mine)
+
+
+def pinned_of(variant: Variant) -> dict[str, str]:
+    """The pins of the variant's records, the latest record's where two differ."""
+    records = sorted((r for _, signed in variant.sign_offs
+                      for r in (signed.notice_prepared, signed.notified, signed.approved) if r),
+                     key=lambda r: r.date)
+    return {ident: pin for record in records for ident, pin in record.pins}
+
+
+def drift_warnings(variant: Variant, report: DriftReport) -> tuple[Problem, ...]:
+    """One warning for each item of the variant's own the base changed, at the variant's line,
+    and one for everything it takes over from the new edition."""
+    if report.since is None:
+        return ()
+    since = long_date(report.since)
+    lines = {e.target: e.location for e in variant.items.reword + variant.items.remove}
+    lines.update({p.id: p.location for p in variant.items.move})
+    problems = [Problem(lines.get(d.id, Location(variant.file)),
+                        f"the base guidance has {_DONE[d.kind]} '{d.id}' since the edition of "
+                        f"{since} that your change to it was made against: check that your "
+                        f"change still fits (policygen changes {variant.name} shows both texts)",
+                        Severity.WARNING, variant.source.line(lines[d.id].line)
+                        if d.id in lines else "")
+                for d in report.own]
+    if report.taken_over:
+        ids = ", ".join(d.id for d in report.taken_over[:6]) + (
+            ", …" if len(report.taken_over) > 6 else "")
+        problems.append(Problem(Location(variant.file), (
+            f"the base guidance changed {len(report.taken_over)} item"
+            f"{'s' * (len(report.taken_over) != 1)} you did not change since the edition of "
+            f"{since} ({ids}): your copy now says what the new edition says; policygen changes "
+            f"{variant.name} lists them"), Severity.WARNING))
+    return tuple(problems)
+
+
+_DONE = {"reworded": "reworded", "removed": "removed", "moved": "moved", "added": "added"}
+
+
+def format_drift(report: DriftReport, width: int = 92) -> list[str]:
+    """The part of `policygen changes NAME` that says what the base changed underneath."""
+    if report.since is None or not report.items:
+        return []
+    lines = ["", f"The base guidance changed since the edition of {long_date(report.since)} "
+             "that your changes were made against:"]
+    if not report.recorded:
+        lines += textwrap.wrap("(the words of that edition are not on record here, so only "
+                               "the items you changed are checked, and their earlier wording "
+                               "cannot be shown)", width, initial_indent="  ",
+                               subsequent_indent="  ")
+    for title, group in (("Items you changed", report.own),
+                         ("Taken over from the new edition (your staff now read these)",
+                          report.taken_over)):
+        if group:
+            lines += ["", f"  {title} ({len(group)}):"]
+            lines += [line for drift in group for line in _drift_lines(drift, width)]
+    return lines
+
+
+def _drift_lines(drift: Drift, width: int) -> list[str]:
+    lines = [f"    {drift.kind:<12} {drift.id}"]
+    if drift.kind == "moved":
+        lines[0] += f": from {drift.place_before} to {drift.place_after}"
+    elif drift.kind == "added":
+        lines[0] += f" at {drift.place_after}"
+    texts = [("then", drift.before), ("now", drift.after), ("yours", drift.variant_text)]
+    if drift.kind == "reworded" and drift.before:
+        texts.append(("words", drift.word_diff))
+    for label, text in texts:
+        if text and not (drift.kind == "moved" and label == "now"):
+            lines += textwrap.wrap(" ".join(text.split()), width, initial_indent=f"{'':17}"
+                                   f"{label + ':':<8}", subsequent_indent=" " * 25)
+    return lines
+
+
+def drift_of(project: Path, adapted: AdaptedPublication,
+             board: Publication | None = None) -> DriftReport:
+    """The drift of a variant against the edition its latest record was made against, by its
+    pins and by the board's record of that edition, where there is one. `board` is the
+    board's guidance now, for a variant in a chain (whose own base is another copy)."""
+    since = adapted.state.signed_edition
+    if since is None:
+        return DriftReport(None, False)
+    then = read_record(project, since)
+    theirs = frozenset(ident for up in adapted.upstream for ident in up.owns)
+    found = find_drift(adapted.variant, pinned_of(adapted.variant), adapted.base, then,
+                       board if adapted.upstream else None, theirs)
+    return DriftReport(since, then is not None, found)

@@ -12,15 +12,18 @@ files: the content format will change over the years, and a record in this small
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 from yaml.nodes import Node
 
 from policygen.errors import ContentError, Location, Problem
 from policygen.model import Publication
+from policygen.source.confinement import outside_problem
 from policygen.source.reader import Reader
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 from policygen.variants.itemlists import item_lists
@@ -58,7 +61,7 @@ def format_record(pub: Publication, day: date) -> str:
     """The record of an edition, as `policygen edition` writes it: the same bytes each time."""
     head = (f"# The items of \"{' '.join(pub.title.split())}\" as published in the edition of "
             f"{day.isoformat()}.\n# Written by policygen edition, so that local copies can be "
-            "shown what a later edition changed: do not edit it.\n")
+            "shown what a later\n# edition changed: do not edit it.\n")
     items = [{"id": p.id, "list": p.list, **({"after": p.after} if p.after else {}),
               "text": p.text, **({"poster": p.poster} if p.poster else {})}
              for p in item_places(pub).values()]
@@ -67,15 +70,27 @@ def format_record(pub: Publication, day: date) -> str:
     return head + body
 
 
-def read_record(project: Path, day: date) -> dict[str, ItemPlace] | None:
+def read_record(project: Path, day: date) -> Mapping[str, ItemPlace] | None:
     """The items of the edition of `day`, or None when the board did not record it."""
     path = project / record_name(day)
-    if not path.is_file():
+    try:
+        info = path.stat()
+    except OSError:
         return None
-    source, problems = read_source(path, record_name(day))
-    if source is None:
-        raise ContentError(problems)
-    return parse_record(source)
+    # 200 variants signed off against one edition read its record once, not 200 times.
+    key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
+    if key not in _READ:
+        outside = outside_problem(path, project, "file")
+        if outside:
+            raise ContentError([outside])
+        source, problems = read_source(path, record_name(day))
+        if source is None:
+            raise ContentError(problems)
+        _READ[key] = MappingProxyType(parse_record(source))
+    return _READ[key]
+
+
+_READ: dict[tuple[str, int, int], Mapping[str, ItemPlace]] = {}
 
 
 def parse_record(source: SourceFile) -> dict[str, ItemPlace]:
