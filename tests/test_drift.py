@@ -30,6 +30,10 @@ NEW_WORK_ACCOUNT = ("Use the work email account your organisation sets up for yo
 
 @pytest.fixture
 def project(default_project: Path) -> Path:
+    return approved_copies(default_project)
+
+
+def approved_copies(default_project: Path) -> Path:
     """The default content, the example chain, and Oak School's copy, each approved against
     the edition of 14 September 2026, which the board recorded."""
     with_chain(default_project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import sys
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,8 +26,12 @@ from policygen.errors import (
 )
 from policygen.render.stage import FORMAT_NAMES
 from policygen.source.review import build_date
-from policygen.variants.drift import drift_of, format_drift
+from policygen.variants.drift import Drift, drift_lines, drift_of, format_drift
 from policygen.variants.ledger import format_change_report
+from policygen.words import long_date
+
+if TYPE_CHECKING:
+    from policygen.commands.rebase import Decision, RebasePlan
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -276,9 +281,61 @@ def changes(name: str, project: Path) -> None:
 
 
 @main.command()
+@click.argument("name")
+@_project_option
+@click.option("--date", "day", callback=_past_date, default=None, metavar="YYYY-MM-DD",
+              help="The date of the rebase.  [default: today]")
+def rebase(name: str, project: Path, day: datetime | None) -> None:
+    """Go through what a new edition changed under NAME, item by item.
+
+    For each item your copy changes and the base has changed since: keep your change, take
+    the base's new words, or write new words. Nothing is written until you confirm; your
+    file as it was is kept beside it (variant.yaml.before-rebase-DATE).
+    """
+    from policygen.commands import rebase as rebasing
+    with _errors_to_exit_codes():
+        when = build_date(_day(day))
+        plan = rebasing.plan_rebase(project, name, when)
+        decisions = {drift.id: _ask(drift) for drift in plan.drift.own}
+        _tell_taken_over(plan)
+        rebased = rebasing.rebased_file(project, plan, decisions, when)
+        click.echo(_file_diff(rebased.original, rebased.text, name))
+        if not click.confirm(f"Write this to variants/{name}/variant.yaml?", default=False):
+            click.echo("Nothing was written.")
+            return
+        kept = rebasing.write_rebase(project, name, rebased, when)
+        click.echo(f"Rebased {name} on the edition of {long_date(plan.edition)}; the file as "
+                   f"it was is kept in {kept}. {rebasing.outcome(name, rebased)}")
+
+
+def _ask(drift: Drift) -> Decision:
+    from policygen.commands.rebase import EDIT, KEEP, TAKE, Decision
+    click.echo("\n".join(drift_lines(drift)))
+    choice = click.prompt("  keep your change, take the base's, or edit your words?",
+                          type=click.Choice([KEEP, TAKE, EDIT]), default=KEEP)
+    if choice != EDIT:
+        return Decision(choice)
+    return Decision(EDIT, click.prompt("  your new words"))
+
+
+def _tell_taken_over(plan: RebasePlan) -> None:
+    taken = plan.drift.taken_over
+    if taken:
+        click.echo(f"\nYour copy takes over {len(taken)} item{'s' * (len(taken) != 1)} as the "
+                   "new edition says them (your staff now read these): "
+                   + ", ".join(drift.id for drift in taken) + ".")
+
+
+def _file_diff(old: str, new: str, name: str) -> str:
+    path = f"variants/{name}/variant.yaml"
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True),
+                                        new.splitlines(keepends=True), path, path + " (new)"))
+
+
+@main.command()
 @_project_option
 def edition(project: Path) -> None:
-    """Record the current edition of the base guidance, for later editions to compare.
+    """Record this edition, so local copies can see what the next changes.
 
     Run it when you publish a new edition (after setting dates: last_updated). It writes
     content/editions/DATE.yaml with every item's words and place; keep it with your content.

@@ -190,6 +190,8 @@ def pinned_of(variant: Variant) -> dict[str, str]:
     records = sorted((r for _, signed in variant.sign_offs
                       for r in (signed.notice_prepared, signed.notified, signed.approved) if r),
                      key=lambda r: r.date)
+    if variant.rebased:  # the editor's last look at the base, after every record
+        records.append(variant.rebased)
     return {ident: pin for record in records for ident, pin in record.pins}
 
 
@@ -238,11 +240,11 @@ def format_drift(report: DriftReport, width: int = 92) -> list[str]:
                           report.taken_over)):
         if group:
             lines += ["", f"  {title} ({len(group)}):"]
-            lines += [line for drift in group for line in _drift_lines(drift, width)]
+            lines += [line for drift in group for line in drift_lines(drift, width)]
     return lines
 
 
-def _drift_lines(drift: Drift, width: int) -> list[str]:
+def drift_lines(drift: Drift, width: int = 92) -> list[str]:
     lines = [f"    {drift.kind:<12} {drift.id}"]
     if drift.kind == "moved":
         lines[0] += f": from {drift.place_before} to {drift.place_after}"
@@ -264,6 +266,9 @@ def drift_of(project: Path, adapted: AdaptedPublication,
     pins and by the board's record of that edition, where there is one. `board` is the
     board's guidance now, for a variant in a chain (whose own base is another copy)."""
     since = adapted.state.signed_edition
+    rebased = adapted.variant.rebased
+    if rebased is not None and rebased.edition and (since is None or rebased.edition > since):
+        since = rebased.edition
     if since is None:
         return DriftReport(None, False)
     then = read_record(project, since)

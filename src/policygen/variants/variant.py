@@ -53,7 +53,7 @@ RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "as
                   "posters")
 FIELDS = ("extends", "adaptation", "title", "local_lead", "contacts", "terminology", "topics",
           "items", "labels", "sections", "dates", "revisions", "notice_prepared", "notified",
-          "approved")
+          "approved", "rebased")
 _FULL_ID = re.compile(rf"{ID_PATTERN.pattern}/{ID_PATTERN.pattern}")
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
@@ -86,6 +86,9 @@ class Variant:
     # Where the changes stand with each author: under ONLY_AUTHOR for a variant of the base
     # guidance; in a chain, under each author's key (BASE_AUTHOR, or a variant's name).
     sign_offs: tuple[tuple[str, SignOffs], ...] = ()  # (author, records): picklable, frozen
+    # `policygen rebase`: the editor went through what a later edition of the base changed
+    # under this copy; its edition and pins stand in for the older records' in drift.
+    rebased: SignOff | None = None
     markdown_texts: tuple[MarkdownText, ...] = ()  # the variant's own Markdown, for link checks
     warnings: tuple[Problem, ...] = ()
     folder: Path | None = None  # where the file was read from; None when parsed from a string
@@ -212,7 +215,8 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
         sections=read_section_edits(r, f["sections"]) if "sections" in f else SectionEdits(),
         dates=read_dates(r, f["dates"]) if "dates" in f else VariantDates(),
         revisions=sections.read_revisions(r, f["revisions"]) if "revisions" in f else (),
-        sign_offs=read_sign_offs(r, f))
+        sign_offs=read_sign_offs(r, f),
+        rebased=read_sign_off(r, f["rebased"], "rebased") if "rebased" in f else None)
     return replace(variant, markdown_texts=tuple(r.markdown_texts))
 
 
