@@ -201,3 +201,35 @@ def test_a_record_edited_into_a_wrong_shape_is_named_at_its_line(project: Path) 
     code, _, err = run(project, "changes", "oak")
     assert code != 0
     assert f"content/editions/2026-09-14.yaml:{line}:3: error: unknown field 'lists'" in err
+
+
+def test_the_boards_overview_says_what_each_copy_was_signed_off_for_and_what_drifted(
+        project: Path) -> None:
+    from site_helpers import parse
+    new_edition(project)
+    (project / "variants" / "riverside-house").mkdir(exist_ok=True)
+    (project / "variants" / "riverside-house" / "variant.yaml").write_text(
+        "organisation:\n  name: Riverside House\n")
+    code, _, err = run(project, "build", "--all", "--format", "site", "--today", TODAY)
+    assert code == 0, err
+    page = parse(project / "build" / "variants" / "index.html")
+    assert "This is the edition of 20 November 2026." in page.get_text(" ")
+    rows = {row.th.get_text(strip=True): (
+        " ".join(row.select_one("td.signed").get_text().split()),
+        " ".join(row.select_one("td.drift").get_text().split()))
+        for row in page.select("tbody tr")}
+    earlier = "Edition of 14 September 2026 (an earlier edition)"
+    assert rows["Oak School"] == (earlier, "1 of its own changes; 5 items taken over")
+    assert rows["Brookside Primary School"][0] == earlier
+    assert rows["Brookside Primary School"][1].startswith("1 of its own changes; ")
+    assert rows["Riverside House"] == ("Nothing signed off yet", "–")
+    # The base edition the copies are compared with is recorded once approved again.
+    code, _, err = run(project, "approve", "oak", "--by", "The subgroup", "--date", TODAY)
+    assert code == 0, err
+    code, _, err = run(project, "build", "--all", "--format", "site", "--today", TODAY)
+    assert code == 0, err
+    page = parse(project / "build" / "variants" / "index.html")
+    oak = next(row for row in page.select("tbody tr") if row.th.get_text(strip=True) ==
+               "Oak School")
+    assert " ".join(oak.select_one("td.signed").get_text(" ").split()) == \
+        "Edition of 20 November 2026"

@@ -34,7 +34,7 @@ _RECORD_FIELDS = ("generator", "note", "pdf_inputs", "editions", "failures", "pd
                   "build", "files")
 _EDITION_FIELDS = ("key", "entry", "warnings", "files")
 _ENTRY_FIELDS = ("name", "organisation", "state", "review_state", "next_review", "status",
-                 "adapts")
+                 "adapts", "signed_edition", "drifted", "taken_over")
 _BUILD_FIELDS = ("id", "today", "formats", "papers", "print_shop", "all_variants", "shard")
 _MAX_RECORD_BYTES = 256 * 1024 * 1024
 
@@ -231,6 +231,13 @@ class RecordReader:
         if not isinstance(adapts, str) or control_character(adapts):
             raise self.fail(f"{where} › 'adapts'", "plain text (empty unless the variant "
                             "extends another)", adapts)
+        if entry["signed_edition"] != "" and not _is_day(entry["signed_edition"]):
+            raise self.fail(f"{where} › 'signed_edition'", "a date like 2026-09-14, or empty "
+                            "when nothing was signed off", entry["signed_edition"])
+        for field in ("drifted", "taken_over"):
+            count = entry[field]
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise self.fail(f"{where} › '{field}'", "a count (0, 1, 2 …)", count)
         if entry["status"] not in [status.value for status in AdaptationStatus]:
             raise self.fail(f"{where} › 'status'",
                             "one of " + ", ".join(status.value for status in AdaptationStatus),

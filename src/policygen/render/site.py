@@ -22,6 +22,7 @@ from policygen.render.templating import markdown_functions, render
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
 from policygen.variants.branding import svg_logo_problem
+from policygen.variants.standing import base_edition
 from policygen.words import N_, words_for
 
 
@@ -367,31 +368,42 @@ class VariantEntry:
     error: str = ""
     status: str = ""  # the adaptation's status as a word of AdaptationStatus, for its label
     adapts: str = ""  # in a chain, whose adaptation this adapts (the nearest organisation)
+    signed_edition: date | None = None  # the base edition its changes were signed off for
+    drifted: int = 0  # its own changes whose base item changed since that edition
+    taken_over: int = 0  # items it did not change that the base changed since
 
     def as_record(self) -> dict[str, Any]:
         """What the build record keeps, so that a reused variant still has its line."""
         return {"name": self.name, "organisation": self.organisation, "state": self.state,
                 "review_state": self.review_state,
                 "next_review": self.next_review.isoformat() if self.next_review else "",
-                "status": self.status, "adapts": self.adapts}
+                "status": self.status, "adapts": self.adapts,
+                "signed_edition": self.signed_edition.isoformat() if self.signed_edition
+                else "", "drifted": self.drifted, "taken_over": self.taken_over}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> VariantEntry:
-        day = record.get("next_review") or ""
+        day, signed = record.get("next_review") or "", record.get("signed_edition") or ""
         return cls(str(record.get("name", "")), str(record.get("organisation", "")),
                    str(record.get("state", "")), str(record.get("review_state", "")),
                    date.fromisoformat(day) if day else None,
-                   status=str(record.get("status", "")), adapts=str(record.get("adapts", "")))
+                   status=str(record.get("status", "")), adapts=str(record.get("adapts", "")),
+                   signed_edition=date.fromisoformat(signed) if signed else None,
+                   drifted=int(record.get("drifted", 0)),
+                   taken_over=int(record.get("taken_over", 0)))
 
 
 def variant_entry(edition: Edition) -> VariantEntry:
     assert edition.adaptation is not None
     variant = edition.adaptation.variant
     words = words_for(edition.publication.language)
-    return VariantEntry(variant.name, variant.organisation.name,
-                        edition.adaptation.state.text_in(words), edition.status.state.value,
-                        edition.status.next_review, status=edition.adaptation.state.status.value,
-                        adapts=next(iter(edition.adaptation.state.via), ""))
+    state = edition.adaptation.state
+    drifted, taken_over = edition.adaptation.drifted
+    return VariantEntry(variant.name, variant.organisation.name, state.text_in(words),
+                        edition.status.state.value, edition.status.next_review,
+                        status=state.status.value, adapts=next(iter(state.via), ""),
+                        signed_edition=state.signed_edition, drifted=drifted,
+                        taken_over=taken_over)
 
 
 def render_variant_index(base: Edition, entries: list[VariantEntry],
@@ -405,5 +417,6 @@ def render_variant_index(base: Edition, entries: list[VariantEntry],
                 words.gettext("Local versions of this guidance"),
                 words.gettext("Organisations that have adapted this guidance, and where their "
                               "changes stand."),
-                {"entries": sorted(entries, key=lambda e: e.name)})
+                {"entries": sorted(entries, key=lambda e: e.name),
+                 "edition": base_edition(base.publication)})
     return render_page(env, markup, common, page).encode("utf-8")

@@ -50,8 +50,9 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
                 "errors above: fix them, and this one can be built").problems]) from None
         pub, upstream = for_children(adapted), (as_upstream(adapted), *upstream)
     adapted = apply_variant(pub, chain[-1], upstream)
-    drift = drift_warnings(adapted.variant, drift_of(project, adapted, base))
-    return replace(adapted, warnings=adapted.warnings + drift) if drift else adapted
+    drift = drift_of(project, adapted, base)
+    return replace(adapted, warnings=adapted.warnings + drift_warnings(adapted.variant, drift),
+                   drifted=(len(drift.own), len(drift.taken_over)))
 
 
 def load_chain(project: Path, name: str) -> tuple[Variant, ...]:

@@ -168,6 +168,9 @@ class AdaptedPublication:
     excluded_sections: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
     upstream: tuple[Upstream, ...] = ()  # the variants this one adapts, nearest first
+    # What the base changed under it since the edition it was signed off for (drift.py):
+    # items of its own, and items it takes over as the new edition says them.
+    drifted: tuple[int, int] = (0, 0)
 
     def authors(self) -> tuple[tuple[Party, int], ...]:
         """Each author to tell about changes, with how many of them are theirs (in a chain, a
