@@ -399,7 +399,8 @@ def variant_entry(edition: Edition) -> VariantEntry:
     words = words_for(edition.publication.language)
     state = edition.adaptation.state
     drifted, taken_over = edition.adaptation.drifted
-    return VariantEntry(variant.name, variant.organisation.name, state.text_in(words),
+    # Who adapted whose guidance, and which edition, have columns of their own.
+    return VariantEntry(variant.name, variant.organisation.name, state.standing_in(words),
                         edition.status.state.value, edition.status.next_review,
                         status=state.status.value, adapts=next(iter(state.via), ""),
                         signed_edition=state.signed_edition, drifted=drifted,
