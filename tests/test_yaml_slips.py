@@ -182,7 +182,8 @@ def test_no_slip_is_found_in_valid_yaml_of_other_shapes(text: str) -> None:
 
 def content_with(email: str) -> list[str]:
     files = {p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8")
-             for p in (REPO / "content").rglob("*.yaml")}
+             for p in (REPO / "content").rglob("*.yaml")
+             if "editions" not in p.relative_to(REPO / "content").parts}  # policygen's records
     files[EMAIL] = email
     with pytest.raises(ContentError) as caught:
         parse_content(files)
@@ -191,7 +192,8 @@ def content_with(email: str) -> list[str]:
 
 def test_the_real_content_reads_without_a_misplaced_field() -> None:
     files = {p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8")
-             for p in (REPO / "content").rglob("*.yaml")}
+             for p in (REPO / "content").rglob("*.yaml")
+             if "editions" not in p.relative_to(REPO / "content").parts}  # policygen's records
     assert parse_content(files).warnings == ()
 
 
