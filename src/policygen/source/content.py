@@ -87,6 +87,10 @@ def parse_content(files: Mapping[str, SourceFile | str],
                                     + ", ".join(f"{s}.yaml" for s in SECTION_FILES)
                                     + " or topics/<id>.yaml"))
     languages = _declared_languages(sources, roots, problems)
+    if languages is None:
+        # Every text would be read in the wrong languages, each an error of its own: the
+        # declaration's own problems say what to put right first.
+        raise ContentError(problems)
     if len(languages) < 2:
         publication, texts, found = _read_all(sources, roots, unread, languages[:1], problems)
         problems += found
@@ -99,14 +103,15 @@ def parse_content(files: Mapping[str, SourceFile | str],
 
 
 def _declared_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
-                        problems: list[Problem]) -> tuple[str, ...]:
+                        problems: list[Problem]) -> tuple[str, ...] | None:
+    """The declared languages; None when the declaration itself is wrong."""
     path = f"{CONTENT_DIR}/publication.yaml"
     if path not in roots:
         return ()
     reader = Reader(sources[path])
     languages = declared_languages(reader, roots[path])
     problems += reader.problems
-    return languages
+    return None if reader.problems else languages
 
 
 def _read_in_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
