@@ -156,3 +156,15 @@ def test_a_one_language_site_is_byte_identical_whether_written_language_or_langu
     index = parse(tmp_path / "before" / "index.html")
     assert index.html["lang"] == "en-GB" and not index.find("link", hreflang=True)
     assert not index.select("a[hreflang]")
+
+
+def test_welsh_first_puts_the_welsh_pages_at_the_top_and_the_english_in_en(
+        bilingual: Path, tmp_path: Path) -> None:  # noqa: F811
+    edit(bilingual, "publication.yaml", "languages: [en, cy]", "languages: [cy, en]")
+    out = tmp_path / "site"
+    assert build(bilingual, out)[0] == 0
+    top, english = parse(out / "index.html"), parse(out / "en" / "index.html")
+    assert top.html["lang"] == "cy" and english.html["lang"] == "en"
+    assert top.select_one("header a[hreflang=en]")["href"] == "en/index.html"
+    assert english.select_one("header a[hreflang=cy]")["href"] == "../index.html"
+    assert alternates(top) == {"cy": SITE + "index.html", "en": SITE + "en/index.html"}
