@@ -259,6 +259,20 @@ class Publication:
     warn_days: int = 60
     supporting_documents: tuple[str, ...] = ()
     circulated_to: tuple[str, ...] = ()
+    # The same guidance in each other language it is published in (`languages` in
+    # publication.yaml), item for item, each with its own `language`; () in one language.
+    twins: tuple[Publication, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the guidance is published in, this one first."""
+        return (self.language, *(twin.language for twin in self.twins))
+
+    def in_language(self, language: str) -> Publication:
+        """The guidance in one of its languages, as a publication in that language alone."""
+        if language == self.language:
+            return self
+        return next(twin for twin in self.twins if twin.language == language)
 
 
 @dataclass(frozen=True, slots=True)

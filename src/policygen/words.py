@@ -118,3 +118,23 @@ SOURCE = words_for(SOURCE_LANGUAGE)
 def long_date(value: date, words: Words = SOURCE) -> str:
     """14 September 2026 (Babel's "d MMMM y"): the form UK readers expect, no leading zero."""
     return words.date(value)
+
+
+def language_name(language: str, in_language: str = SOURCE_LANGUAGE) -> str:
+    """A language's name in another (Welsh, in English) or its own (Cymraeg, in Welsh); the
+    tag itself where Babel does not know the language."""
+    name = _locale(language).get_language_name(_locale(in_language)) if _known(language) \
+        else None
+    return name[:1].upper() + name[1:] if name else language
+
+
+def _known(language: str) -> bool:
+    return any(_parses(tag) for tag in (language, language.split("-")[0]))
+
+
+def _parses(tag: str) -> bool:
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True

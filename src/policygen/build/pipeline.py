@@ -40,7 +40,7 @@ from policygen.build.plan import (
 from policygen.errors import ContentError, Location, Problem, Severity
 from policygen.render.edition import Edition, base_edition_of, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
-from policygen.render.search import index_editions
+from policygen.render.search import index_editions, search_targets
 from policygen.render.stage import (
     PRINT,
     Outputs,
@@ -269,7 +269,8 @@ def _search_indexes(editions: tuple[Edition, ...], files: Mapping[str, bytes],
                     progress: Progress) -> dict[str, bytes]:
     """Each edition's search index; counted aloud only when there are many (it is quick)."""
     progress("indexing for search", 0, 0)
-    named = [(e.prefix, f"the variant {e.name}" if e.adaptation else e.name) for e in editions]
+    named = [target for e in editions for target in search_targets(
+        e.prefix, f"the variant {e.name}" if e.adaptation else e.name, e.language_folders)]
     counter = _counting(progress, "indexing for search") if len(named) > 1 else None
     return index_editions(named, files, counter)
 

@@ -25,7 +25,7 @@ from policygen.build.plan import BuildOptions
 from policygen.errors import PolicygenError
 from policygen.render.edition import Edition, base_edition_of
 from policygen.render.pdf import PdfCache, PdfRenderer
-from policygen.render.search import index_editions
+from policygen.render.search import index_editions, search_targets
 from policygen.render.stage import PRINT, SITE, RenderSetup, render_edition, with_companions
 from policygen.render.templating import make_environment, render, template_file
 from policygen.source.confinement import SOURCE_FOLDERS
@@ -218,7 +218,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 def _with_search(pages: Mapping[str, bytes], edition: Edition) -> dict[str, bytes]:
     """The pages and the search index made from them, as a build makes it."""
-    return {**pages, **index_editions([("", edition.name)], pages)}
+    targets = search_targets("", edition.name, edition.language_folders)
+    return {**pages, **index_editions(targets, pages)}
 
 
 def _version_asked(query: str) -> int | None:

@@ -44,9 +44,20 @@ class Edition:
     def accent_colour(self) -> str:
         return self.adaptation.variant.organisation.accent_colour if self.adaptation else ""
 
+    @property
+    def language_folders(self) -> tuple[str, ...]:
+        """Where each language's pages go within the edition: "" for the main language, then
+        a folder per other language ("cy/"), each a whole site with its own search index."""
+        return ("", *(language_folder(twin.language) for twin in self.publication.twins))
+
     def shows(self, section: str) -> bool:
         """Whether this edition has the fixed section (a variant may drop some)."""
         return section not in self.excluded_sections
+
+
+def language_folder(language: str) -> str:
+    """The folder of a language's pages: its tag (cy/)."""
+    return f"{language}/"
 
 
 def base_edition_of(pub: Publication, today: date) -> Edition:

@@ -166,7 +166,7 @@ def index_editions(editions: Iterable[tuple[str, str]], files: Mapping[str, byte
         return bundles
     pages: dict[str, dict[str, bytes]] = {prefix: {} for prefix, _ in wanted}
     for path, data in files.items():
-        prefix = _prefix_of(path)
+        prefix = _index_of(path, pages)
         if path.endswith(".html") and prefix in pages and owns(prefix, path):
             pages[prefix][path.removeprefix(prefix)] = data
     # One Pagefind per core, each taking every k-th edition: most of an edition's time is
@@ -200,6 +200,20 @@ def _index_share(editions: list[tuple[str, str]], pages: Mapping[str, Mapping[st
     return bundles
 
 
+def search_targets(prefix: str, name: str,
+                   language_folders: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(output prefix, name) of each index an edition has: one per language, in its folder."""
+    return [(prefix + folder, f"{name} ({folder.rstrip('/')})" if folder else name)
+            for folder in language_folders]
+
+
+def _index_of(path: str, pages: Mapping[str, object]) -> str:
+    """The index an output path goes into: its edition's, or that of its language's folder."""
+    prefix = _prefix_of(path)
+    folder = path[len(prefix):].split("/", 1)[0] + "/"
+    return prefix + folder if prefix + folder in pages else prefix
+
+
 def _prefix_of(path: str) -> str:
     """The prefix of the edition an output path would be in: a variant's folder, or the base."""
     parts = path.split("/")
@@ -211,7 +225,8 @@ def _unused_wasm(bundle: Mapping[str, bytes]) -> set[str]:
     unknown language too): pagefind.js loads only those that pagefind-entry.json names."""
     try:
         languages = json.loads(bundle["pagefind-entry.json"])["languages"].values()
-        named = {f"wasm.{language['wasm']}.pagefind" for language in languages}
+        # A language Pagefind cannot stem (Welsh) has no wasm of its own: it uses "unknown".
+        named = {f"wasm.{language['wasm'] or 'unknown'}.pagefind" for language in languages}
     except (KeyError, ValueError, TypeError, AttributeError):
         return set()  # not as expected: keep everything
     return {path for path in bundle

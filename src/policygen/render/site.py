@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
+from policygen.render.bilingual import Alternate, SiteLanguage, alternates, language_sites
 from policygen.render.edition import Edition
 from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render
@@ -67,14 +68,33 @@ VARIANT_INDEX = "variants/index.html"
 def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
                 downloads: Mapping[str, int] | None = None,
                 links_to_variants: bool = False) -> dict[str, bytes]:
-    """Render every page, the static assets and (with a site URL) the feed and sitemap.
+    """Render every page, the static assets and (with a site URL) the feed and sitemap, in
+    each language of the edition (each other language in its own folder, cy/).
 
     `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages;
     `links_to_variants` adds the index of local versions to the footer.
     """
+    sites = language_sites(edition)
+    languages = tuple(language for language, _ in sites)
+    files: dict[str, bytes] = {}
+    for language, in_language in sites:
+        main = not language.folder
+        # The PDFs are in the main language only, for now (issue 15, point 4): linked from
+        # its pages alone, so that no Welsh page offers an English poster as its own.
+        made = _render_language(in_language, env, assets, downloads if main else None,
+                                links_to_variants and main, (languages, language))
+        files.update({language.folder + path: data for path, data in made.items()})
+    return files
+
+
+def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
+                     downloads: Mapping[str, int] | None, links_to_variants: bool,
+                     languages: tuple[tuple[SiteLanguage, ...], SiteLanguage]
+                     ) -> dict[str, bytes]:
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
-    common = {**_common_context(edition, markup), "downloads": dict(downloads or {})}
+    common = {**_common_context(edition, markup), "downloads": dict(downloads or {}),
+              "site_languages": languages}
     if links_to_variants:
         common["footer_nav"] = common["footer_nav"] + [
             NavLink(words_for(pub.language).gettext("Local versions of this guidance"),
@@ -328,8 +348,15 @@ def render_page(env: jinja2.Environment, markup: MarkdownRenderer, common: dict[
     root = "../" * page.path.count("/")
     markup.start_page(root, link_terms=page.link_terms)
     context = {**common, **page.context, "root": root, "path": page.path,
-               "page_title": page.title, "description": _plain(page.description)}
+               "page_title": page.title, "description": _plain(page.description),
+               "alternates": _alternates(common, page.path)}
     return render(env, page.template, context)
+
+
+def _alternates(common: dict[str, Any], path: str) -> list[Alternate]:
+    """The page in each language of its site (none for a site in one language)."""
+    languages, here = common.get("site_languages", ((), None))
+    return alternates(languages, here, path)
 
 
 def _plain(markdown_text: str) -> str:

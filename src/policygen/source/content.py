@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,6 +14,7 @@ from policygen.errors import ContentError, Location, Problem, Severity, suggest
 from policygen.model import FIXED_PAGES, Item, Publication, Topic
 from policygen.source import sections
 from policygen.source.confinement import outside_problem
+from policygen.source.languages import Reading, declared_languages, missing_twin_counts
 from policygen.source.markup import (
     IMAGE,
     IMAGE_MESSAGE,
@@ -73,34 +74,87 @@ def parse_content(files: Mapping[str, SourceFile | str],
     sources = {name: s if isinstance(s, SourceFile) else SourceFile(name, s)
                for name, s in files.items()}
     problems = list(prior_problems or [])
-    nodes: dict[str, tuple[Reader, Node]] = {}
+    roots: dict[str, Node] = {}
     for name, source in sources.items():
         node, found = parse_yaml(source)
         problems += found
         if node is not None:
-            nodes[name] = (Reader(source), node)
+            roots[name] = node
     known = {f"{CONTENT_DIR}/{section}.yaml" for section in SECTION_FILES}
     for name in sources:
         if name not in known and not name.startswith(f"{CONTENT_DIR}/topics/"):
             problems.append(Problem(Location(name), "policygen does not know this file; expected "
                                     + ", ".join(f"{s}.yaml" for s in SECTION_FILES)
                                     + " or topics/<id>.yaml"))
-    publication = _assemble(nodes, sources, problems, unread)
+    languages = _declared_languages(sources, roots, problems)
+    if languages is None:
+        # Every text would be read in the wrong languages, each an error of its own: the
+        # declaration's own problems say what to put right first.
+        raise ContentError(problems)
+    if len(languages) < 2:
+        publication, texts, found = _read_all(sources, roots, unread, languages[:1], problems)
+        problems += found
+    else:
+        publication, texts = _read_in_languages(sources, roots, unread, languages, problems)
+    errors = [p for p in problems if p.is_error]
+    if errors or publication is None:
+        raise ContentError(problems or [Problem(Location(CONTENT_DIR), "content is incomplete")])
+    return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error))
+
+
+def _declared_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
+                        problems: list[Problem]) -> tuple[str, ...] | None:
+    """The declared languages; None when the declaration itself is wrong."""
+    path = f"{CONTENT_DIR}/publication.yaml"
+    if path not in roots:
+        return ()
+    reader = Reader(sources[path])
+    languages = declared_languages(reader, roots[path])
+    problems += reader.problems
+    return None if reader.problems else languages
+
+
+def _read_in_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
+                       unread: frozenset[str], languages: tuple[str, ...],
+                       problems: list[Problem]) -> tuple[Publication | None,
+                                                         tuple[MarkdownText, ...]]:
+    """The content read once per language: the first language's publication, holding the
+    others as its twins. A problem that is not about language is found by every reading and
+    said once."""
+    readings = [Reading(language, languages, roots) for language in languages]
+    read = [_read_all(sources, roots, unread, (r.language,), problems, r) for r in readings]
+    found = [p for _, _, each in read for p in each]
+    problems += [*missing_twin_counts(readings), *dict.fromkeys(found)]
+    publications = [pub for pub, _, _ in read]
+    if any(pub is None for pub in publications):
+        return None, ()
+    first, *others = publications
+    assert first is not None
+    return replace(first, twins=tuple(p for p in others if p is not None)), read[0][1]
+
+
+def _read_all(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
+              unread: frozenset[str], language: tuple[str, ...], earlier: list[Problem],
+              reading: Reading | None = None) -> tuple[Publication | None,
+                                                      tuple[MarkdownText, ...], list[Problem]]:
+    """Every file read (in one language of a publication in several), then the whole checked;
+    `earlier` are the problems found before (in parsing), not said again."""
+    problems: list[Problem] = []
+    nodes = {name: (Reader(sources[name], reading), node) for name, node in roots.items()}
+    publication = _assemble(nodes, sources, problems, unread, language)
     readers = [reader for reader, _ in nodes.values()]
     for reader in readers:
         problems += reader.problems
     texts = tuple(t for reader in readers for t in reader.markdown_texts)
     if publication is not None:
-        reported = {p.location for p in problems}  # a duplicate key is already said once
+        # A duplicate key is already said once.
+        reported = {p.location for p in [*earlier, *problems]}
         problems += [p for p in check_unique_ids(publication, sources)
                      if p.location not in reported]
         problems += check_links(publication, texts, sources)
         problems += check_protected(publication, nodes)
         problems += unused_terms(publication, texts)
-    errors = [p for p in problems if p.is_error]
-    if errors or publication is None:
-        raise ContentError(problems or [Problem(Location(CONTENT_DIR), "content is incomplete")])
-    return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error))
+    return publication, texts, problems
 
 
 def _section(nodes: dict[str, tuple[Reader, Node]], present: set[str],
@@ -116,7 +170,8 @@ def _section(nodes: dict[str, tuple[Reader, Node]], present: set[str],
 
 
 def _assemble(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, SourceFile],
-              problems: list[Problem], unread: frozenset[str]) -> Publication | None:
+              problems: list[Problem], unread: frozenset[str],
+              language: tuple[str, ...]) -> Publication | None:
     present = {*sources, *unread}  # files there are, read or not (those not read are reported)
 
     def section(name: str, read: Callable[[Reader, Node], T]) -> T | None:
@@ -134,7 +189,8 @@ def _assemble(nodes: dict[str, tuple[Reader, Node]], sources: Mapping[str, Sourc
     topics = _read_topics(nodes, sources, problems, shared)
     topic_files = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in present
                    if p.startswith(f"{CONTENT_DIR}/topics/")}
-    meta = section("publication", lambda r, n: read_publication(r, n, topics, topic_files))
+    meta = section("publication",
+                   lambda r, n: read_publication(r, n, topics, topic_files, language))
     if meta is None or any(part is None for part in parts.values()):
         return None
     return Publication(topics=meta.pop("topics"), **meta, **parts)  # type: ignore[arg-type]
@@ -200,23 +256,25 @@ def identified_items(publication: Publication) -> Iterator[Item]:
 
 
 def read_publication(r: Reader, node: Node, topics: dict[str, Topic],
-                     topic_files: set[str]) -> dict[str, object]:
+                     topic_files: set[str], language: tuple[str, ...] = ()) -> dict[str, object]:
+    """publication.yaml's fields; `language` is the one being read, from `languages`."""
     f = r.fields(node, "publication.yaml",
                  ("title", "introduction", "audience", "publisher", "author", "approval",
                   "dates", "adaptation", "revisions", "topics"),
-                 ("subtitle", "language", "site_url", "review", "supporting_documents",
-                  "circulated_to"))
+                 ("subtitle", "language", "languages", "site_url", "review",
+                  "supporting_documents", "circulated_to"))
     if f is None or not all(k in f for k in ("publisher", "author", "approval", "dates",
                                               "adaptation", "revisions", "topics")):
         return None  # type: ignore[return-value]
     cycle, warn_days = _read_review(r, f.get("review"))
-    site_url = r.optional_text(f, "site_url", "site_url")
+    site_url = r.optional_text(f, "site_url", "site_url", twin=False)
     if site_url and not re.fullmatch(r"https?://\S+", site_url):
         r.error(f["site_url"], f"site_url should start with https://, found '{site_url}'")
     return dict(
         title=r.optional_text(f, "title", "the title"),
         subtitle=r.optional_text(f, "subtitle", "the subtitle"),
-        language=r.optional_text(f, "language", "the language") or "en-GB",
+        language=next(iter(language), "")
+        or r.optional_text(f, "language", "the language", twin=False) or "en-GB",
         site_url=site_url.rstrip("/") + "/" if site_url else "",
         introduction=r.optional_markdown(f, "introduction", "the introduction"),
         audience=r.optional_markdown(f, "audience", "the audience"),
@@ -247,7 +305,7 @@ def _read_review(r: Reader, node: Node | None) -> tuple[str, int]:
 
 def _order_topics(r: Reader, node: Node, topics: dict[str, Topic],
                   topic_files: set[str]) -> tuple[Topic, ...]:
-    listed = r.text_list(node, "topics")
+    listed = r.text_list(node, "topics", twin=False)
     ordered = []
     for topic_id in listed:
         if topic_id in topics:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -57,10 +58,12 @@ def is_empty(node: Node | None) -> bool:
 class Reader:
     """Reads one file's nodes; every mistake becomes a Problem, reading carries on."""
 
-    def __init__(self, source: SourceFile) -> None:
+    def __init__(self, source: SourceFile, languages: Languages | None = None) -> None:
         self.source = source
         self._problems: list[Problem] = []  # written only through the methods below
         self.markdown_texts: list[MarkdownText] = []
+        # In a publication in several languages, which one this reading takes its text in.
+        self.languages = languages
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -149,8 +152,18 @@ class Reader:
                     f"({_spaces(sibling.column)})")
         return ""
 
-    def text(self, node: Node, what: str) -> str:
-        """Plain text. The raw scalar is used, so `no`, `yes` or `1.0` stay as written."""
+    def text(self, node: Node, what: str, twin: bool = True) -> str:
+        """Plain text. The raw scalar is used, so `no`, `yes` or `1.0` stay as written.
+
+        `twin`: a reader's words, written in each language of the publication; an address, a
+        phone number or a code (twin=False) is written once, the same in every language.
+        """
+        return self._plain(self._in_language(node, what) if twin else node, what)
+
+    def _in_language(self, node: Node, what: str) -> Node:
+        return self.languages.pick(self, node, what) if self.languages else node
+
+    def _plain(self, node: Node, what: str) -> str:
         if not isinstance(node, ScalarNode) or is_empty(node):
             self.error(node, f"{what} should be text, found {describe(node)}")
             return ""
@@ -160,7 +173,8 @@ class Reader:
         return value
 
     def markdown(self, node: Node, what: str) -> str:
-        value = self.text(node, what)
+        node = self._in_language(node, what)
+        value = self._plain(node, what)
         if value:
             first = node.start_mark.line + 1
             if isinstance(node, ScalarNode) and node.style in ("|", ">"):
@@ -196,8 +210,9 @@ class Reader:
                                       message, source_line=self.source.line(found[0])))
         return offset + len(href) if offset >= 0 else searched
 
-    def optional_text(self, fields: dict[str, Node], name: str, what: str) -> str:
-        return self.text(fields[name], what) if name in fields else ""
+    def optional_text(self, fields: dict[str, Node], name: str, what: str,
+                      twin: bool = True) -> str:
+        return self.text(fields[name], what, twin) if name in fields else ""
 
     def optional_markdown(self, fields: dict[str, Node], name: str, what: str) -> str:
         return self.markdown(fields[name], what) if name in fields else ""
@@ -233,8 +248,9 @@ class Reader:
             return []
         return list(node.value)
 
-    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
-        texts = (self.text(entry, f"an entry of {what}") for entry in self.sequence(node, what))
+    def text_list(self, node: Node, what: str, twin: bool = True) -> tuple[str, ...]:
+        texts = (self.text(entry, f"an entry of {what}", twin)
+                 for entry in self.sequence(node, what))
         return tuple(text for text in texts if text)
 
     def entries(self, node: Node, what: str,
@@ -289,7 +305,7 @@ class Reader:
         items = []
         for ident, key, value in self.entries(node, what, "item"):
             item_what = f"the item '{ident}' in {what}"
-            if isinstance(value, MappingNode):
+            if isinstance(value, MappingNode) and not self._in_languages(value):
                 f = self.fields(value, item_what, ITEM_FIELDS[:1], ITEM_FIELDS[1:]) or {}
                 text = self.markdown(f["text"], item_what) if "text" in f else ""
                 poster = self.optional_markdown(f, "poster", f"the poster wording of {item_what}")
@@ -298,6 +314,18 @@ class Reader:
             if text:
                 items.append(Item(prefix + ident, text, self.location(key), poster))
         return tuple(items)
+
+
+    def _in_languages(self, node: MappingNode) -> bool:
+        """An item written as its text in each language, not as its fields (text, poster)."""
+        return bool(self.languages) and not any(key.value in ITEM_FIELDS for key, _ in node.value)
+
+
+class Languages(Protocol):
+    """source.languages.Reading: which of a publication's languages is being read (a Protocol:
+    the reader is used by what the languages module builds on)."""
+
+    def pick(self, reader: Reader, node: Node, what: str) -> Node: ...
 
 
 def _spaces(count: int) -> str:

@@ -39,6 +39,7 @@ from policygen.source.names import check_fields
 from policygen.source.reader import Reader
 
 _SOME_DAY = date(1970, 1, 1)  # stands in for a date already reported as wrong
+_CODES = ("email", "phone")  # a party's fields written once, whatever the language
 
 
 def read_party(r: Reader, node: Node, what: str, required: tuple[str, ...]) -> Party:
@@ -46,8 +47,10 @@ def read_party(r: Reader, node: Node, what: str, required: tuple[str, ...]) -> P
         n for n in ("name", "url", "email", "phone", "address", "role") if n not in required))
     if f is None:
         return Party("")
-    found = {name: r.text(value, f"'{name}' of {what}") for name, value in f.items()
-             if name != "url"}
+    # Names, roles and addresses are words a reader reads; an email or phone number is the
+    # same in every language.
+    found = {name: r.text(value, f"'{name}' of {what}", name not in _CODES)
+             for name, value in f.items() if name != "url"}
     check_fields(r, f, what)  # the author's name and email go into the notice's To
     # A web address goes into a link: only http(s), never javascript: or the like.
     return Party(**found, url=read_url(r, f.get("url"), f"'url' of {what}"))
@@ -86,19 +89,21 @@ def read_adaptation(r: Reader, node: Node) -> Adaptation:
         statement=r.optional_markdown(f, "statement", "the adaptation statement"),
         approval_route=r.optional_markdown(f, "approval_route", "the approval route"),
         rules=rules,
-        protected=r.text_list(f["protected"], "protected") if "protected" in f else (),
+        protected=r.text_list(f["protected"], "protected", twin=False)
+        if "protected" in f else (),
     )
 
 
 def read_rule(r: Reader, ident: str, node: Node) -> AdaptationRule:
     what = f"the adaptation rule '{ident}'"
     f = r.fields(node, what, ("changes", "permission"), ("explanation",)) or {}
-    changes = r.text_list(f["changes"], f"'changes' of {what}") if "changes" in f else ()
+    changes = r.text_list(f["changes"], f"'changes' of {what}", twin=False) \
+        if "changes" in f else ()
     for kind in changes:
         if kind not in CHANGE_KINDS:
             r.error(f["changes"], f"unknown kind of change '{kind}' in {what}; expected "
                     f"one of: {', '.join(CHANGE_KINDS)}")
-    permission = r.optional_text(f, "permission", f"'permission' of {what}")
+    permission = r.optional_text(f, "permission", f"'permission' of {what}", twin=False)
     if permission and permission not in PERMISSIONS:
         r.error(f["permission"], f"unknown permission '{permission}' in {what}; expected "
                 f"one of: {', '.join(PERMISSIONS)}")
@@ -120,7 +125,8 @@ def read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:
             if when and revisions and when > revisions[-1].date:
                 r.error(f["date"], "revisions are listed newest first: this one is newer than "
                         "the one above it")
-            revisions.append(Revision(when or _SOME_DAY, r.text(f["version"], "the version"),
+            revisions.append(Revision(when or _SOME_DAY,
+                                      r.text(f["version"], "the version", twin=False),
                                       r.markdown(f["summary"], "the revision summary")))
     return tuple(revisions)
 
@@ -181,7 +187,7 @@ def read_shared(r: Reader, node: Node | None, shared: dict[str, Item]) -> tuple[
     if node is None:
         return ()
     found = []
-    for ident in r.text_list(node, "shared_consequences"):
+    for ident in r.text_list(node, "shared_consequences", twin=False):
         if ident in shared:
             found.append(shared[ident])
         else:
@@ -232,7 +238,7 @@ def read_glossary(r: Reader, node: Node) -> Glossary:
 def read_term(r: Reader, ident: str, key: Node, node: Node) -> Term:
     what = f"the glossary term '{ident}'"
     f = r.fields(node, what, ("term", "definition"), ("stands_for", "aliases", "group")) or {}
-    group = r.optional_text(f, "group", f"'group' of {what}") or "core"
+    group = r.optional_text(f, "group", f"'group' of {what}", twin=False) or "core"
     if group not in ("core", "aware"):
         r.error(f["group"], f"unknown group '{group}' in {what}; expected 'core' or 'aware'")
     return Term(
@@ -256,9 +262,9 @@ def read_reporting(r: Reader, node: Node) -> Reporting:
         local_lead=LocalLead(
             role=r.optional_text(lead, "role", "the role of the local lead"),
             instructions=r.optional_markdown(lead, "instructions", "'instructions'"),
-            name=r.optional_text(lead, "name", "the local lead's name"),
-            phone=r.optional_text(lead, "phone", "the local lead's phone"),
-            email=r.optional_text(lead, "email", "the local lead's email")),
+            name=r.optional_text(lead, "name", "the local lead's name", twin=False),
+            phone=r.optional_text(lead, "phone", "the local lead's phone", twin=False),
+            email=r.optional_text(lead, "email", "the local lead's email", twin=False)),
         steps=r.items(f["steps"], "the steps", "reporting/") if "steps" in f else (),
         contacts=tuple(read_contact(r, ident, key, value) for ident, key, value in
                        (r.entries(f["contacts"], "the contacts") if "contacts" in f else [])))
@@ -276,16 +282,16 @@ def read_contact(r: Reader, ident: str, key: Node, node: Node) -> Contact:
         id="reporting/" + ident,
         name=r.optional_text(f, "name", f"the name of {what}"),
         purpose=r.optional_markdown(f, "for", f"'for' of {what}"),
-        phone=r.optional_text(f, "phone", f"the phone of {what}"),
+        phone=r.optional_text(f, "phone", f"the phone of {what}", twin=False),
         url=read_url(r, f.get("url"), f"the url of {what}"),
-        email=r.optional_text(f, "email", f"the email of {what}"),
+        email=r.optional_text(f, "email", f"the email of {what}", twin=False),
         location=r.location(key))
 
 
 def read_url(r: Reader, node: Node | None, what: str) -> str:
     if node is None:
         return ""
-    url = r.text(node, what)
+    url = r.text(node, what, twin=False)
     if url and not url.startswith(("https://", "http://")):
         r.error(node, f"{what} should be a web address starting with https://, found '{url}'")
         return ""

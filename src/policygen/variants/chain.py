@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from policygen.errors import ContentError, Problem, suggest
+from policygen.errors import ContentError, Location, Problem, suggest
 from policygen.model import Adaptation, Edit, Party, Publication
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.changes import apply_variant
@@ -39,6 +39,8 @@ _AUTHORING = ("add", "reword", "rename", "sections", "contacts")
 
 def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     """The variant laid over its chain: the base, then each variant it extends, then itself."""
+    if base.twins:
+        raise ContentError([not_bilingual_yet(project, name, base)])
     chain = load_chain(project, name)
     pub, upstream = base, tuple[Upstream, ...]()
     for parent, child in zip(chain, chain[1:], strict=False):
@@ -53,6 +55,16 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     drift = drift_of(project, adapted, base)
     return replace(adapted, warnings=adapted.warnings + drift_warnings(adapted.variant, drift),
                    drifted=(len(drift.own), len(drift.taken_over)))
+
+
+def not_bilingual_yet(project: Path, name: str, base: Publication) -> Problem:
+    """A variant of guidance in several languages would have to make each change in each of
+    them (issue 15, point 5); until it can, it is refused rather than left half translated."""
+    where = Location(f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}")
+    return Problem(where, "local copies (variants) of guidance in more than one language are "
+                   "not supported yet: the base guidance is published in "
+                   f"{', '.join(base.languages)} (languages in content/publication.yaml); "
+                   "build the base guidance alone, without --variant or --all")
 
 
 def load_chain(project: Path, name: str) -> tuple[Variant, ...]:

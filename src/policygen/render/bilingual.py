@@ -1,0 +1,59 @@
+"""A site in several languages: the main language's pages at the top, each other language's in
+its own folder (`cy/`) with the same pages in the same places, every page linked to its twins.
+
+Each language's pages are a whole site of their own (with its own assets and search index), so
+that the Welsh site can be published on a Welsh address of its own as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from policygen.render.edition import Edition, language_folder
+from policygen.words import language_name
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLanguage:
+    """One language of the site: where its pages go and what its readers call it."""
+
+    tag: str  # the language tag, as in `lang` and `hreflang` (cy)
+    folder: str  # where its pages go in the edition's output: "" for the main one, "cy/"
+    name: str  # the language in its own words (Cymraeg), as its readers look for it
+    url: str = ""  # the address of its pages when the site has one
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """A page's twin in one language (the page itself among them, as hreflang wants)."""
+
+    language: SiteLanguage
+    href: str  # relative to the page
+    url: str  # the twin's full address, or `href` when the site has no address
+    current: bool
+
+
+def language_sites(edition: Edition) -> list[tuple[SiteLanguage, Edition]]:
+    """The edition in each of its languages, each with where its pages go."""
+    pub = edition.publication
+    found = []
+    for language in pub.languages:
+        folder = language_folder(language) if language != pub.language else ""
+        url = pub.site_url + folder if pub.site_url else ""
+        here = SiteLanguage(language, folder, language_name(language, language), url)
+        twin = replace(pub.in_language(language), site_url=url, twins=())
+        found.append((here, replace(edition, publication=twin)))
+    return found
+
+
+def alternates(languages: tuple[SiteLanguage, ...], here: SiteLanguage | None,
+               path: str) -> list[Alternate]:
+    """The page at `path` (within its language's folder) in every language; none when the
+    site has only one."""
+    if len(languages) < 2 or here is None:
+        return []
+    top = "../" * (here.folder + path).count("/")  # from the page up to the edition's top
+    return [Alternate(language, top + language.folder + path,
+                      language.url + path if language.url else top + language.folder + path,
+                      language == here)
+            for language in languages]
