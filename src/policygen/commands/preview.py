@@ -29,6 +29,7 @@ from policygen.render.search import index_editions, search_targets
 from policygen.render.stage import PRINT, SITE, RenderSetup, render_edition, with_companions
 from policygen.render.templating import make_environment, render, template_file
 from policygen.source.confinement import SOURCE_FOLDERS
+from policygen.variants.drift import edition_changes
 
 log = logging.getLogger(__name__)
 WATCHED = SOURCE_FOLDERS
@@ -89,7 +90,8 @@ class Preview:
             options = BuildOptions(self.project, None, self.today, variant=self.variant)
             edition = variant_edition(report, options, self.variant, "")
         else:
-            edition = base_edition_of(report.publication, report.status.today)
+            edition = base_edition_of(report.publication, report.status.today,
+                                      edition_changes(self.project, report.publication))
         return edition, templates
 
     def _setup(self, templates: Path) -> RenderSetup:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from policygen.model import LocalSection, Publication
 from policygen.source.review import ReviewStatus, review_status
+from policygen.variants.drift import EditionChanges
 from policygen.variants.ledger import AdaptedPublication
 
 
@@ -23,6 +24,8 @@ class Edition:
     status: ReviewStatus
     adaptation: AdaptedPublication | None = None
     prefix: str = ""
+    # The base's: what this edition changed from the one before it, when both are recorded.
+    changes: EditionChanges | None = None
 
     @property
     def name(self) -> str:
@@ -60,8 +63,10 @@ def language_folder(language: str) -> str:
     return f"{language}/"
 
 
-def base_edition_of(pub: Publication, today: date) -> Edition:
-    return Edition(pub, review_status(pub.dates.next_review, today, pub.warn_days))
+def base_edition_of(pub: Publication, today: date,
+                    changes: EditionChanges | None = None) -> Edition:
+    return Edition(pub, review_status(pub.dates.next_review, today, pub.warn_days),
+                   changes=changes)
 
 
 def variant_edition_of(adapted: AdaptedPublication, today: date, prefix: str = "") -> Edition:

@@ -20,6 +20,7 @@ from policygen.render.bilingual import Alternate, SiteLanguage, alternates, lang
 from policygen.render.edition import Edition
 from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render
+from policygen.render.whatchanged import WHAT_CHANGED_PAGE, changes_context
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
 from policygen.variants.branding import svg_logo_problem
@@ -175,6 +176,9 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
         "footer_nav": [home] + topics + sections
         + [NavLink(words.gettext("Accessibility statement"), "accessibility.html")],
         "protected": protected_names(pub),
+        # The base's page of what this edition changed, in the language its texts are in.
+        "what_changed": edition.changes if edition.changes
+        and edition.changes.language == pub.language else None,
     }
 
 
@@ -197,6 +201,12 @@ def site_pages(edition: Edition) -> Iterator[Page]:
     for section in edition.local_sections:
         yield Page(f"{section.id}.html", "site/local.html", section.title, section.title,
                    {"section": section})
+    if edition.changes and edition.changes.language == pub.language:
+        yield Page(WHAT_CHANGED_PAGE, "site/what-changed.html",
+                   words.gettext("What changed in this edition"),
+                   words.gettext("Every item this edition changed, so that you can read just "
+                                 "these instead of the whole guidance."),
+                   changes_context(pub, edition.changes, words), link_terms=False)
     if edition.adaptation:
         yield Page("adaptation.html", "site/adaptation.html",
                    words.gettext("How this copy was adapted"),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from policygen.errors import Location, Problem, Severity
 from policygen.model import Item, Publication
-from policygen.variants.editions import ItemPlace, item_places, read_record
+from policygen.variants.editions import ItemPlace, item_places, read_record, recorded_editions
 from policygen.variants.ledger import AdaptedPublication
 from policygen.variants.variant import Variant
 from policygen.words import long_date
@@ -122,9 +122,10 @@ def _edition_drift(then: Mapping[str, ItemPlace],
     for ident, old in then.items():
         new = now.get(ident)
         if new is None:
-            yield Drift(ident, "removed", False, old.text)
+            yield Drift(ident, "removed", False, old.text, "", "", _place(old))
         elif item_fingerprint(old) != item_fingerprint(new):
-            yield Drift(ident, "reworded", False, old.text, new.text)
+            yield Drift(ident, "reworded", False, old.text, new.text, "", _place(old),
+                        _place(new))
         elif old.list != new.list:  # a neighbour's move alone is not this item's
             yield Drift(ident, "moved", False, old.text, new.text, "", _place(old), _place(new))
     for ident, new in now.items():
@@ -143,29 +144,35 @@ _TOKEN = re.compile(r"(\s*)(\w+(?:['’]\w+)*|[^\w\s]+)")
 
 def word_diff(before: str, after: str) -> str:
     """The two texts as one, word by word: [-taken out-] and {+put in+}."""
+    marks = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
+    out = []
+    for op, text in word_diff_parts(before, after):
+        start, end = marks.get(op, ("", ""))
+        lead = " " if text.startswith(" ") else ""
+        out.append(f"{lead}{start}{text.lstrip()}{end}" if start else text)
+    return "".join(out).strip()
+
+
+def word_diff_parts(before: str, after: str) -> list[tuple[str, str]]:
+    """The word diff as (equal | delete | insert, text) runs, each with its leading space."""
     old, new = _TOKEN.findall(before), _TOKEN.findall(after)
-    out: list[str] = []
+    parts: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new],
                                       autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(_joined(old[i1:i2]))
+            parts.append(("equal", _joined(old[i1:i2])))
             continue
         if i2 > i1:
-            out.append(_marked(old[i1:i2], "[-", "-]"))
+            parts.append(("delete", _joined(old[i1:i2])))
         if j2 > j1:
-            inserted = _marked(new[j1:j2], "{+", "+}")
-            out.append(" " + inserted.lstrip() if i2 > i1 else inserted)
-    return "".join(out).strip()
+            inserted = _joined(new[j1:j2])
+            parts.append(("insert", " " + inserted.lstrip() if i2 > i1 else inserted))
+    return parts
 
 
 def _joined(tokens: list[tuple[str, str]]) -> str:
     return "".join((" " if space else "") + text for space, text in tokens)
-
-
-def _marked(tokens: list[tuple[str, str]], start: str, end: str) -> str:
-    lead = " " if tokens[0][0] else ""
-    return f"{lead}{start}{_joined(tokens).lstrip()}{end}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,3 +283,27 @@ def drift_of(project: Path, adapted: AdaptedPublication,
     found = find_drift(adapted.variant, pinned_of(adapted.variant), adapted.base, then,
                        board if adapted.upstream else None, theirs)
     return DriftReport(since, then is not None, found)
+
+
+@dataclass(frozen=True, slots=True)
+class EditionChanges:
+    """What this edition of the base changed from the one before it, item by item."""
+
+    previous: date  # the edition it replaces
+    edition: date
+    language: str  # the language of the texts (the publication's main one)
+    items: tuple[Drift, ...]
+
+    def of_kind(self, kind: str) -> tuple[Drift, ...]:
+        return tuple(drift for drift in self.items if drift.kind == kind)
+
+
+def edition_changes(project: Path, pub: Publication) -> EditionChanges | None:
+    """The changes from the latest recorded edition before this one; None without one."""
+    edition = pub.dates.last_updated or pub.dates.published
+    earlier = [day for day in recorded_editions(project) if day < edition]
+    then = read_record(project, earlier[-1]) if earlier else None
+    if then is None:
+        return None
+    return EditionChanges(earlier[-1], edition, pub.language,
+                          tuple(_edition_drift(then, item_places(pub))))

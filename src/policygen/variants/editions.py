@@ -117,3 +117,15 @@ def _read_place(r: Reader, node: Node) -> ItemPlace | None:
     return ItemPlace(r.text(f["id"], "the id"), r.text(f["text"], "the text"),
                      r.optional_text(f, "poster", "the poster wording"),
                      r.text(f["list"], "the list"), r.optional_text(f, "after", "after"))
+
+
+def recorded_editions(project: Path) -> tuple[date, ...]:
+    """The days of the editions the board recorded, oldest first."""
+    folder = project / EDITIONS_DIR
+    days = []
+    for path in folder.glob("*.yaml") if folder.is_dir() else ():
+        try:
+            days.append(date.fromisoformat(path.stem))
+        except ValueError:
+            continue  # not a record policygen wrote; the board's own file, left alone
+    return tuple(sorted(days))

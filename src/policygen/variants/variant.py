@@ -50,7 +50,7 @@ LABEL_NAMES = ("best", "safe", "poor", "do", "do_not")
 # Page names a local section may not take: the fixed pages and the files beside them.
 RESERVED_PAGES = (*FIXED_PAGES, "index", "404", "feed", "sitemap", "topics", "assets",
                   "variants", "adaptation", "accessibility", "adaptation-notice", "handbook",
-                  "posters")
+                  "posters", "what-changed", "editions")
 FIELDS = ("extends", "adaptation", "title", "local_lead", "contacts", "terminology", "topics",
           "items", "labels", "sections", "dates", "revisions", "notice_prepared", "notified",
           "approved", "rebased")

@@ -1,0 +1,83 @@
+"""The page "What changed in this edition" (issue 10, point 4), built through the CLI: the
+board recorded the edition of 14 September 2026, then published one on 20 November 2026 that
+rewords, adds, moves and removes items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_helpers import parse, visible_text
+from test_drift import new_edition
+from test_variant_e2e import run
+
+TODAY = "2026-12-01"
+SITE_URL = "https://esafety.example.org/"
+
+
+def build(project: Path) -> Path:
+    code, _, err = run(project, "build", "--format", "site", "--today", TODAY)
+    assert code == 0, err
+    return project / "build"
+
+
+def with_site_url(project: Path) -> None:
+    publication = project / "content" / "publication.yaml"
+    text = publication.read_text()
+    if "site_url:" not in text:
+        publication.write_text(f"site_url: {SITE_URL}\n" + text)
+
+
+def test_the_page_lists_each_change_with_the_words_marked(default_project: Path) -> None:
+    new_edition(default_project)
+    site = build(default_project)
+    page = parse(site / "what-changed.html")
+    assert " ".join(page.select_one("p.lead").get_text().split()) == (
+        "This is the edition of 20 November 2026. It replaces the edition of 14 September "
+        "2026. Here is every item it changed, so that you can read just these instead of the "
+        "whole guidance.")
+    groups = {h2.get_text(strip=True): h2.find_next_sibling("ul").select(":scope > li")
+              for h2 in page.select("main h2")}
+    assert set(groups) == {"Reworded (3)", "New (1)", "Moved (1)", "Removed (1)"}
+    factual = next(li for li in groups["Reworded (3)"] if li.find("ins", string=", factual"))
+    assert " ".join(factual.select_one("p.diff").get_text().split()) == (
+        "Write each email as though your manager, the child's family or a court might read "
+        "it one day, because they might. Keep it clear, polite, factual and to the point.")
+    where = factual.select_one("p.where a")
+    assert where.get_text() == "Email: Best practice"
+    target, anchor = where["href"].split("#")
+    assert parse(site / target).find(id=anchor) is not None  # the link reaches the item
+    added = groups["New (1)"][0]
+    assert "Don't reply to all unless everyone on the list needs your answer." in \
+        visible_text(added)
+    moved = groups["Moved (1)"][0]
+    assert "(moved from Email: Best practice)" in " ".join(moved.get_text().split())
+    removed = groups["Removed (1)"][0]
+    assert removed.find("a") is None and removed.find("del") is not None
+    home = parse(site / "index.html")
+    link = home.select_one("p.what-changed-link a")
+    assert link.get_text() == "What changed in the edition of 20 November 2026"
+    assert link["href"] == "what-changed.html"
+    assert parse(site / "about.html").find("a", href="what-changed.html") is not None
+
+
+def test_the_feed_and_sitemap_list_it_and_rebuilds_are_byte_identical(
+        default_project: Path) -> None:
+    with_site_url(default_project)
+    new_edition(default_project)
+    site = build(default_project)
+    first = (site / "what-changed.html").read_bytes()
+    assert f"<loc>{SITE_URL}what-changed.html</loc>" in (site / "sitemap.xml").read_text()
+    feed = (site / "feed.xml").read_text()
+    assert "<title>What changed in the edition of 20 November 2026</title>" in feed
+    assert "6 items changed since the edition of 14 September 2026." in feed
+    (site.parent / "content" / "topics" / "email.yaml").touch()
+    code, _, err = run(default_project, "build", "--format", "site", "--today", TODAY,
+                       "--out", str(default_project / "again"))
+    assert code == 0, err
+    assert (default_project / "again" / "what-changed.html").read_bytes() == first
+
+
+def test_no_page_without_an_earlier_edition_on_record(default_project: Path) -> None:
+    site = build(default_project)
+    assert not (site / "what-changed.html").exists()
+    assert parse(site / "index.html").select_one("p.what-changed-link") is None
