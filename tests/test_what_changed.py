@@ -81,3 +81,54 @@ def test_no_page_without_an_earlier_edition_on_record(default_project: Path) -> 
     site = build(default_project)
     assert not (site / "what-changed.html").exists()
     assert parse(site / "index.html").select_one("p.what-changed-link") is None
+
+
+def archived_project(project: Path) -> Path:
+    """The board kept the edition of 14 September 2026 (policygen edition), then published
+    the edition of 20 November 2026."""
+    with_site_url(project)
+    code, _, err = run(project, "edition")
+    assert code == 0, err
+    assert (project / "content" / "editions" / "2026-09-14" / "topics" / "email.yaml").is_file()
+    new_edition(project)
+    return project
+
+
+def test_an_earlier_edition_stays_readable_marked_superseded(default_project: Path) -> None:
+    site = build(archived_project(default_project))
+    old = site / "editions" / "2026-09-14"
+    email = parse(old / "topics" / "email.html")
+    text = visible_text(email)
+    assert "You set your work email to forward automatically to a personal account" in text
+    assert "Don't reply to all unless everyone" not in text
+    banner = email.select_one("#superseded")
+    assert " ".join(banner.get_text().split()).startswith(
+        "This edition has been superseded. This is the edition of 14 September 2026, kept so "
+        "that you can see what it said. It was replaced by the edition of 20 November 2026.")
+    link = banner.find("a", string="Read the current guidance")
+    assert link["href"] == "../../../topics/email.html"
+    assert (old / "topics" / link["href"]).resolve() == (site / "topics" / "email.html")
+    assert email.select_one("#review-status") is None  # not "current guidance"
+    assert (old / "assets").is_dir() and parse(old / "index.html").select_one("#superseded")
+    about = parse(site / "about.html")
+    assert about.find("a", href="editions/2026-09-14/index.html").get_text() == \
+        "The edition of 14 September 2026"
+    assert f"<loc>{SITE_URL}editions/2026-09-14/index.html</loc>" in \
+        (site / "sitemap.xml").read_text()
+    assert "The edition of 14 September 2026 (superseded on 20 November 2026)" in \
+        (site / "feed.xml").read_text()
+    assert not (old / "sitemap.xml").exists() and not (old / "feed.xml").exists()
+
+
+def test_earlier_edition_pages_are_byte_identical_across_rebuilds(default_project: Path) -> None:
+    project = archived_project(default_project)
+    first = build(project) / "editions"
+    again = project / "again"
+    code, _, err = run(project, "build", "--format", "site", "--today", "2027-01-05", "--out",
+                       str(again))
+    assert code == 0, err
+    pages = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert pages and pages == sorted(p.relative_to(again / "editions")
+                                     for p in (again / "editions").rglob("*") if p.is_file())
+    assert all((first / p).read_bytes() == (again / "editions" / p).read_bytes()
+               for p in pages)

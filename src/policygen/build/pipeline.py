@@ -63,6 +63,8 @@ from policygen.source.review import (
     review_warnings,
 )
 from policygen.variants.drift import edition_changes
+from policygen.variants.editions import archived_editions
+from policygen.variants.standing import base_edition
 from policygen.variants.variant import list_variants, misnamed_variants
 
 if TYPE_CHECKING:
@@ -220,7 +222,8 @@ def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
     keys = {prefix: hasher.key(variant, prefix) for variant, prefix in wanted}
     reused, to_make = decide(wanted, keys, previous, intact_editions(out, previous))
     base = base_edition_of(report.publication, today,
-                           edition_changes(options.project, report.publication))
+                           edition_changes(options.project, report.publication),
+                           archived_editions(options.project, base_edition(report.publication)))
     editions, failures = load_editions(report, options, base, to_make)
     return Plan(tuple(editions), {prefix: keys[prefix] for _, prefix in to_make}, reused,
                 tuple(failures), options, base, build_identity(hasher.build_id, options, today))

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from policygen.build.pipeline import check
 from policygen.errors import OutputError
+from policygen.source.content import CONTENT_DIR
 from policygen.source.review import build_date
-from policygen.variants.editions import format_record, record_name
+from policygen.variants.editions import copy_name, format_record, record_name
 from policygen.variants.standing import base_edition
 from policygen.words import long_date
 
@@ -24,21 +25,32 @@ class EditionRecord:
 
 
 def record_edition(project: Path) -> EditionRecord:
-    """Write the record of the current edition; refuse one that differs from what is there."""
+    """Write the record of the current edition (its items) and a copy of its content files
+    (for its pages to stay readable once superseded); refuse where one differs from now."""
     publication = check(project, build_date(None)).publication
     day = base_edition(publication)
-    target = project / record_name(day)
-    text = format_record(publication, day)
-    if target.exists():
-        if target.read_text(encoding="utf-8") == text:
-            return EditionRecord(target, False)
+    files = {record_name(day): format_record(publication, day).encode("utf-8")}
+    files.update({f"{copy_name(day)}/{path.relative_to(project / CONTENT_DIR).as_posix()}":
+                  path.read_bytes() for path in content_files(project)})
+    differing = [name for name, data in files.items()
+                 if (project / name).exists() and (project / name).read_bytes() != data]
+    if differing:
         raise OutputError(
-            f"{record_name(day)} already records the edition of {long_date(day)}, and the "
+            f"{differing[0]} already records the edition of {long_date(day)}, and the "
             "guidance now says something else: an edition is what was published, so the record "
             "is left as it is. If this is a new edition, set dates: last_updated in "
             "content/publication.yaml to the day it is published, then run policygen edition "
             "again")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as file:  # "x": never over another record
-        file.write(text)
-    return EditionRecord(target, True)
+    missing = [name for name in files if not (project / name).exists()]
+    for name in missing:
+        target = project / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as file:  # "x": never over another record
+            file.write(files[name])
+    return EditionRecord(project / record_name(day), bool(missing))
+
+
+def content_files(project: Path) -> list[Path]:
+    """The files the content is read from (as load_content reads them)."""
+    folder = project / CONTENT_DIR
+    return sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml"))

@@ -30,6 +30,8 @@ from policygen.render.stage import PRINT, SITE, RenderSetup, render_edition, wit
 from policygen.render.templating import make_environment, render, template_file
 from policygen.source.confinement import SOURCE_FOLDERS
 from policygen.variants.drift import edition_changes
+from policygen.variants.editions import archived_editions
+from policygen.variants.standing import base_edition
 
 log = logging.getLogger(__name__)
 WATCHED = SOURCE_FOLDERS
@@ -90,8 +92,10 @@ class Preview:
             options = BuildOptions(self.project, None, self.today, variant=self.variant)
             edition = variant_edition(report, options, self.variant, "")
         else:
-            edition = base_edition_of(report.publication, report.status.today,
-                                      edition_changes(self.project, report.publication))
+            pub = report.publication
+            edition = base_edition_of(pub, report.status.today,
+                                      edition_changes(self.project, pub),
+                                      archived_editions(self.project, base_edition(pub)))
         return edition, templates
 
     def _setup(self, templates: Path) -> RenderSetup:

@@ -9,6 +9,7 @@ from pathlib import Path
 from policygen.model import LocalSection, Publication
 from policygen.source.review import ReviewStatus, review_status
 from policygen.variants.drift import EditionChanges
+from policygen.variants.editions import ArchivedEdition
 from policygen.variants.ledger import AdaptedPublication
 
 
@@ -24,8 +25,10 @@ class Edition:
     status: ReviewStatus
     adaptation: AdaptedPublication | None = None
     prefix: str = ""
-    # The base's: what this edition changed from the one before it, when both are recorded.
+    # The base's: what this edition changed from the one before it, when both are recorded,
+    # and the earlier editions whose pages stay readable under editions/<date>/.
     changes: EditionChanges | None = None
+    earlier: tuple[ArchivedEdition, ...] = ()
 
     @property
     def name(self) -> str:
@@ -63,10 +66,18 @@ def language_folder(language: str) -> str:
     return f"{language}/"
 
 
-def base_edition_of(pub: Publication, today: date,
-                    changes: EditionChanges | None = None) -> Edition:
+def base_edition_of(pub: Publication, today: date, changes: EditionChanges | None = None,
+                    earlier: tuple[ArchivedEdition, ...] = ()) -> Edition:
     return Edition(pub, review_status(pub.dates.next_review, today, pub.warn_days),
-                   changes=changes)
+                   changes=changes, earlier=earlier)
+
+
+# Where the base's earlier editions are kept, each in its own folder (editions/2026-09-14/).
+ARCHIVE_DIR = "editions/"
+
+
+def archive_folder(day: date) -> str:
+    return f"{ARCHIVE_DIR}{day.isoformat()}/"
 
 
 def variant_edition_of(adapted: AdaptedPublication, today: date, prefix: str = "") -> Edition:

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from policygen.errors import SearchIndexError
-from policygen.render.edition import owns
+from policygen.render.edition import ARCHIVE_DIR, owns
 
 BUNDLE = "pagefind/"
 SEARCH_PAGE = "search.html"
@@ -167,7 +167,9 @@ def index_editions(editions: Iterable[tuple[str, str]], files: Mapping[str, byte
     pages: dict[str, dict[str, bytes]] = {prefix: {} for prefix, _ in wanted}
     for path, data in files.items():
         prefix = _index_of(path, pages)
-        if path.endswith(".html") and prefix in pages and owns(prefix, path):
+        # An earlier edition's pages are not searched: a search leads to what applies now.
+        if path.endswith(".html") and prefix in pages and owns(prefix, path) \
+                and not path.startswith(prefix + ARCHIVE_DIR):
             pages[prefix][path.removeprefix(prefix)] = data
     # One Pagefind per core, each taking every k-th edition: most of an edition's time is
     # Pagefind's own, and each index depends only on its own pages, so the bytes are the same

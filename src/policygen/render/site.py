@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +17,7 @@ from markupsafe import Markup
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
 from policygen.render.bilingual import Alternate, SiteLanguage, alternates, language_sites
-from policygen.render.edition import Edition
+from policygen.render.edition import Edition, archive_folder
 from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render
 from policygen.render.whatchanged import WHAT_CHANGED_PAGE, changes_context
@@ -85,17 +85,37 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
         made = _render_language(in_language, env, assets, downloads if main else None,
                                 links_to_variants and main, (languages, language))
         files.update({language.folder + path: data for path, data in made.items()})
+    if not edition.adaptation:
+        files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
+    return files
+
+
+def _render_archive(edition: Edition, env: jinja2.Environment, assets: Path,
+                    language: SiteLanguage, current: set[str]) -> dict[str, bytes]:
+    """Each earlier edition's pages in its own folder, each marked as superseded, with a link
+    to the same page in the current edition (or its home page, where that page has gone)."""
+    files: dict[str, bytes] = {}
+    for archived in edition.earlier:
+        folder = archive_folder(archived.day)
+        pub = archived.publication
+        pub = replace(pub, site_url=pub.site_url and edition.publication.site_url + folder)
+        superseded = {"edition": archived.day, "by": archived.superseded_by,
+                      "up": "../" * folder.count("/"), "current": frozenset(current)}
+        made = _render_language(Edition(pub, edition.status), env, assets, None, False,
+                                ((language,), language), superseded)
+        files.update({folder + path: data for path, data in made.items()
+                      if path not in ("feed.xml", "sitemap.xml")})
     return files
 
 
 def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
                      downloads: Mapping[str, int] | None, links_to_variants: bool,
-                     languages: tuple[tuple[SiteLanguage, ...], SiteLanguage]
-                     ) -> dict[str, bytes]:
+                     languages: tuple[tuple[SiteLanguage, ...], SiteLanguage],
+                     superseded: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
     common = {**_common_context(edition, markup), "downloads": dict(downloads or {}),
-              "site_languages": languages}
+              "site_languages": languages, "superseded": superseded}
     if links_to_variants:
         common["footer_nav"] = common["footer_nav"] + [
             NavLink(words_for(pub.language).gettext("Local versions of this guidance"),
@@ -179,6 +199,7 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
         # The base's page of what this edition changed, in the language its texts are in.
         "what_changed": edition.changes if edition.changes
         and edition.changes.language == pub.language else None,
+        "earlier_editions": edition.earlier,
     }
 
 

@@ -42,25 +42,45 @@ class LoadedContent:
     warnings: tuple[Problem, ...] = ()
 
 
-def load_content(project: Path) -> LoadedContent:
-    """Read and check content/ under the project folder; raise ContentError listing all problems."""
-    folder = project / CONTENT_DIR
+def load_content(project: Path, folder_name: str = CONTENT_DIR) -> LoadedContent:
+    """Read and check content/ under the project folder; raise ContentError listing all problems.
+
+    `folder_name` reads a copy kept elsewhere in the project instead (an earlier edition in
+    content/editions/<date>/): it is read as content/ is, and its problems name its own files.
+    """
+    folder = project / folder_name
     if not folder.is_dir():
-        raise ContentError([Problem(Location(CONTENT_DIR), "there is no content folder here; "
+        raise ContentError([Problem(Location(folder_name), "there is no content folder here; "
                                     "run policygen in a project folder or pass --project")])
     problems: list[Problem] = []
     texts: dict[str, SourceFile] = {}
     unread = set()
     for path in sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml")):
-        name = path.relative_to(project).as_posix()
+        shown = path.relative_to(project).as_posix()
+        name = f"{CONTENT_DIR}/{path.relative_to(folder).as_posix()}"
         outside = outside_problem(path, project, "file")
-        source, found = (None, [outside]) if outside else read_source(path, name)
+        source, found = (None, [outside]) if outside else read_source(path, shown)
         problems += found
         if source is not None:
-            texts[name] = source
+            texts[name] = SourceFile(name, source.text) if name != shown else source
         else:
             unread.add(name)
-    return parse_content(texts, prior_problems=problems, unread=frozenset(unread))
+    try:
+        return parse_content(texts, prior_problems=problems, unread=frozenset(unread))
+    except ContentError as error:
+        if folder_name == CONTENT_DIR:
+            raise
+        raise ContentError([_moved(problem, folder_name) for problem in error.problems]) \
+            from None
+
+
+def _moved(problem: Problem, folder_name: str) -> Problem:
+    """A problem of a copy of the content, named at the copy's own file."""
+    where = problem.location
+    if not where.file.startswith(f"{CONTENT_DIR}/"):
+        return problem
+    shown = folder_name + where.file.removeprefix(CONTENT_DIR)
+    return replace(problem, location=replace(where, file=shown))
 
 
 def parse_content(files: Mapping[str, SourceFile | str],

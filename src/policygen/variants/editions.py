@@ -24,6 +24,7 @@ from yaml.nodes import Node
 from policygen.errors import ContentError, Location, Problem
 from policygen.model import Publication
 from policygen.source.confinement import outside_problem
+from policygen.source.content import load_content
 from policygen.source.reader import Reader
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 from policygen.variants.itemlists import item_lists
@@ -55,6 +56,29 @@ def item_places(pub: Publication) -> dict[str, ItemPlace]:
 
 def record_name(day: date) -> str:
     return f"{EDITIONS_DIR}/{day.isoformat()}.yaml"
+
+
+def copy_name(day: date) -> str:
+    """The folder keeping the edition's content files, for its pages once superseded."""
+    return f"{EDITIONS_DIR}/{day.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedEdition:
+    """An earlier edition of the base, read from its copy, and the edition that replaced it."""
+
+    day: date
+    publication: Publication
+    superseded_by: date
+
+
+def archived_editions(project: Path, current: date) -> tuple[ArchivedEdition, ...]:
+    """Every recorded edition before `current` whose content was kept, newest first."""
+    days = [day for day in recorded_editions(project)
+            if day < current and (project / copy_name(day) / "publication.yaml").is_file()]
+    return tuple(ArchivedEdition(day, load_content(project, copy_name(day)).publication,
+                                 later)
+                 for day, later in zip(reversed(days), [current, *reversed(days)], strict=False))
 
 
 def format_record(pub: Publication, day: date) -> str:
