@@ -85,12 +85,12 @@ def test_no_page_without_an_earlier_edition_on_record(default_project: Path) -> 
 
 def archived_project(project: Path) -> Path:
     """The board kept the edition of 14 September 2026 (policygen edition), then published
-    the edition of 20 November 2026."""
-    with_site_url(project)
+    the edition of 20 November 2026 (and set its site address since)."""
     code, _, err = run(project, "edition")
     assert code == 0, err
     assert (project / "content" / "editions" / "2026-09-14" / "topics" / "email.yaml").is_file()
     new_edition(project)
+    with_site_url(project)
     return project
 
 
@@ -132,3 +132,23 @@ def test_earlier_edition_pages_are_byte_identical_across_rebuilds(default_projec
                                      for p in (again / "editions").rglob("*") if p.is_file())
     assert all((first / p).read_bytes() == (again / "editions" / p).read_bytes()
                for p in pages)
+
+
+def test_each_local_copy_keeps_its_earlier_edition_too(default_project: Path) -> None:
+    from test_variant_chain import SCHOOL, with_chain
+    with_chain(default_project)
+    project = archived_project(default_project)
+    kept = project / "content" / "editions" / "2026-09-14" / "variants" / SCHOOL / "variant.yaml"
+    assert kept.read_bytes() == (project / "variants" / SCHOOL / "variant.yaml").read_bytes()
+    code, _, err = run(project, "build", "--all", "--format", "site", "--today", TODAY)
+    assert code == 0, err
+    school = project / "build" / "variants" / SCHOOL
+    old = parse(school / "editions" / "2026-09-14" / "topics" / "images.html")
+    assert "Check the class photo consent list on the school office system" in visible_text(old)
+    banner = old.select_one("#superseded")
+    assert banner.find("a")["href"] == "../../../topics/images.html"
+    assert old.select_one("#adaptation-status") is not None  # still says whose copy it is
+    assert parse(school / "about.html").find("a", href="editions/2026-09-14/index.html")
+    # Neither the current school pages nor the board's are searched for the old words.
+    index = project / "build" / "variants" / SCHOOL / "pagefind"
+    assert index.is_dir()

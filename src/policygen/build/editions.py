@@ -10,7 +10,9 @@ from policygen.errors import ContentError
 from policygen.model import Publication
 from policygen.render.edition import Edition, variant_edition_of
 from policygen.variants import chain
+from policygen.variants.editions import ArchivedEdition, copy_name
 from policygen.variants.ledger import AdaptedPublication
+from policygen.variants.variant import VARIANT_FILE, VARIANTS_DIR
 
 
 def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
@@ -20,13 +22,33 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
 
 
 def variant_edition(report: CheckReport, options: BuildOptions, name: str,
-                    prefix: str) -> Edition:
-    """A variant's edition; published under the base's address only inside a build of all."""
+                    prefix: str, earlier: tuple[ArchivedEdition, ...] = ()) -> Edition:
+    """A variant's edition; published under the base's address only inside a build of all.
+
+    `earlier` are the base's earlier editions: the variant as it was over each of them, where
+    the board kept its file with that edition, stays readable too.
+    """
     adapted = adapt(options.project, report.publication, name)
     site_url = report.publication.site_url + prefix if prefix and report.publication.site_url \
         else ""
     adapted = replace(adapted, publication=replace(adapted.publication, site_url=site_url))
-    return variant_edition_of(adapted, report.status.today, prefix)
+    edition = variant_edition_of(adapted, report.status.today, prefix)
+    kept = tuple(found for found in (archived_variant(options.project, archived, name)
+                                     for archived in earlier) if found)
+    return replace(edition, earlier=kept)
+
+
+def archived_variant(project: Path, archived: ArchivedEdition,
+                     name: str) -> ArchivedEdition | None:
+    """The variant as it was over an earlier edition, from the copy kept with that edition."""
+    root = project / copy_name(archived.day)
+    if not (root / VARIANTS_DIR / name / VARIANT_FILE).is_file():
+        return None
+    try:
+        adapted = adapt(root, archived.publication, name)
+    except ContentError:
+        return None  # that copy cannot be read now; the current pages do not wait for it
+    return replace(archived, publication=adapted.publication, adaptation=adapted)
 
 
 def load_editions(report: CheckReport, options: BuildOptions, base: Edition,
@@ -39,7 +61,8 @@ def load_editions(report: CheckReport, options: BuildOptions, base: Edition,
             editions.append(base)
             continue
         try:
-            editions.append(variant_edition(report, options, variant, prefix))
+            editions.append(variant_edition(report, options, variant, prefix,
+                                            base.earlier))
         except ContentError as error:
             if not options.all_variants:
                 raise

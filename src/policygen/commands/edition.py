@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policygen.build.pipeline import check
-from policygen.errors import OutputError
+from policygen.errors import ContentError, OutputError
 from policygen.source.content import CONTENT_DIR
 from policygen.source.review import build_date
 from policygen.variants.editions import copy_name, format_record, record_name
 from policygen.variants.standing import base_edition
+from policygen.variants.variant import list_variants, load_variant, variant_file_name
 from policygen.words import long_date
 
 
@@ -32,6 +33,8 @@ def record_edition(project: Path) -> EditionRecord:
     files = {record_name(day): format_record(publication, day).encode("utf-8")}
     files.update({f"{copy_name(day)}/{path.relative_to(project / CONTENT_DIR).as_posix()}":
                   path.read_bytes() for path in content_files(project)})
+    files.update({f"{copy_name(day)}/{path.relative_to(project).as_posix()}": path.read_bytes()
+                  for path in variant_files(project)})
     differing = [name for name, data in files.items()
                  if (project / name).exists() and (project / name).read_bytes() != data]
     if differing:
@@ -54,3 +57,17 @@ def content_files(project: Path) -> list[Path]:
     """The files the content is read from (as load_content reads them)."""
     folder = project / CONTENT_DIR
     return sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml"))
+
+
+def variant_files(project: Path) -> list[Path]:
+    """Each local copy's file and logo, for its pages over this edition to stay readable."""
+    files = []
+    for name in list_variants(project):
+        try:
+            variant = load_variant(project, name)
+        except ContentError:
+            continue  # a copy that cannot be read is not kept (check says why)
+        files.append(project / variant_file_name(name))
+        if variant.logo_path is not None:
+            files.append(variant.logo_path)
+    return files

@@ -85,8 +85,7 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
         made = _render_language(in_language, env, assets, downloads if main else None,
                                 links_to_variants and main, (languages, language))
         files.update({language.folder + path: data for path, data in made.items()})
-    if not edition.adaptation:
-        files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
+    files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
     return files
 
 
@@ -101,8 +100,8 @@ def _render_archive(edition: Edition, env: jinja2.Environment, assets: Path,
         pub = replace(pub, site_url=pub.site_url and edition.publication.site_url + folder)
         superseded = {"edition": archived.day, "by": archived.superseded_by,
                       "up": "../" * folder.count("/"), "current": frozenset(current)}
-        made = _render_language(Edition(pub, edition.status), env, assets, None, False,
-                                ((language,), language), superseded)
+        made = _render_language(Edition(pub, edition.status, archived.adaptation), env, assets,
+                                None, False, ((language,), language), superseded)
         files.update({folder + path: data for path, data in made.items()
                       if path not in ("feed.xml", "sitemap.xml")})
     return files
@@ -115,7 +114,9 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
     common = {**_common_context(edition, markup), "downloads": dict(downloads or {}),
-              "site_languages": languages, "superseded": superseded}
+              "site_languages": languages}
+    if superseded:
+        common["superseded"] = superseded
     if links_to_variants:
         common["footer_nav"] = common["footer_nav"] + [
             NavLink(words_for(pub.language).gettext("Local versions of this guidance"),
@@ -200,6 +201,7 @@ def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any
         "what_changed": edition.changes if edition.changes
         and edition.changes.language == pub.language else None,
         "earlier_editions": edition.earlier,
+        "superseded": None,  # an earlier edition's pages say which edition replaced them
     }
 
 

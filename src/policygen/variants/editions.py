@@ -28,6 +28,7 @@ from policygen.source.content import load_content
 from policygen.source.reader import Reader
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 from policygen.variants.itemlists import item_lists
+from policygen.variants.ledger import AdaptedPublication
 
 EDITIONS_DIR = "content/editions"
 _FIELDS = ("id", "list", "after", "text", "poster")
@@ -70,6 +71,7 @@ class ArchivedEdition:
     day: date
     publication: Publication
     superseded_by: date
+    adaptation: AdaptedPublication | None = None  # a local copy as it was over that edition
 
 
 def archived_editions(project: Path, current: date) -> tuple[ArchivedEdition, ...]:
