@@ -160,6 +160,9 @@ def test_edition_records_once_and_never_over_another(project: Path) -> None:
     before = record.read_bytes()
     code, out, err = run(project, "edition")
     assert (code, err) == (0, "")
+    assert "already records this edition; kept the files of oak with it, as they are now." \
+        in out  # the copy the board's record did not have yet
+    code, out, err = run(project, "edition")
     assert "already records this edition; nothing was written" in out
     edit(project / "content" / "topics" / "email.yaml", OLD_WORK_ACCOUNT, NEW_WORK_ACCOUNT)
     code, out, err = run(project, "edition")

@@ -142,3 +142,27 @@ def test_new_words_replace_only_the_words() -> None:
                                    '"Write it \\"for the record\\"."\n')
     assert yaml.safe_load(block)["items"]["reword"]["email/written-record"] == {
         "text": 'Write it "for the record".', "poster": "Write it for a court."}
+
+
+def test_a_change_to_an_item_the_base_removed_is_drift_not_an_error(project: Path) -> None:
+    oak = project / OAK_FILE
+    oak.write_text(oak.read_text().replace(
+        "items:\n  reword:\n", "items:\n  reword:\n    email/auto-forwarding: You never "
+        "auto-forward school email.\n"))
+    approved = CliRunner().invoke(main, ["approve", "oak", "--project", str(project), "--by",
+                                         "The subgroup", "--date", "2026-10-02"])
+    assert approved.exit_code == 0, approved.stderr
+    new_edition(project)
+    result = CliRunner().invoke(main, ["check", "--project", str(project), "--today", TODAY])
+    assert result.exit_code == 0, result.stderr
+    assert ("variants/oak/variant.yaml:5:5: warning: the base guidance has removed "
+            "'email/auto-forwarding' since the edition of 14 September 2026 that your change "
+            "to it was made against, so the change is left out") in result.stderr
+    report, _ = changes(project, "oak")
+    assert "removed      email/auto-forwarding" in report.split("Items you changed")[1].split(
+        "Taken over")[0]
+    # rebase: take it out (the first item asked is the removed one, then work-account)
+    code, out, err = rebase(project, "oak", "take\nkeep\ny\n")
+    assert code == 0, err
+    assert "email/auto-forwarding" not in oak.read_text().split("\napproved:")[0]
+    assert "email/work-account" in oak.read_text()

@@ -344,8 +344,7 @@ def edition(project: Path) -> None:
     from policygen.commands.edition import record_edition
     with _errors_to_exit_codes():
         record = record_edition(project)
-        click.echo(f"Recorded the edition in {record.path}." if record.written else
-                   f"{record.path} already records this edition; nothing was written.")
+        click.echo(record.message)
 
 
 @main.command()

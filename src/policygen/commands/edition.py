@@ -22,7 +22,17 @@ from policygen.words import long_date
 @dataclass(frozen=True, slots=True)
 class EditionRecord:
     path: Path
-    written: bool  # False when the same record was already there
+    written: tuple[str, ...]  # the files written (none when all were there already)
+
+    @property
+    def message(self) -> str:
+        if not self.written:
+            return f"{self.path} already records this edition; nothing was written."
+        if any(name.endswith(".yaml") and "/variants/" not in name for name in self.written):
+            return f"Recorded the edition in {self.path}."
+        copies = sorted({name.split("/variants/")[1].split("/")[0] for name in self.written})
+        return (f"{self.path} already records this edition; kept the files of "
+                f"{', '.join(copies)} with it, as they are now.")
 
 
 def record_edition(project: Path) -> EditionRecord:
@@ -33,10 +43,12 @@ def record_edition(project: Path) -> EditionRecord:
     files = {record_name(day): format_record(publication, day).encode("utf-8")}
     files.update({f"{copy_name(day)}/{path.relative_to(project / CONTENT_DIR).as_posix()}":
                   path.read_bytes() for path in content_files(project)})
-    files.update({f"{copy_name(day)}/{path.relative_to(project).as_posix()}": path.read_bytes()
-                  for path in variant_files(project)})
     differing = [name for name, data in files.items()
                  if (project / name).exists() and (project / name).read_bytes() != data]
+    # Local copies go on changing after the edition (approvals, rebases): each is kept as it
+    # was when first recorded with it, and one added since is kept as it is now.
+    files.update({f"{copy_name(day)}/{path.relative_to(project).as_posix()}": path.read_bytes()
+                  for path in variant_files(project)})
     if differing:
         raise OutputError(
             f"{differing[0]} already records the edition of {long_date(day)}, and the "
@@ -50,7 +62,7 @@ def record_edition(project: Path) -> EditionRecord:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as file:  # "x": never over another record
             file.write(files[name])
-    return EditionRecord(project / record_name(day), bool(missing))
+    return EditionRecord(project / record_name(day), tuple(missing))
 
 
 def content_files(project: Path) -> list[Path]:

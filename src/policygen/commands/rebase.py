@@ -130,6 +130,7 @@ def _decided(text: str, drift: Drift, decision: Decision, name: str) -> str:
 def _kinds_of(text: str, ident: str, name: str) -> list[str]:
     variant = parse_variant(SourceFile(variant_file_name(name), text), name)
     kinds = ["reword"] if any(e.target == ident for e in variant.items.reword) else []
+    kinds += ["remove"] if any(e.target == ident for e in variant.items.remove) else []
     return kinds + (["move"] if any(p.id == ident for p in variant.items.move) else [])
 
 

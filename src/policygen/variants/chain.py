@@ -17,7 +17,7 @@ from policygen.errors import ContentError, Location, Problem, suggest
 from policygen.model import Adaptation, Edit, Party, Publication
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.changes import apply_variant
-from policygen.variants.drift import drift_of, drift_warnings
+from policygen.variants.drift import drift_of, drift_warnings, removed_since
 from policygen.variants.ledger import AdaptedPublication, Upstream
 from policygen.variants.variant import (
     VARIANT_FILE,
@@ -45,13 +45,14 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     pub, upstream = base, tuple[Upstream, ...]()
     for parent, child in zip(chain, chain[1:], strict=False):
         try:
-            adapted = apply_variant(pub, parent, upstream)
+            adapted = apply_variant(pub, parent, upstream,
+                                    removed_since(project, parent, base))
         except ContentError as error:
             raise ContentError([*error.problems, *_error(
                 child, child.extends, f"the variant this one extends, '{parent.name}', has the "
                 "errors above: fix them, and this one can be built").problems]) from None
         pub, upstream = for_children(adapted), (as_upstream(adapted), *upstream)
-    adapted = apply_variant(pub, chain[-1], upstream)
+    adapted = apply_variant(pub, chain[-1], upstream, removed_since(project, chain[-1], base))
     drift = drift_of(project, adapted, base)
     return replace(adapted, warnings=adapted.warnings + drift_warnings(adapted.variant, drift),
                    drifted=(len(drift.own), len(drift.taken_over)))

@@ -6,6 +6,7 @@ fingerprint, report); itemlists.py does the item operations and terminology.py t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -52,8 +53,8 @@ from policygen.variants.terminology import (
 from policygen.variants.variant import Variant
 
 
-def apply_variant(pub: Publication, variant: Variant,
-                  upstream: tuple[Upstream, ...] = ()) -> AdaptedPublication:
+def apply_variant(pub: Publication, variant: Variant, upstream: tuple[Upstream, ...] = (),
+                  base_removed: Mapping[str, str] | None = None) -> AdaptedPublication:
     """The base with the variant laid over it, and the record of every change it makes.
 
     `upstream` are the variants it extends, nearest first (chain.py): `pub` is then the
@@ -64,7 +65,7 @@ def apply_variant(pub: Publication, variant: Variant,
     that does not exist, every change the publisher's rules refuse, and every problem in the
     merged result.
     """
-    ledger = Ledger.start(pub, variant)
+    ledger = Ledger.start(pub, variant, base_removed)
     adapted, ledger = apply_organisation(pub, variant, ledger)
     adapted, ledger = apply_topics(adapted, variant.topics, ledger)
     adapted, ledger = apply_items(adapted, variant.items, ledger)

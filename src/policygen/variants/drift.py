@@ -216,7 +216,7 @@ def drift_warnings(variant: Variant, report: DriftReport) -> tuple[Problem, ...]
                         f"change still fits (policygen changes {variant.name} shows both texts)",
                         Severity.WARNING, variant.source.line(lines[d.id].line)
                         if d.id in lines else "")
-                for d in report.own]
+                for d in report.own if d.kind != "removed"]  # said where it is left out
     if report.taken_over:
         ids = ", ".join(d.id for d in report.taken_over[:6]) + (
             ", …" if len(report.taken_over) > 6 else "")
@@ -307,3 +307,24 @@ def edition_changes(project: Path, pub: Publication) -> EditionChanges | None:
         return None
     return EditionChanges(earlier[-1], edition, pub.language,
                           tuple(_edition_drift(then, item_places(pub))))
+
+
+def signed_edition(variant: Variant) -> date | None:
+    """The latest base edition any of the variant's records (or its rebase) was made for."""
+    records = [r for _, signed in variant.sign_offs
+               for r in (signed.notice_prepared, signed.notified, signed.approved) if r]
+    days = [r.edition or r.date for r in records]
+    if variant.rebased and variant.rebased.edition:
+        days.append(variant.rebased.edition)
+    return max(days) if days else None
+
+
+def removed_since(project: Path, variant: Variant, board: Publication) -> dict[str, str]:
+    """Items of the board's edition the variant was signed off for that its guidance no longer
+    has (id → that edition, in words): a variant's change to one is drift, not a mistake."""
+    since = signed_edition(variant)
+    then = read_record(project, since) if since else None
+    if since is None or not then:
+        return {}
+    now = item_places(board)
+    return {ident: long_date(since) for ident in then if ident not in now}

@@ -63,14 +63,19 @@ class Ledger:
     gone: Mapping[str, str] = field(default_factory=_no_entries)  # ids removed/excluded → why
     # A list → the last edit taking an item out of it, to report a list left empty.
     emptied_by: Mapping[str, Location] = field(default_factory=_no_entries)
+    # Items the base removed since the edition the variant was signed off for → that edition:
+    # a change to one is drift (a warning, the change left out), not a mistake in the file.
+    base_removed: Mapping[str, str] = field(default_factory=_no_entries)
 
     @classmethod
-    def start(cls, base: Publication, variant: Variant) -> Ledger:
+    def start(cls, base: Publication, variant: Variant,
+              base_removed: Mapping[str, str] | None = None) -> Ledger:
         """An empty ledger under the base's rules, holding the warnings from reading the variant."""
         rules = {kind: rule for rule in base.adaptation.rules for kind in rule.changes}
         protected_by = {ident: (who, file) for ident, who, file in base.adaptation.protected_by}
         return cls(MappingProxyType(rules), base.adaptation.protected,
-                   MappingProxyType(protected_by), variant.source, problems=variant.warnings)
+                   MappingProxyType(protected_by), variant.source, problems=variant.warnings,
+                   base_removed=MappingProxyType(dict(base_removed or {})))
 
     def with_problem(self, where: Location, message: str,
                      severity: Severity = Severity.ERROR) -> Ledger:
@@ -124,6 +129,12 @@ class Ledger:
 def missing(ledger: Ledger, target: str, where: Location, known: Iterable[str],
             what: str = "item", advice: str = "") -> Ledger:
     """Report an id that is not there: why (this variant took it away), or the nearest ids."""
+    if what == "item" and target in ledger.base_removed:
+        return ledger.with_problem(where, (
+            f"the base guidance has removed '{target}' since the edition of "
+            f"{ledger.base_removed[target]} that your change to it was made against, so the "
+            "change is left out: take it out of your file (policygen rebase shows both "
+            "editions and does it for you)"), Severity.WARNING)
     reason = ledger.gone.get(target) or ledger.gone.get(target.split("/")[0])
     if reason:
         return ledger.with_problem(where, f"the {what} '{target}' is no longer there: {reason}")

@@ -22,7 +22,7 @@ _FAILED = ("policygen could not make this edit without changing the rest of the 
 
 
 def without_change(text: str, kind: str, ident: str) -> str:
-    """The text without the variant's `kind` change (reword or move) of the item `ident`;
+    """The text without the variant's `kind` change (reword, remove or move) of `ident`;
     an `items:` group left empty goes too."""
     expected = copy.deepcopy(_data(text))
     _drop(expected, kind, ident)
@@ -73,7 +73,8 @@ def _drop(data: dict[str, Any], kind: str, ident: str) -> None:
     if kind == "reword":
         del group[ident]
     else:
-        group[:] = [entry for entry in group if entry.get("id") != ident]
+        group[:] = [entry for entry in group if entry != ident
+                    and not (isinstance(entry, dict) and entry.get("id") == ident)]
     if not group:
         del data["items"][kind]
     if not data["items"]:
@@ -122,8 +123,8 @@ def _entry_span(group: Node, ident: str) -> tuple[int, int]:
     if isinstance(group, MappingNode):
         return _line_span(group, ident)
     if isinstance(group, SequenceNode):
-        for entry in group.value:
-            found = _value(entry, "id")
+        for entry in group.value:  # `- id: …` (move) or the id alone (remove)
+            found = entry if isinstance(entry, ScalarNode) else _value(entry, "id")
             if isinstance(found, ScalarNode) and found.value == ident:
                 return entry.start_mark.line, _end_line(entry)
     raise OutputError(_FAILED)
