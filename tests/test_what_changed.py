@@ -152,3 +152,18 @@ def test_each_local_copy_keeps_its_earlier_edition_too(default_project: Path) ->
     # Neither the current school pages nor the board's are searched for the old words.
     index = project / "build" / "variants" / SCHOOL / "pagefind"
     assert index.is_dir()
+
+
+def test_a_local_copy_says_what_changed_in_its_own_words(default_project: Path) -> None:
+    from test_variant_chain import SCHOOL, with_chain
+    with_chain(default_project)
+    project = archived_project(default_project)
+    code, _, err = run(project, "build", "--all", "--format", "site", "--today", TODAY)
+    assert code == 0, err
+    page = parse(project / "build" / "variants" / SCHOOL / "what-changed.html")
+    text = " ".join(page.get_text().split())
+    assert "Keep it clear, polite, factual and to the point." in text
+    # The school's terms are on both sides, so they are not shown as changes.
+    assert not page.find("ins", string=lambda s: s and "pupil" in s)
+    # The school rewords consent-checked itself: the board's rewording does not reach it.
+    assert "ahead of the session" not in text

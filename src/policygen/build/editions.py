@@ -10,6 +10,7 @@ from policygen.errors import ContentError
 from policygen.model import Publication
 from policygen.render.edition import Edition, variant_edition_of
 from policygen.variants import chain
+from policygen.variants.drift import between
 from policygen.variants.editions import ArchivedEdition, copy_name
 from policygen.variants.ledger import AdaptedPublication
 from policygen.variants.variant import VARIANT_FILE, VARIANTS_DIR
@@ -35,7 +36,10 @@ def variant_edition(report: CheckReport, options: BuildOptions, name: str,
     edition = variant_edition_of(adapted, report.status.today, prefix)
     kept = tuple(found for found in (archived_variant(options.project, archived, name)
                                      for archived in earlier) if found)
-    return replace(edition, earlier=kept)
+    # What changed for its readers: its pages then against its pages now, its own words in
+    # both (so its terms are not taken for changes).
+    changes = between(kept[0].publication, adapted.publication, kept[0].day) if kept else None
+    return replace(edition, earlier=kept, changes=changes)
 
 
 def archived_variant(project: Path, archived: ArchivedEdition,

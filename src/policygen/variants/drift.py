@@ -309,6 +309,13 @@ def edition_changes(project: Path, pub: Publication) -> EditionChanges | None:
                           tuple(_edition_drift(then, item_places(pub))))
 
 
+def between(then: Publication, now: Publication, previous: date) -> EditionChanges:
+    """The changes from one publication to another (a local copy's edition then and now)."""
+    return EditionChanges(previous, now.dates.last_updated or now.dates.published,
+                          now.language, tuple(_edition_drift(item_places(then),
+                                                             item_places(now))))
+
+
 def signed_edition(variant: Variant) -> date | None:
     """The latest base edition any of the variant's records (or its rebase) was made for."""
     records = [r for _, signed in variant.sign_offs
