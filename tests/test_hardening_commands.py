@@ -172,7 +172,8 @@ RECORD_TAMPERING = [
     ("a field the entry does not have", set_in("editions", "variants/beta/", "entry", "href",
                                                value="javascript:x"),
      f"in {MARKER}, {BETA} › 'entry' (field 'href') should be only the fields name, "
-     "organisation, state, review_state, next_review, status, adapts, found \"javascript:x\""),
+     "organisation, state, review_state, next_review, status, adapts, signed_edition, drifted, "
+     "taken_over, found \"javascript:x\""),
     ("an escape sequence in what a variant adapts",
      set_in("editions", "variants/beta/", "entry", "adapts", value="\x1b[2J"),
      f"in {MARKER}, {BETA} › 'entry' › 'adapts' should be plain text (empty unless the variant "

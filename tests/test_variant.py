@@ -107,7 +107,7 @@ CASES = [
     ("unknown field", "terminolgy:\n  workers: staff\n",
      f"{FILE}:3:1: unknown field 'terminolgy' in the variant (did you mean 'terminology'?); "
      "expected one of: organisation, extends, adaptation, title, local_lead, contacts, terminology, topics, items, "
-     "labels, sections, dates, revisions, notice_prepared, notified, approved"),
+     "labels, sections, dates, revisions, notice_prepared, notified, approved, rebased"),
     ("no organisation", "organisation:\n  url: https://example.org/\n",
      f"{FILE}:2:3: 'organisation' is missing the required field 'name'"),
     ("colour without quotes", ORG + "  accent_colour: #1d5e3b\n",
