@@ -22,9 +22,9 @@ from policygen.build.plan import BuildOptions, planned
 from policygen.build.shards import Shard, printable, read_shard
 from policygen.errors import OutputError
 from policygen.render.edition import base_edition_of
-from policygen.render.site import VariantEntry
 from policygen.render.stage import render_index
 from policygen.render.templating import make_environment
+from policygen.render.variant_index import VariantEntry
 from policygen.variants.variant import list_variants
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from policygen.render.whatchanged import WHAT_CHANGED_PAGE, changes_context
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
 from policygen.variants.branding import svg_logo_problem
-from policygen.variants.standing import base_edition
 from policygen.words import N_, words_for
 
 
@@ -113,7 +111,7 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
                      superseded: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
-    common = {**_common_context(edition, markup), "downloads": dict(downloads or {}),
+    common = {**common_context(edition, markup), "downloads": dict(downloads or {}),
               "site_languages": languages}
     if superseded:
         common["superseded"] = superseded
@@ -121,7 +119,7 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
         common["footer_nav"] = common["footer_nav"] + [
             NavLink(words_for(pub.language).gettext("Local versions of this guidance"),
                     VARIANT_INDEX)]
-    _add_shared_parts(env, common)
+    add_shared_parts(env, common)
     files: dict[str, bytes] = {}
     pages = list(site_pages(edition))
     for page in pages:
@@ -136,7 +134,7 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
     return files
 
 
-def _add_shared_parts(env: jinja2.Environment, common: dict[str, Any]) -> None:
+def add_shared_parts(env: jinja2.Environment, common: dict[str, Any]) -> None:
     """The header, banners and footer: the same on every page at one depth (the header but for
     which main link is current), so rendered once for each, not once per page. Rendering the
     same links on every page was most of the site's cost."""
@@ -172,7 +170,7 @@ def section_links(edition: Edition) -> list[NavLink]:
     return fixed[:-1] + local + fixed[-1:]  # "about" stays last
 
 
-def _common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any]:
+def common_context(edition: Edition, markup: MarkdownRenderer) -> dict[str, Any]:
     pub = edition.publication
     sections = section_links(edition)
     main = [link for link in sections if link.href in {f"{n}.html" for n in MAIN_NAV}]
@@ -414,70 +412,3 @@ def protected_names(pub: Publication) -> list[str]:
                                       name=c.name) for c in pub.reporting.contacts})
     return [names.get(ident) or words.gettext("the item %(id)s", id=ident)
             for ident in pub.adaptation.protected]
-
-
-@dataclass(frozen=True, slots=True)
-class VariantEntry:
-    """One line of the index of variants: a built variant, or one that failed and why."""
-
-    name: str
-    organisation: str = ""
-    state: str = ""
-    review_state: str = ""
-    next_review: date | None = None
-    error: str = ""
-    status: str = ""  # the adaptation's status as a word of AdaptationStatus, for its label
-    adapts: str = ""  # in a chain, whose adaptation this adapts (the nearest organisation)
-    signed_edition: date | None = None  # the base edition its changes were signed off for
-    drifted: int = 0  # its own changes whose base item changed since that edition
-    taken_over: int = 0  # items it did not change that the base changed since
-
-    def as_record(self) -> dict[str, Any]:
-        """What the build record keeps, so that a reused variant still has its line."""
-        return {"name": self.name, "organisation": self.organisation, "state": self.state,
-                "review_state": self.review_state,
-                "next_review": self.next_review.isoformat() if self.next_review else "",
-                "status": self.status, "adapts": self.adapts,
-                "signed_edition": self.signed_edition.isoformat() if self.signed_edition
-                else "", "drifted": self.drifted, "taken_over": self.taken_over}
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> VariantEntry:
-        day, signed = record.get("next_review") or "", record.get("signed_edition") or ""
-        return cls(str(record.get("name", "")), str(record.get("organisation", "")),
-                   str(record.get("state", "")), str(record.get("review_state", "")),
-                   date.fromisoformat(day) if day else None,
-                   status=str(record.get("status", "")), adapts=str(record.get("adapts", "")),
-                   signed_edition=date.fromisoformat(signed) if signed else None,
-                   drifted=int(record.get("drifted", 0)),
-                   taken_over=int(record.get("taken_over", 0)))
-
-
-def variant_entry(edition: Edition) -> VariantEntry:
-    assert edition.adaptation is not None
-    variant = edition.adaptation.variant
-    words = words_for(edition.publication.language)
-    state = edition.adaptation.state
-    drifted, taken_over = edition.adaptation.drifted
-    # Who adapted whose guidance, and which edition, have columns of their own.
-    return VariantEntry(variant.name, variant.organisation.name, state.standing_in(words),
-                        edition.status.state.value, edition.status.next_review,
-                        status=state.status.value, adapts=next(iter(state.via), ""),
-                        signed_edition=state.signed_edition, drifted=drifted,
-                        taken_over=taken_over)
-
-
-def render_variant_index(base: Edition, entries: list[VariantEntry],
-                         env: jinja2.Environment) -> bytes:
-    """variants/index.html: every variant, its organisation, its approval and review state."""
-    markup = MarkdownRenderer(base.publication.glossary.terms)
-    common = {**_common_context(base, markup), "downloads": {}}
-    _add_shared_parts(env, common)
-    words = words_for(base.publication.language)
-    page = Page(VARIANT_INDEX, "site/variants.html",
-                words.gettext("Local versions of this guidance"),
-                words.gettext("Organisations that have adapted this guidance, and where their "
-                              "changes stand."),
-                {"entries": sorted(entries, key=lambda e: e.name),
-                 "edition": base_edition(base.publication)})
-    return render_page(env, markup, common, page).encode("utf-8")

@@ -25,7 +25,8 @@ from policygen.render.printing import (
     poster_job,
     posters,
 )
-from policygen.render.site import VARIANT_INDEX, VariantEntry, render_site, render_variant_index
+from policygen.render.site import VARIANT_INDEX, render_site
+from policygen.render.variant_index import VariantEntry, render_variant_index
 from policygen.source.markup import MarkdownRenderer
 
 if TYPE_CHECKING:
