@@ -335,7 +335,7 @@ def _file_diff(old: str, new: str, name: str) -> str:
 @main.command()
 @_project_option
 def edition(project: Path) -> None:
-    """Record this edition, so local copies can see what the next changes.
+    """Record this edition, for local copies to compare with the next.
 
     Run it when you publish a new edition (after setting dates: last_updated). It writes
     content/editions/DATE.yaml with every item's words and place; keep it with your content.
