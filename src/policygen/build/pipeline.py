@@ -192,7 +192,7 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
         if options.strict and (warnings or report.warnings):
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
-        if "site" in options.formats:  # each edition made anew, on its own pages
+        if "search" in options.formats:  # each edition made anew, on its own pages
             files.update(_search_indexes(plan.editions, files, progress))
         for name, source in sorted(reused_files(out, plan.reused).items()):
             staging.link(name, source, previous.files[name])

@@ -20,7 +20,7 @@ from policygen.errors import Problem
 from policygen.model import Publication
 from policygen.render.edition import Edition, owns
 from policygen.render.site import VariantEntry, variant_entry
-from policygen.render.stage import FORMAT_NAMES
+from policygen.render.stage import FORMAT_NAMES, with_needs
 from policygen.source.review import ReviewStatus, count_of, describe_status, review_warnings
 
 if TYPE_CHECKING:
@@ -42,6 +42,11 @@ class BuildOptions:
     variant: str | None = None  # build this variant instead of the base
     all_variants: bool = False  # the base, and every variant under variants/<name>/
     shard: tuple[int, int] | None = None  # (k, n): with all_variants, the k-th of n slices
+
+    def __post_init__(self) -> None:
+        # Search asked for alone means a searchable site: its index is made from the pages.
+        # Set here, once, so that the record, the hashes and the render all see the same.
+        object.__setattr__(self, "formats", with_needs(frozenset(self.formats)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,15 +65,17 @@ VARIANT_INDEX = "variants/index.html"
 
 def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
                 downloads: Mapping[str, int] | None = None,
-                links_to_variants: bool = False) -> dict[str, bytes]:
+                links_to_variants: bool = False, searchable: bool = False) -> dict[str, bytes]:
     """Render every page, the static assets and (with a site URL) the feed and sitemap.
 
     `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages;
-    `links_to_variants` adds the index of local versions to the footer.
+    `links_to_variants` adds the index of local versions to the footer; `searchable` says a
+    search index is made beside the pages (the search page offers its box only then).
     """
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
-    common = {**_common_context(edition, markup), "downloads": dict(downloads or {})}
+    common = {**_common_context(edition, markup), "downloads": dict(downloads or {}),
+              "searchable": searchable}
     if links_to_variants:
         common["footer_nav"] = common["footer_nav"] + [
             NavLink(words_for(pub.language).gettext("Local versions of this guidance"),

@@ -54,25 +54,38 @@ def _notice_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
 
 @dataclass(frozen=True, slots=True)
 class OutputFormat:
-    """One kind of output: the website's pages, or a kind of PDF and how its jobs are made."""
+    """One kind of output: the website's pages, its search index, or a kind of PDF and how
+    its jobs are made."""
 
     name: str
-    pdf_jobs: JobsOf | None = None  # None: the website's pages
+    pdf_jobs: JobsOf | None = None  # None: made from the website's pages, or the pages
     # Whether `--format` names it; one that is not comes with any PDF format that is asked for
     # (a variant's adaptation notice goes with its posters and handbook).
     chosen: bool = True
+    # The formats it is made from, which come with it when it is asked for alone.
+    needs: frozenset[str] = frozenset()
 
 
 FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("site"),
+    # Pagefind's index of each edition's pages (render/search.py), beside them in pagefind/.
+    # Its own format because it is most of a site build's time and Hugo, beside which the
+    # benchmark sets the site, has none; asked for alone it brings the pages it is made from.
+    OutputFormat("search", needs=frozenset({"site"})),
     OutputFormat("posters", _poster_jobs),
     OutputFormat("handbook", _handbook_jobs),
     OutputFormat("notice", _notice_jobs, chosen=False),
 )
 FORMAT_NAMES = tuple(f.name for f in FORMATS if f.chosen)  # what `--format` offers
 SITE = frozenset({"site"})
+SEARCH = frozenset({"search"})
 PRINT = frozenset(f.name for f in FORMATS if f.pdf_jobs and f.chosen)
 NOTICE = frozenset({"notice"})
+
+
+def with_needs(formats: frozenset[str]) -> frozenset[str]:
+    """The formats asked for, and those they are made from (search is made from the site)."""
+    return formats.union(*(f.needs for f in FORMATS if f.name in formats))
 
 
 def with_companions(formats: frozenset[str]) -> frozenset[str]:
@@ -134,7 +147,7 @@ def render_editions(editions: list[Edition], setup: RenderSetup, formats: frozen
     files: dict[str, bytes] = {}
     if "site" in formats:
         for edition in (e for e in editions if e not in failed):
-            files.update(_pages(edition, setup, pdfs, editions))
+            files.update(_pages(edition, setup, pdfs, editions, formats))
     return Outputs(files, tuple(pdfs), problems)
 
 
@@ -183,13 +196,14 @@ def print_jobs(env: jinja2.Environment, edition: Edition, options: PrintOptions,
 
 
 def _pages(edition: Edition, setup: RenderSetup, pdfs: list[RenderedPdf],
-           editions: list[Edition]) -> dict[str, bytes]:
+           editions: list[Edition], formats: frozenset[str]) -> dict[str, bytes]:
     made = {pdf.path: pdf.size or len(pdf.data) for pdf in pdfs if not pdf.error}
     downloads = {path.removeprefix(edition.prefix): size
                  for path, size in {**setup.known_pdfs, **made}.items()
                  if owner(path, editions) is edition}
     site = render_site(edition, setup.env, setup.assets, downloads,
-                       links_to_variants=setup.links_to_variants and not edition.prefix)
+                       links_to_variants=setup.links_to_variants and not edition.prefix,
+                       searchable="search" in formats)
     return {edition.prefix + path: data for path, data in site.items()}
 
 
