@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ from policygen.build.plan import (
     variant_review_warnings,
 )
 from policygen.errors import ContentError, Location, Problem, Severity
+from policygen.model import Publication
 from policygen.render.edition import Edition, base_edition_of, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
 from policygen.render.search import index_editions
@@ -53,9 +55,11 @@ from policygen.render.stage import (
     without_data,
 )
 from policygen.render.templating import default_templates_dir, make_environment, template_file
+from policygen.render.workers import map_forked
 from policygen.source.confinement import escaping_folders, source_roots
 from policygen.source.content import load_content
 from policygen.source.review import (
+    ReviewStatus,
     build_date,
     count_of,
     describe_status,
@@ -101,9 +105,13 @@ class BuildReport:
                 f"{describe_status(self.check.status)}{failed}")
 
 
-def check(project: Path, today: date | None = None,
-          include_variants: bool = False) -> CheckReport:
-    """Load and check the content (and the variants); raise ContentError listing every problem."""
+def check(project: Path, today: date | None = None, include_variants: bool = False,
+          workers: int | None = None) -> CheckReport:
+    """Load and check the content (and the variants); raise ContentError listing every problem.
+
+    The variants are laid over the base in `workers` processes (one per core by default),
+    forked once the base is read; what they find is said in the variants' order.
+    """
     escaping = escaping_folders(project)
     if escaping:
         raise ContentError(escaping)
@@ -114,18 +122,25 @@ def check(project: Path, today: date | None = None,
     warnings = loaded.warnings + tuple(review_warnings(status))
     names = list_variants(project) if include_variants else ()
     problems: list[Problem] = misnamed_variants(project) if include_variants else []
-    for name in names:
-        try:
-            adapted = adapt(project, pub, name)
-        except ContentError as error:
-            # A parent's errors come again with each variant extending it: said once.
-            problems += [problem for problem in error.problems if problem not in problems]
-            continue
-        warnings += adapted.warnings + tuple(variant_review_warnings(
-            variant_edition_of(adapted, day), status))
+    checked = map_forked(partial(_check_variant, project, pub, day, status), names, workers)
+    for errors, found in checked:
+        # A parent's errors come again with each variant extending it: said once.
+        problems += [problem for problem in errors if problem not in problems]
+        warnings += found
     if problems:
         raise ContentError(problems + list(warnings))
     return CheckReport(pub, status, warnings, names)
+
+
+def _check_variant(project: Path, pub: Publication, day: date, status: ReviewStatus,
+                   name: str) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
+    """One variant laid over the base: (its errors, its warnings); one of them is empty."""
+    try:
+        adapted = adapt(project, pub, name)
+    except ContentError as error:
+        return tuple(error.problems), ()
+    return (), adapted.warnings + tuple(variant_review_warnings(
+        variant_edition_of(adapted, day), status))
 
 
 # Told what the build is doing: (stage, done, total); total is 0 when not counted.
@@ -234,7 +249,8 @@ def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer |
                        source_roots(options.project),
                        PrintOptions(tuple(PAPERS[p] for p in options.papers),
                                     options.print_shop),
-                       renderer, cache, links_to_variants=options.all_variants)
+                       renderer, cache, links_to_variants=options.all_variants,
+                       workers=options.workers)
 
 
 def templates_dir(project: Path) -> Path:

@@ -26,6 +26,7 @@ from policygen.render.printing import (
     posters,
 )
 from policygen.render.site import VARIANT_INDEX, VariantEntry, render_site, render_variant_index
+from policygen.render.workers import map_forked
 from policygen.source.markup import MarkdownRenderer
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ class RenderSetup:
     # PDFs made before ({path: size}) that the pages may link to while new ones are made (the
     # preview shows its site at once and its posters when they are ready).
     known_pdfs: Mapping[str, int] = field(default_factory=dict)
+    workers: int | None = None  # processes to render the editions' pages in (None: per core)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +148,11 @@ def render_editions(editions: list[Edition], setup: RenderSetup, formats: frozen
     failed = {owner(path, editions) for path, _ in problems}
     files: dict[str, bytes] = {}
     if "site" in formats:
-        for edition in (e for e in editions if e not in failed):
-            files.update(_pages(edition, setup, pdfs, editions, formats))
+        # Each edition's pages in a worker forked now, with the editions and the PDFs' sizes
+        # already in it; the pages come back in the editions' order, as one process makes them.
+        pages = partial(_pages, setup=setup, pdfs=pdfs, editions=editions, formats=formats)
+        for site in map_forked(pages, [e for e in editions if e not in failed], setup.workers):
+            files.update(site)
     return Outputs(files, tuple(pdfs), problems)
 
 
