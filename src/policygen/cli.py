@@ -163,7 +163,7 @@ def links(project: Path, timeout: float, jobs: int, strict: bool) -> None:
               help="Add 3 mm bleed and crop marks and write PDF/X, for a professional printer.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
-              help=f"How many PDFs to render at once, 1 to {MAX_JOBS}.  "
+              help=f"How many processes render PDFs and variants at once, 1 to {MAX_JOBS}.  "
                    "[default: one per core]")
 @click.option("--variant", metavar="NAME", default=None,
               help="Build this variant (variants/NAME/) instead of the base guidance.")
