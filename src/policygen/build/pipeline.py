@@ -193,13 +193,12 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     with Staging(out) as staging:
         outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
                                   lambda pdf: _to_disk(pdf, staging),
-                                  _counting(progress, "rendering PDFs"))
+                                  _counting(progress, "rendering PDFs"),
+                                  _pages_to_disk(staging, options, progress))
         plan = plan.set_aside(_failures(outputs, plan, options))
         staging.discard(plan.failed_prefixes)
         kept = [pdf for pdf in outputs.pdfs if not pdf.path.startswith(plan.failed_prefixes)]
-        progress("writing the website", 0, 0)
-        files = {name: data for name, data in outputs.files.items()
-                 if not name.startswith(plan.failed_prefixes)}
+        files: dict[str, bytes] = {}  # what is made after the pages: the indexes
         if options.all_variants and "site" in options.formats:
             files.update(render_index(plan.base, plan.entries(), setup.env).files)
         said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
@@ -208,7 +207,7 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
         if "search" in options.formats:  # each edition made anew, on its own pages
-            files.update(_search_indexes(plan.editions, files, progress))
+            files.update(_search_indexes(plan.editions, outputs.files, progress))
         for name, source in sorted(reused_files(out, plan.reused).items()):
             staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
@@ -279,6 +278,24 @@ def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
         return pdf
     staging.write(pdf.path, pdf.data)
     return without_data(pdf, len(pdf.data))
+
+
+def _pages_to_disk(staging: Staging, options: BuildOptions,
+                   progress: Progress) -> Callable[[Mapping[str, bytes]], Mapping[str, bytes]]:
+    """Stage each edition's pages as they come (written while the next are rendered); keep
+    in memory only what the search index is made from, when it is asked for."""
+    started: list[bool] = []
+
+    def stage(pages: Mapping[str, bytes]) -> Mapping[str, bytes]:
+        if not started:
+            started.append(True)
+            progress("writing the website", 0, 0)
+        for name, data in sorted(pages.items()):
+            staging.write(name, data)
+        if "search" not in options.formats:
+            return {}
+        return {name: data for name, data in pages.items() if name.endswith(".html")}
+    return stage
 
 
 def _search_indexes(editions: tuple[Edition, ...], files: Mapping[str, bytes],

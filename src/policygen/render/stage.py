@@ -26,7 +26,7 @@ from policygen.render.printing import (
     posters,
 )
 from policygen.render.site import VARIANT_INDEX, VariantEntry, render_site, render_variant_index
-from policygen.render.workers import map_forked
+from policygen.render.workers import iter_forked
 from policygen.source.markup import MarkdownRenderer
 
 if TYPE_CHECKING:
@@ -136,13 +136,19 @@ class Outputs:
 
 # Given each PDF as it is finished; returns what to keep of it (build stages it to disk).
 PdfSink = Callable[["RenderedPdf"], "RenderedPdf"]
+# Given each edition's pages ({path: bytes}) as they are rendered; returns what to keep.
+PagesSink = Callable[[Mapping[str, bytes]], Mapping[str, bytes]]
 # Told (PDFs done, PDFs to do) as rendering goes.
 Counter = Callable[[int, int], None]
 
 
 def render_editions(editions: list[Edition], setup: RenderSetup, formats: frozenset[str],
-                    sink: PdfSink | None = None, counter: Counter | None = None) -> Outputs:
-    """The PDFs of every edition (rendered together across the workers), then their pages."""
+                    sink: PdfSink | None = None, counter: Counter | None = None,
+                    pages_sink: PagesSink | None = None) -> Outputs:
+    """The PDFs of every edition (rendered together across the workers), then their pages.
+
+    `sink` is given each PDF and `pages_sink` each edition's pages as they are made; what they
+    return is what `Outputs` keeps (by default, everything)."""
     pdfs = _render_pdfs(editions, setup, formats, sink or _keep, counter)
     problems = tuple(pdf_problems(pdfs))
     failed = {owner(path, editions) for path, _ in problems}
@@ -151,8 +157,9 @@ def render_editions(editions: list[Edition], setup: RenderSetup, formats: frozen
         # Each edition's pages in a worker forked now, with the editions and the PDFs' sizes
         # already in it; the pages come back in the editions' order, as one process makes them.
         pages = partial(_pages, setup=setup, pdfs=pdfs, editions=editions, formats=formats)
-        for site in map_forked(pages, [e for e in editions if e not in failed], setup.workers):
-            files.update(site)
+        for site in iter_forked(pages, [e for e in editions if e not in failed],
+                                setup.workers):
+            files.update((pages_sink or _keep_pages)(site))
     return Outputs(files, tuple(pdfs), problems)
 
 
@@ -214,6 +221,10 @@ def _pages(edition: Edition, setup: RenderSetup, pdfs: list[RenderedPdf],
 
 def _keep(pdf: RenderedPdf) -> RenderedPdf:
     return pdf
+
+
+def _keep_pages(pages: Mapping[str, bytes]) -> Mapping[str, bytes]:
+    return pages
 
 
 def owner(path: str, editions: list[Edition]) -> Edition | None:

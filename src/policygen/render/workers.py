@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any, TypeVar
@@ -46,19 +46,27 @@ def map_forked(function: Callable[[Item], Result], items: Sequence[Item],
     The results are the same, in the same order, as a plain loop's; an exception in a worker
     is raised here as it was raised there (the first in the items' order).
     """
+    return list(iter_forked(function, items, workers))
+
+
+def iter_forked(function: Callable[[Item], Result], items: Sequence[Item],
+                workers: int | None = None) -> Iterator[Result]:
+    """As map_forked, each result given as soon as it and those before it are done (so that
+    the caller can write one edition's pages while the workers render the next)."""
     count = worker_count(workers, len(items))
     if count <= 1:
-        return [function(item) for item in items]
+        yield from (function(item) for item in items)
+        return
     # The first item here, before the fork: what it compiles and caches on the way (templates,
     # patterns, imports) is then in every worker, not made again in each.
-    first = function(items[0])
+    yield function(items[0])
     global _task
     _task = (function, items)
     try:
         with forked_pool(count) as pool:
             # Small chunks, so that a worker that drew long items is not left working alone.
             chunk = max(1, len(items) // (count * 8))
-            return [first, *pool.map(_do, range(1, len(items)), chunksize=chunk)]
+            yield from pool.map(_do, range(1, len(items)), chunksize=chunk)
     finally:
         _task = None
 
