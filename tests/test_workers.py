@@ -146,3 +146,13 @@ def test_a_content_error_comes_back_from_a_worker_whole() -> None:
     again = pickle.loads(pickle.dumps(ContentError(problems)))
     assert again.problems == ContentError(problems).problems
     assert str(again) == str(ContentError(problems))
+
+
+@pytest.mark.parametrize("path", ["index.html", "topics/email.html", "variants/index.html",
+                                  "variants/alpha/index.html", "variants/alpha/topics/a.html",
+                                  "variants/alpha-two/pagefind/x.pf_index", "variantsx/a.html"])
+def test_the_owner_of_a_path_is_found_from_the_path_as_owns_says(path: str) -> None:
+    from policygen.render.edition import owner_prefix, owns
+    prefixes = ["", "variants/alpha/", "variants/alpha-two/"]
+    assert [p for p in prefixes if owns(p, path)] == \
+        [p for p in prefixes if owner_prefix(path) == p]

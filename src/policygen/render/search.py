@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from policygen.errors import SearchIndexError
-from policygen.render.edition import owns
+from policygen.render.edition import owner_prefix
 
 BUNDLE = "pagefind/"
 SEARCH_PAGE = "search.html"
@@ -166,8 +166,8 @@ def index_editions(editions: Iterable[tuple[str, str]], files: Mapping[str, byte
         return bundles
     pages: dict[str, dict[str, bytes]] = {prefix: {} for prefix, _ in wanted}
     for path, data in files.items():
-        prefix = _prefix_of(path)
-        if path.endswith(".html") and prefix in pages and owns(prefix, path):
+        prefix = owner_prefix(path)
+        if path.endswith(".html") and prefix in pages:
             pages[prefix][path.removeprefix(prefix)] = data
     # One Pagefind per core, each taking every k-th edition: most of an edition's time is
     # Pagefind's own, and each index depends only on its own pages, so the bytes are the same
@@ -198,12 +198,6 @@ def _index_share(editions: list[tuple[str, str]], pages: Mapping[str, Mapping[st
                             for path, data in pagefind.index(pages[prefix], name).items()})
             tick()
     return bundles
-
-
-def _prefix_of(path: str) -> str:
-    """The prefix of the edition an output path would be in: a variant's folder, or the base."""
-    parts = path.split("/")
-    return f"variants/{parts[1]}/" if len(parts) > 2 and parts[0] == "variants" else ""
 
 
 def _unused_wasm(bundle: Mapping[str, bytes]) -> set[str]:
