@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 PDF_STAGES = ("print HTML", "PDFs")
 STAGE_NOTES = {
     "load": "read and check content/ (pipeline.check)",
-    "variants": "read each variant and lay it over the base (pipeline.adapt, variant_edition_of)",
-    "site": "every HTML page of every edition and the index of variants (site.render_site)",
+    "variants": "read each variant and lay it over the base, in worker processes forked "
+                "after loading, one per core, as a build does (editions.load_editions)",
+    "site": "every HTML page of every edition and the index of variants, the editions' pages "
+            "in worker processes as a build does (stage.render_editions)",
     "print HTML": "HTML of every poster, handbook and notice (printing.print_jobs)",
     "PDFs": "every poster (its size searched), handbook and adaptation notice, across the "
             "cores, longest first, in one pool of workers that each import WeasyPrint as they "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,13 @@ from conftest import REPO, ProjectMaker
 
 from policygen import BuildOptions, ContentError, build
 from policygen.build import editions, pipeline
+from policygen.build.plan import planned
 from policygen.errors import Location, OutputError, Problem
+from policygen.model import Publication
 from policygen.render import stage, workers
+from policygen.render.edition import Edition, base_edition_of
 from policygen.render.workers import map_forked
+from policygen.variants.variant import list_variants
 
 TODAY = date(2026, 12, 1)
 SITE_AND_SEARCH = frozenset({"site", "search"})
@@ -156,3 +161,23 @@ def test_the_owner_of_a_path_is_found_from_the_path_as_owns_says(path: str) -> N
     prefixes = ["", "variants/alpha/", "variants/alpha-two/"]
     assert [p for p in prefixes if owns(p, path)] == \
         [p for p in prefixes if owner_prefix(path) == p]
+
+
+def test_what_a_variant_keeps_of_the_base_comes_back_as_the_base_itself(tmp_path: Path) -> None:
+    report = pipeline.check(REPO, TODAY)
+    options = BuildOptions(REPO, tmp_path / "out", TODAY, frozenset({"site"}), workers=2,
+                           all_variants=True)
+    base = base_edition_of(report.publication, TODAY)
+    wanted = planned(options, list_variants(REPO))
+    forked, _ = editions.load_editions(report, options, base, wanted)
+    alone, _ = editions.load_editions(report, replace(options, workers=1), base, wanted)
+    assert forked == alone
+
+    def shared(loaded: list[Edition]) -> list[list[str]]:
+        """For each variant, the parts of the publication that are the base's own objects."""
+        return [[f.name for f in fields(Publication) if getattr(e.publication, f.name) is
+                 getattr(report.publication, f.name) and not isinstance(
+                     getattr(report.publication, f.name), (str, int, type(None)))]
+                for e in loaded[1:]]
+    assert shared(forked) == shared(alone)
+    assert all(shared(alone))  # every variant keeps some of the base as it is

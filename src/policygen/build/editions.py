@@ -40,7 +40,9 @@ def load_editions(report: CheckReport, options: BuildOptions, base: Edition,
     same order, as one process gives.
     """
     variants = [(variant, prefix) for variant, prefix in to_make if variant is not None]
-    loaded = iter(map_forked(partial(_load_variant, report, options), variants, options.workers))
+    # What a variant keeps of the base comes back as the base's own objects, as here.
+    loaded = iter(map_forked(partial(_load_variant, report, options), variants, options.workers,
+                             shared=report.publication))
     editions: list[Edition] = []
     failures: list[VariantFailure] = []
     for variant, _ in to_make:
