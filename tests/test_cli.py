@@ -74,7 +74,7 @@ def test_build_reports_one_line_and_writes_the_site(make_project: ProjectMaker,
     code, stdout, err = run("build", "--format", "site", "--project", str(project), "--out", str(out),
                             "--today", "2026-02-01")
     assert code == 0, err
-    assert stdout.startswith(f"Built 12 pages (32 files) into {out} in ")
+    assert stdout.startswith(f"Built 12 pages (16 files) into {out} in ")
     assert stdout.rstrip().endswith("s; review current (next review 2027-01-10)")
     assert (out / "topics" / "email.html").is_file() and (out / MARKER).is_file()
 
@@ -173,7 +173,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 def test_unknown_format_is_a_usage_error(make_project: ProjectMaker) -> None:
     code, _, err = run("build", "--project", str(make_project()), "--format", "site,poster")
     assert code == 2
-    assert ("Invalid value for --format: expected some of site, posters, handbook, separated "
+    assert ("Invalid value for --format: expected some of site, search, posters, handbook, separated "
             "by commas; got 'site,poster'") in err
 
 

@@ -174,3 +174,36 @@ def test_what_weasyprint_said_is_said_again_when_its_pdfs_are_taken_over(
     assert said(edited) == said(first)
     with pytest.raises(ContentError):
         build(replace(options, strict=True))
+
+
+def test_search_added_later_indexes_every_edition_and_taken_away_removes_every_index(
+        project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    prefixes = ("", "variants/alpha/", "variants/beta/")
+
+    def indexes() -> dict[str, bool]:
+        recorded = read_record(out).files
+        return {prefix: (out / prefix / "pagefind" / "pagefind.js").is_file()
+                and f"{prefix}pagefind/pagefind.js" in recorded for prefix in prefixes}
+
+    def search_script() -> list[bool]:
+        return ["assets/search.js" in (out / prefix / "search.html").read_text()
+                for prefix in prefixes]
+    build(BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True))
+    assert indexes() == dict.fromkeys(prefixes, False) and search_script() == [False] * 3
+    build(BuildOptions(project, out, TODAY, frozenset({"site", "search"}), all_variants=True))
+    assert indexes() == dict.fromkeys(prefixes, True) and search_script() == [True] * 3
+    build(BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True))
+    assert indexes() == dict.fromkeys(prefixes, False) and search_script() == [False] * 3
+    assert [p for p in snapshot(out) if "pagefind" in p] == []
+    assert [p for p in read_record(out).files if "pagefind" in p] == []
+
+
+def test_search_asked_for_alone_brings_the_site_it_is_made_from(project: Path,
+                                                               tmp_path: Path) -> None:
+    options = BuildOptions(project, tmp_path / "out", TODAY, frozenset({"search"}))
+    assert options.formats == {"site", "search"}
+    report = build(options)
+    assert report.pages == 12 and (tmp_path / "out" / "search.html").is_file()
+    assert (tmp_path / "out" / "pagefind" / "pagefind.js").is_file()
+    assert read_record(tmp_path / "out").build["formats"] == ["search", "site"]

@@ -20,8 +20,8 @@ TODAY = date(2026, 11, 25)
 
 
 class Running:
-    def __init__(self, project: Path, pdfs: bool) -> None:
-        self.preview = Preview(project, today=TODAY, pdfs=pdfs)
+    def __init__(self, project: Path, pdfs: bool, search: bool = False) -> None:
+        self.preview = Preview(project, today=TODAY, pdfs=pdfs, search=search)
         self.server = serve(self.preview, port=0)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -25,7 +25,7 @@ WIDTHS = {"desktop": 1280, "phone": 320}
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The base site and every example variant, as a board publishes them with --all."""
     out = tmp_path_factory.mktemp("quality") / "site"
-    report = build(BuildOptions(REPO, out, date(2026, 11, 25), frozenset({"site"}),
+    report = build(BuildOptions(REPO, out, date(2026, 11, 25), frozenset({"site", "search"}),
                                 all_variants=True))
     assert report.failures == () and len(report.variants_built) >= 2
     return out

@@ -32,6 +32,7 @@ axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 TODAY = date(2026, 12, 1)
 SITE = frozenset({"site"})
+SEARCHABLE = frozenset({"site", "search"})
 OAKFIELD = "variants/oakfield-primary/"
 EDITIONS = ("", "variants/brookside-primary/", "variants/northshire-council/", OAKFIELD,
             "variants/riverside-house/")
@@ -45,7 +46,7 @@ VARIANT_WORD, VARIANT_ITEM = "iPads", "topics/images.html#item-class-tablets"
 def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A web server's folder holding the base and both example variants at /sub/."""
     root = tmp_path_factory.mktemp("search") / "www"
-    report = build(BuildOptions(REPO, root / "sub", TODAY, SITE, all_variants=True))
+    report = build(BuildOptions(REPO, root / "sub", TODAY, SEARCHABLE, all_variants=True))
     assert report.failures == () and len(report.variants_built) == len(EDITIONS) - 1
     return root
 
@@ -163,6 +164,34 @@ def test_every_topic_and_item_is_listed_for_a_reader_without_javascript(
         assert not fragment or parse(site / path).find(id=fragment) is not None, href
 
 
+def test_built_without_search_the_page_lists_everything_and_says_so_with_javascript_on(
+        recorder: Recorder, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(BuildOptions(REPO, out, TODAY, SITE, all_variants=True))
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("pagefind")) == []
+    with serve(out) as root:
+        for prefix in ("", OAKFIELD):
+            page = recorder.open(root + prefix + "search.html")
+            assert page.inner_text("#search-note") == (
+                "This copy of the guidance was published without its search index, so there "
+                "is no search box. Every topic and its items are listed below.")
+            assert page.locator("#search-form").count() == 0
+            assert page.locator("script[src$='search.js']").count() == 0
+            assert page.locator(".every-item a").count() > 100
+        assert_stayed_home(recorder, root)
+        assert [url for url in recorder.requests if "pagefind" in url] == []
+
+
+def test_the_preview_makes_no_index_unless_asked(make_project: ProjectMaker) -> None:
+    running = Running(make_project(), pdfs=False)
+    try:
+        status, page = running.get("search.html")
+        assert status == 200 and "published without its search index" in page
+        assert not [name for name in running.preview.state.files if "pagefind" in name]
+    finally:
+        running.stop()
+
+
 def test_opened_from_disk_the_page_says_search_needs_a_server(recorder: Recorder,
                                                               site: Path) -> None:
     page = recorder.open((site / "search.html").as_uri())
@@ -190,7 +219,7 @@ def test_no_axe_violations_on_the_search_page_before_and_after_a_search(
 
 def test_two_builds_give_the_same_index_byte_for_byte(tmp_path: Path, site: Path) -> None:
     again = tmp_path / "again"
-    build(BuildOptions(REPO, again, TODAY, SITE, all_variants=True))
+    build(BuildOptions(REPO, again, TODAY, SEARCHABLE, all_variants=True))
     first = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
              if p.is_file()}
     second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*")
@@ -205,7 +234,7 @@ def test_an_unchanged_rebuild_indexes_nothing_and_an_edited_variant_only_itself(
     for folder in ("content", "variants"):
         _copy(REPO / folder, project / folder)
     out = tmp_path / "out"
-    options = BuildOptions(project, out, TODAY, SITE, all_variants=True)
+    options = BuildOptions(project, out, TODAY, SEARCHABLE, all_variants=True)
     build(options)
     indexed: list[list[str]] = []
     real = pipeline.index_editions
@@ -235,14 +264,14 @@ def _bundles(out: Path) -> dict[str, dict[str, bytes]]:
 def test_a_failing_pagefind_stops_the_build_and_leaves_the_last_output(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    build(BuildOptions(REPO, out, TODAY, SITE))
+    build(BuildOptions(REPO, out, TODAY, SEARCHABLE))
     before = (out / MARKER).read_bytes()
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'no index today' >&2\nexit 3\n")
     broken.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
     with pytest.raises(SearchIndexError) as raised:
-        build(BuildOptions(REPO, out, date(2026, 12, 2), SITE))
+        build(BuildOptions(REPO, out, date(2026, 12, 2), SEARCHABLE))
     assert str(raised.value) == ("could not make the search index of the base guidance: "
                                  "Pagefind stopped (exit status 3): no index today")
     assert (out / MARKER).read_bytes() == before
@@ -267,7 +296,7 @@ def test_the_pages_of_an_edition_give_the_same_index_in_any_order(site: Path) ->
 
 def test_the_preview_searches_its_own_pages_under_the_sites_policy(
         make_project: ProjectMaker, browser: Any) -> None:
-    running = Running(make_project(), pdfs=False)
+    running = Running(make_project(), pdfs=False, search=True)
     try:
         with urllib.request.urlopen(running.url + "search.html", timeout=30) as response:
             assert response.headers["Content-Security-Policy"] == SITE_POLICY
@@ -296,7 +325,7 @@ def test_the_command_says_what_pagefind_said_and_that_nothing_was_written(
 
     from policygen.cli import main
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
-    result = CliRunner().invoke(main, ["build", "--format", "site", "--project",
+    result = CliRunner().invoke(main, ["build", "--format", "search", "--project",
                                        str(make_project()), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.startswith("could not start Pagefind (")

@@ -174,7 +174,8 @@ def links(project: Path, timeout: float, jobs: int, strict: bool) -> None:
               help="Where to write the output.  [default: build/ in the project]")
 @click.option("--format", "formats", default=",".join(FORMAT_NAMES), show_default=True,
               callback=lambda ctx, param, value: _choices(value, FORMAT_NAMES, "--format"),
-              help="What to build, comma-separated: site, posters, handbook.")
+              help="What to build, comma-separated: site, search (the site's search index; "
+                   "it brings the site), posters, handbook.")
 @click.option("--paper", default="a4", show_default=True,
               type=click.Choice(["a4", "a3", "both"], case_sensitive=False),
               help="Poster paper size; 'both' makes A4 and A3 (A3 files end in -a3).")
@@ -182,7 +183,7 @@ def links(project: Path, timeout: float, jobs: int, strict: bool) -> None:
               help="Add 3 mm bleed and crop marks and write PDF/X, for a professional printer.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
-              help=f"How many PDFs to render at once, 1 to {MAX_JOBS}.  "
+              help=f"How many processes render PDFs and variants at once, 1 to {MAX_JOBS}.  "
                    "[default: one per core]")
 @click.option("--variant", metavar="NAME", default=None,
               help="Build this variant (variants/NAME/) instead of the base guidance.")
@@ -225,8 +226,10 @@ def build(project: Path, today: datetime | None, out: Path | None, formats: froz
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port on 127.0.0.1 to serve on (0: any free port).")
 @click.option("--no-pdf", is_flag=True, help="Do not render posters and the handbook.")
+@click.option("--search", is_flag=True,
+              help="Make the search page's index on every save too (slower to rebuild).")
 def serve(project: Path, today: datetime | None, variant: str | None, port: int,
-          no_pdf: bool) -> None:
+          no_pdf: bool, search: bool) -> None:
     """Preview the site while you edit; it rebuilds on save.
 
     The page in your browser reloads when a rebuild is ready.
@@ -235,7 +238,7 @@ def serve(project: Path, today: datetime | None, variant: str | None, port: int,
     from policygen.commands.preview import serve as make_server
     _say_what_the_preview_does()
     with _errors_to_exit_codes():
-        server = make_server(Preview(project, variant, _day(today), not no_pdf), port)
+        server = make_server(Preview(project, variant, _day(today), not no_pdf, search), port)
     click.echo(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ — save a file and "
                "the page reloads. Press Ctrl+C to stop.")
     try:

@@ -82,6 +82,11 @@ class ContentError(PolicygenError):
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__(format_problems(self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # Made again from its problems when it comes back from a worker process (pickled):
+        # the default would pass the formatted message where the problems go.
+        return (type(self), (self.problems,))
+
 
 class OutputError(PolicygenError):
     """The output folder cannot be written safely, or an option asks for the impossible."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from policygen.build.plan import BuildOptions, CheckReport, Planned, VariantFailure
 from policygen.errors import ContentError
 from policygen.model import Publication
 from policygen.render.edition import Edition, variant_edition_of
+from policygen.render.workers import map_forked
 from policygen.variants import chain
 from policygen.variants.drift import between
 from policygen.variants.editions import ArchivedEdition, copy_name
@@ -57,18 +59,34 @@ def archived_variant(project: Path, archived: ArchivedEdition,
 
 def load_editions(report: CheckReport, options: BuildOptions, base: Edition,
                   to_make: list[Planned]) -> tuple[list[Edition], list[VariantFailure]]:
-    """The editions to make; in a build of all, a variant that cannot be loaded is set aside."""
+    """The editions to make; in a build of all, a variant that cannot be loaded is set aside.
+
+    The variants are read and laid over the base in worker processes (`options.workers`, one
+    per core by default), forked now that the base is read; the result is the same, in the
+    same order, as one process gives.
+    """
+    variants = [(variant, prefix) for variant, prefix in to_make if variant is not None]
+    # What a variant keeps of the base comes back as the base's own objects, as here.
+    loaded = iter(map_forked(partial(_load_variant, report, options, base.earlier), variants,
+                             options.workers, shared=report.publication))
     editions: list[Edition] = []
     failures: list[VariantFailure] = []
-    for variant, prefix in to_make:
-        if variant is None:
-            editions.append(base)
-            continue
-        try:
-            editions.append(variant_edition(report, options, variant, prefix,
-                                            base.earlier))
-        except ContentError as error:
-            if not options.all_variants:
-                raise
-            failures.append(VariantFailure(variant, tuple(error.problems)))
+    for variant, _ in to_make:
+        made = base if variant is None else next(loaded)
+        if isinstance(made, Edition):
+            editions.append(made)
+        elif not options.all_variants:
+            raise ContentError(list(made.problems))
+        else:
+            failures.append(made)
     return editions, failures
+
+
+def _load_variant(report: CheckReport, options: BuildOptions,
+                  earlier: tuple[ArchivedEdition, ...],
+                  planned: tuple[str, str]) -> Edition | VariantFailure:
+    name, prefix = planned
+    try:
+        return variant_edition(report, options, name, prefix, earlier)
+    except ContentError as error:
+        return VariantFailure(name, tuple(error.problems))

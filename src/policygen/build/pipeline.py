@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ from policygen.build.plan import (
     variant_review_warnings,
 )
 from policygen.errors import ContentError, Location, Problem, Severity
+from policygen.model import Publication
 from policygen.render.edition import Edition, base_edition_of, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
 from policygen.render.search import index_editions, search_targets
@@ -53,9 +55,11 @@ from policygen.render.stage import (
     without_data,
 )
 from policygen.render.templating import default_templates_dir, make_environment, template_file
+from policygen.render.workers import map_forked
 from policygen.source.confinement import escaping_folders, source_roots
 from policygen.source.content import load_content
 from policygen.source.review import (
+    ReviewStatus,
     build_date,
     count_of,
     describe_status,
@@ -104,9 +108,13 @@ class BuildReport:
                 f"{describe_status(self.check.status)}{failed}")
 
 
-def check(project: Path, today: date | None = None,
-          include_variants: bool = False) -> CheckReport:
-    """Load and check the content (and the variants); raise ContentError listing every problem."""
+def check(project: Path, today: date | None = None, include_variants: bool = False,
+          workers: int | None = None) -> CheckReport:
+    """Load and check the content (and the variants); raise ContentError listing every problem.
+
+    The variants are laid over the base in `workers` processes (one per core by default),
+    forked once the base is read; what they find is said in the variants' order.
+    """
     escaping = escaping_folders(project)
     if escaping:
         raise ContentError(escaping)
@@ -117,18 +125,25 @@ def check(project: Path, today: date | None = None,
     warnings = loaded.warnings + tuple(review_warnings(status))
     names = list_variants(project) if include_variants else ()
     problems: list[Problem] = misnamed_variants(project) if include_variants else []
-    for name in names:
-        try:
-            adapted = adapt(project, pub, name)
-        except ContentError as error:
-            # A parent's errors come again with each variant extending it: said once.
-            problems += [problem for problem in error.problems if problem not in problems]
-            continue
-        warnings += adapted.warnings + tuple(variant_review_warnings(
-            variant_edition_of(adapted, day), status))
+    checked = map_forked(partial(_check_variant, project, pub, day, status), names, workers)
+    for errors, found in checked:
+        # A parent's errors come again with each variant extending it: said once.
+        problems += [problem for problem in errors if problem not in problems]
+        warnings += found
     if problems:
         raise ContentError(problems + list(warnings))
     return CheckReport(pub, status, warnings, names)
+
+
+def _check_variant(project: Path, pub: Publication, day: date, status: ReviewStatus,
+                   name: str) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
+    """One variant laid over the base: (its errors, its warnings); one of them is empty."""
+    try:
+        adapted = adapt(project, pub, name)
+    except ContentError as error:
+        return tuple(error.problems), ()
+    return (), adapted.warnings + tuple(variant_review_warnings(
+        variant_edition_of(adapted, day), status))
 
 
 # Told what the build is doing: (stage, done, total); total is 0 when not counted.
@@ -181,13 +196,12 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     with Staging(out) as staging:
         outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
                                   lambda pdf: _to_disk(pdf, staging),
-                                  _counting(progress, "rendering PDFs"))
+                                  _counting(progress, "rendering PDFs"),
+                                  _pages_to_disk(staging, options, progress))
         plan = plan.set_aside(_failures(outputs, plan, options))
         staging.discard(plan.failed_prefixes)
         kept = [pdf for pdf in outputs.pdfs if not pdf.path.startswith(plan.failed_prefixes)]
-        progress("writing the website", 0, 0)
-        files = {name: data for name, data in outputs.files.items()
-                 if not name.startswith(plan.failed_prefixes)}
+        files: dict[str, bytes] = {}  # what is made after the pages: the indexes
         if options.all_variants and "site" in options.formats:
             files.update(render_index(plan.base, plan.entries(), setup.env).files)
         said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
@@ -195,8 +209,8 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
         if options.strict and (warnings or report.warnings):
             raise ContentError([replace(w, severity=Severity.ERROR)
                                 for w in report.warnings + warnings])
-        if "site" in options.formats:  # each edition made anew, on its own pages
-            files.update(_search_indexes(plan.editions, files, progress))
+        if "search" in options.formats:  # each edition made anew, on its own pages
+            files.update(_search_indexes(plan.editions, outputs.files, progress))
         for name, source in sorted(reused_files(out, plan.reused).items()):
             staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
@@ -239,7 +253,8 @@ def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer |
                        source_roots(options.project),
                        PrintOptions(tuple(PAPERS[p] for p in options.papers),
                                     options.print_shop),
-                       renderer, cache, links_to_variants=options.all_variants)
+                       renderer, cache, links_to_variants=options.all_variants,
+                       workers=options.workers)
 
 
 def templates_dir(project: Path) -> Path:
@@ -268,6 +283,24 @@ def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
         return pdf
     staging.write(pdf.path, pdf.data)
     return without_data(pdf, len(pdf.data))
+
+
+def _pages_to_disk(staging: Staging, options: BuildOptions,
+                   progress: Progress) -> Callable[[Mapping[str, bytes]], Mapping[str, bytes]]:
+    """Stage each edition's pages as they come (written while the next are rendered); keep
+    in memory only what the search index is made from, when it is asked for."""
+    started: list[bool] = []
+
+    def stage(pages: Mapping[str, bytes]) -> Mapping[str, bytes]:
+        if not started:
+            started.append(True)
+            progress("writing the website", 0, 0)
+        for name, data in sorted(pages.items()):
+            staging.write(name, data)
+        if "search" not in options.formats:
+            return {}
+        return {name: data for name, data in pages.items() if name.endswith(".html")}
+    return stage
 
 
 def _search_indexes(editions: tuple[Edition, ...], files: Mapping[str, bytes],

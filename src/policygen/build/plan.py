@@ -8,7 +8,7 @@ it reads and writes nothing itself, and it is never changed, only replaced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -18,8 +18,8 @@ from policygen.build.incremental import Reused, problems_from_record, problems_t
 from policygen.build.output import BuildRecord
 from policygen.errors import Problem
 from policygen.model import Publication
-from policygen.render.edition import Edition, owns
-from policygen.render.stage import FORMAT_NAMES
+from policygen.render.edition import Edition, owner_prefix
+from policygen.render.stage import FORMAT_NAMES, with_needs
 from policygen.render.variant_index import VariantEntry, variant_entry
 from policygen.source.review import ReviewStatus, count_of, describe_status, review_warnings
 
@@ -42,6 +42,11 @@ class BuildOptions:
     variant: str | None = None  # build this variant instead of the base
     all_variants: bool = False  # the base, and every variant under variants/<name>/
     shard: tuple[int, int] | None = None  # (k, n): with all_variants, the k-th of n slices
+
+    def __post_init__(self) -> None:
+        # Search asked for alone means a searchable site: its index is made from the pages.
+        # Set here, once, so that the record, the hashes and the render all see the same.
+        object.__setattr__(self, "formats", with_needs(frozenset(self.formats)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,24 +133,30 @@ class Plan:
             editions[edition.prefix] = {
                 "key": self.keys[edition.prefix], "entry": entry,
                 "warnings": problems_to_record(edition_warnings(edition, base))}
+        files: dict[str | None, dict[str, int]] = {prefix: {} for prefix in editions}
+        for name, size in sizes.items():  # once through every file, not once per edition
+            files.setdefault(owner_prefix(name), {})[name] = size
         for prefix, record in editions.items():
-            record["files"] = {name: size for name, size in sizes.items() if owns(prefix, name)}
+            record["files"] = files[prefix]
         pdf_inputs = {pdf.path: pdf.key for pdf in pdfs}
+        taken = self._taken_over(previous.pdf_inputs)
         pdf_inputs.update({path: key for path, key in previous.pdf_inputs.items()
-                           if self.taken_over(path)})
+                           if path in taken})
         said = {pdf.path: pdf.warnings for pdf in pdfs if pdf.warnings}
         failures = {f.name: first_error(f) for f in self.failures}
         return BuildRecord(pdf_inputs, editions, failures,
                            {**said, **self.reused_pdf_warnings(previous)}, build=self.build)
 
-    def taken_over(self, path: str) -> bool:
-        """Whether an output file belongs to an edition taken over whole from the last build."""
-        return any(owns(reused.prefix, path) for reused in self.reused)
+    def _taken_over(self, paths: Iterable[str]) -> set[str]:
+        """Those of the output paths that belong to editions taken over whole from the last
+        build (each path's edition found from the path, not by trying every edition)."""
+        reused = {edition.prefix for edition in self.reused}
+        return {path for path in paths if owner_prefix(path) in reused}
 
     def reused_pdf_warnings(self, previous: BuildRecord) -> dict[str, tuple[str, ...]]:
         """What WeasyPrint said, when they were made, of the PDFs of editions taken over."""
-        return {path: said for path, said in previous.pdf_warnings.items()
-                if self.taken_over(path)}
+        taken = self._taken_over(previous.pdf_warnings)
+        return {path: said for path, said in previous.pdf_warnings.items() if path in taken}
 
 
 def build_identity(build_id: str, options: BuildOptions, today: date) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 The preview is built in memory (build/ is never touched) and served on 127.0.0.1 only. Pages
 get one extra script, /__policygen/reload.js, which exists in the preview and never in a
-build. The website is rebuilt first; posters and the handbook follow in the background.
+build. The website is rebuilt first; posters and the handbook follow in the background. The
+search index is made only when asked for (`serve --search`): it takes longer than the pages,
+and an editor saving a line wants to see the line.
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from policygen.errors import PolicygenError
 from policygen.render.edition import Edition, base_edition_of
 from policygen.render.pdf import PdfCache, PdfRenderer
 from policygen.render.search import index_editions, search_targets
-from policygen.render.stage import PRINT, SITE, RenderSetup, render_edition, with_companions
+from policygen.render.stage import (
+    PRINT,
+    SEARCH,
+    SITE,
+    RenderSetup,
+    render_edition,
+    with_companions,
+)
 from policygen.render.templating import make_environment, render, template_file
 from policygen.source.confinement import SOURCE_FOLDERS
 from policygen.variants.drift import edition_changes
@@ -59,8 +68,9 @@ class Preview:
     """Builds the site into memory, rebuilds it when a watched file changes, serves it."""
 
     def __init__(self, project: Path, variant: str | None = None, today: date | None = None,
-                 pdfs: bool = True) -> None:
+                 pdfs: bool = True, search: bool = False) -> None:
         self.project, self.variant, self.today, self.pdfs = project, variant, today, pdfs
+        self.formats = SITE | SEARCH if search else SITE
         self.state = PreviewState()
         self.changed = threading.Condition()
         self._pdf_cache: dict[str, tuple[str, bytes]] = {}
@@ -72,7 +82,8 @@ class Preview:
         try:
             edition, templates = self._edition()
             setup = self._setup(templates)
-            self._publish(_with_search(render_edition(edition, setup, SITE).files, edition), "")
+            pages = render_edition(edition, setup, self.formats).files
+            self._publish(self._with_search(pages, edition), "")
             if self.pdfs:
                 threading.Thread(target=self._render_pdfs, args=(edition, setup),
                                  daemon=True).start()
@@ -109,7 +120,7 @@ class Preview:
             # One process: forking a server that is running threads is asking for trouble.
             with PdfRenderer(1) as renderer:
                 outputs = render_edition(edition, replace(setup, renderer=renderer),
-                                         with_companions(PRINT | SITE))
+                                         with_companions(PRINT | self.formats))
         except PolicygenError as error:
             log.warning("posters not updated: %s", error)
             return
@@ -117,12 +128,19 @@ class Preview:
             return  # a newer save is being built, or a poster does not fit: keep the site
         self._pdf_cache = {pdf.path: (pdf.key, pdf.data) for pdf in outputs.pdfs}
         try:
-            files = _with_search(outputs.files, edition)
+            files = self._with_search(outputs.files, edition)
         except PolicygenError as error:
             log.warning("posters not updated: %s", error)
             return
         self._publish({**files, **{pdf.path: pdf.data for pdf in outputs.pdfs}}, "")
         log.info("posters and the handbook are up to date")
+
+    def _with_search(self, pages: Mapping[str, bytes], edition: Edition) -> dict[str, bytes]:
+        """The pages, and when search is asked for the index made from them, as a build does."""
+        if "search" not in self.formats:
+            return dict(pages)
+        targets = search_targets("", edition.name, edition.language_folders)
+        return {**pages, **index_editions(targets, pages)}
 
     def _publish(self, files: dict[str, bytes], error: str) -> None:
         with self.changed:
@@ -220,12 +238,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("preview: " + format, *args)
-
-
-def _with_search(pages: Mapping[str, bytes], edition: Edition) -> dict[str, bytes]:
-    """The pages and the search index made from them, as a build makes it."""
-    targets = search_targets("", edition.name, edition.language_folders)
-    return {**pages, **index_editions(targets, pages)}
 
 
 def _version_asked(query: str) -> int | None:

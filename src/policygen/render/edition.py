@@ -92,6 +92,15 @@ def owns(prefix: str, path: str) -> bool:
     return path.startswith(prefix) and not path.startswith(owned_elsewhere(prefix))
 
 
+def owner_prefix(path: str) -> str | None:
+    """The prefix of the edition that owns an output path (as `owns` says), found from the
+    path alone; None for the index of variants, which is no edition's."""
+    if not path.startswith("variants/"):
+        return ""
+    parts = path.split("/", 2)
+    return f"variants/{parts[1]}/" if len(parts) > 2 else None
+
+
 def owned_elsewhere(prefix: str) -> tuple[str, ...]:
     """The base's folder holds the variants' folders and their index; they are not the base's."""
     return () if prefix else ("variants/",)

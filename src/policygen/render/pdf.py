@@ -7,7 +7,6 @@ build never pay for it.
 from __future__ import annotations
 
 import ctypes
-import gc
 import hashlib
 import heapq
 import logging
@@ -19,13 +18,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from policygen.render.fitting import Step, Trial, choose_step
 from policygen.render.printing import PrintJob, first_step
+from policygen.render.workers import forked_pool, prepare_worker
 from policygen.variants import svgsafe
 
 log = logging.getLogger(__name__)
@@ -139,9 +138,8 @@ class PdfRenderer:
     def start(self) -> PdfRenderer:
         """Fork the workers now (they import WeasyPrint only when given a job)."""
         if self.workers > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, get_context("fork"),
-                                             initializer=_prepare_worker)
-            self._pool.submit(_prepare_worker)  # the first job forks every worker at once
+            self._pool = forked_pool(self.workers)
+            self._pool.submit(prepare_worker)  # the first job forks every worker at once
         return self
 
     def close(self) -> None:
@@ -205,11 +203,6 @@ class _Waiting:
     number: int
     job: PrintJob = field(compare=False)
     key: str = field(compare=False)
-
-
-def _prepare_worker() -> None:
-    """What the build had read before the fork stays shared: the collector leaves it alone."""
-    gc.freeze()
 
 
 def render_job(job: PrintJob, key: str, roots: tuple[str, ...]) -> RenderedPdf:

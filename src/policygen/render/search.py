@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from policygen.errors import SearchIndexError
-from policygen.render.edition import ARCHIVE_DIR, owns
+from policygen.render.edition import ARCHIVE_DIR, owner_prefix
 
 BUNDLE = "pagefind/"
 SEARCH_PAGE = "search.html"
@@ -168,8 +168,8 @@ def index_editions(editions: Iterable[tuple[str, str]], files: Mapping[str, byte
     for path, data in files.items():
         prefix = _index_of(path, pages)
         # An earlier edition's pages are not searched: a search leads to what applies now.
-        if path.endswith(".html") and prefix in pages and owns(prefix, path) \
-                and not path.startswith(prefix + ARCHIVE_DIR):
+        if path.endswith(".html") and prefix is not None and prefix in pages \
+                and not path.startswith(f"{owner_prefix(path)}{ARCHIVE_DIR}"):
             pages[prefix][path.removeprefix(prefix)] = data
     # One Pagefind per core, each taking every k-th edition: most of an edition's time is
     # Pagefind's own, and each index depends only on its own pages, so the bytes are the same
@@ -209,17 +209,14 @@ def search_targets(prefix: str, name: str,
             for folder in language_folders]
 
 
-def _index_of(path: str, pages: Mapping[str, object]) -> str:
-    """The index an output path goes into: its edition's, or that of its language's folder."""
-    prefix = _prefix_of(path)
+def _index_of(path: str, pages: Mapping[str, object]) -> str | None:
+    """The index an output path goes into: its edition's, or that of its language's folder
+    (None for the index of variants, which is no edition's)."""
+    prefix = owner_prefix(path)
+    if prefix is None:
+        return None
     folder = path[len(prefix):].split("/", 1)[0] + "/"
     return prefix + folder if prefix + folder in pages else prefix
-
-
-def _prefix_of(path: str) -> str:
-    """The prefix of the edition an output path would be in: a variant's folder, or the base."""
-    parts = path.split("/")
-    return f"variants/{parts[1]}/" if len(parts) > 2 and parts[0] == "variants" else ""
 
 
 def _unused_wasm(bundle: Mapping[str, bytes]) -> set[str]:

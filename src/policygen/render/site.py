@@ -66,12 +66,14 @@ VARIANT_INDEX = "variants/index.html"
 
 def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
                 downloads: Mapping[str, int] | None = None,
-                links_to_variants: bool = False) -> dict[str, bytes]:
+                links_to_variants: bool = False, searchable: bool = False) -> dict[str, bytes]:
     """Render every page, the static assets and (with a site URL) the feed and sitemap, in
-    each language of the edition (each other language in its own folder, cy/).
+    each language of the edition (each other language in its own folder, cy/), and the
+    earlier editions kept with it.
 
     `downloads` are the PDFs built alongside ({path: size in bytes}), linked from the pages;
-    `links_to_variants` adds the index of local versions to the footer.
+    `links_to_variants` adds the index of local versions to the footer; `searchable` says a
+    search index is made beside the pages (the search page offers its box only then).
     """
     sites = language_sites(edition)
     languages = tuple(language for language, _ in sites)
@@ -81,7 +83,7 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
         # The PDFs are in the main language only, for now (issue 15, point 4): linked from
         # its pages alone, so that no Welsh page offers an English poster as its own.
         made = _render_language(in_language, env, assets, downloads if main else None,
-                                links_to_variants and main, (languages, language))
+                                links_to_variants and main, (languages, language), searchable)
         files.update({language.folder + path: data for path, data in made.items()})
     files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
     return files
@@ -98,8 +100,9 @@ def _render_archive(edition: Edition, env: jinja2.Environment, assets: Path,
         pub = replace(pub, site_url=pub.site_url and edition.publication.site_url + folder)
         superseded = {"edition": archived.day, "by": archived.superseded_by,
                       "up": "../" * folder.count("/"), "current": frozenset(current)}
+        # An earlier edition is not searched: its search page lists its topics and items.
         made = _render_language(Edition(pub, edition.status, archived.adaptation), env, assets,
-                                None, False, ((language,), language), superseded)
+                                None, False, ((language,), language), False, superseded)
         files.update({folder + path: data for path, data in made.items()
                       if path not in ("feed.xml", "sitemap.xml")})
     return files
@@ -108,11 +111,12 @@ def _render_archive(edition: Edition, env: jinja2.Environment, assets: Path,
 def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
                      downloads: Mapping[str, int] | None, links_to_variants: bool,
                      languages: tuple[tuple[SiteLanguage, ...], SiteLanguage],
+                     searchable: bool = False,
                      superseded: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
     common = {**common_context(edition, markup), "downloads": dict(downloads or {}),
-              "site_languages": languages}
+              "site_languages": languages, "searchable": searchable}
     if superseded:
         common["superseded"] = superseded
     if links_to_variants:

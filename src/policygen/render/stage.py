@@ -27,6 +27,7 @@ from policygen.render.printing import (
 )
 from policygen.render.site import VARIANT_INDEX, render_site
 from policygen.render.variant_index import VariantEntry, render_variant_index
+from policygen.render.workers import iter_forked
 from policygen.source.markup import MarkdownRenderer
 
 if TYPE_CHECKING:
@@ -55,25 +56,38 @@ def _notice_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
 
 @dataclass(frozen=True, slots=True)
 class OutputFormat:
-    """One kind of output: the website's pages, or a kind of PDF and how its jobs are made."""
+    """One kind of output: the website's pages, its search index, or a kind of PDF and how
+    its jobs are made."""
 
     name: str
-    pdf_jobs: JobsOf | None = None  # None: the website's pages
+    pdf_jobs: JobsOf | None = None  # None: made from the website's pages, or the pages
     # Whether `--format` names it; one that is not comes with any PDF format that is asked for
     # (a variant's adaptation notice goes with its posters and handbook).
     chosen: bool = True
+    # The formats it is made from, which come with it when it is asked for alone.
+    needs: frozenset[str] = frozenset()
 
 
 FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("site"),
+    # Pagefind's index of each edition's pages (render/search.py), beside them in pagefind/.
+    # Its own format because it is most of a site build's time and Hugo, beside which the
+    # benchmark sets the site, has none; asked for alone it brings the pages it is made from.
+    OutputFormat("search", needs=frozenset({"site"})),
     OutputFormat("posters", _poster_jobs),
     OutputFormat("handbook", _handbook_jobs),
     OutputFormat("notice", _notice_jobs, chosen=False),
 )
 FORMAT_NAMES = tuple(f.name for f in FORMATS if f.chosen)  # what `--format` offers
 SITE = frozenset({"site"})
+SEARCH = frozenset({"search"})
 PRINT = frozenset(f.name for f in FORMATS if f.pdf_jobs and f.chosen)
 NOTICE = frozenset({"notice"})
+
+
+def with_needs(formats: frozenset[str]) -> frozenset[str]:
+    """The formats asked for, and those they are made from (search is made from the site)."""
+    return formats.union(*(f.needs for f in FORMATS if f.name in formats))
 
 
 def with_companions(formats: frozenset[str]) -> frozenset[str]:
@@ -101,6 +115,7 @@ class RenderSetup:
     # PDFs made before ({path: size}) that the pages may link to while new ones are made (the
     # preview shows its site at once and its posters when they are ready).
     known_pdfs: Mapping[str, int] = field(default_factory=dict)
+    workers: int | None = None  # processes to render the editions' pages in (None: per core)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,20 +137,30 @@ class Outputs:
 
 # Given each PDF as it is finished; returns what to keep of it (build stages it to disk).
 PdfSink = Callable[["RenderedPdf"], "RenderedPdf"]
+# Given each edition's pages ({path: bytes}) as they are rendered; returns what to keep.
+PagesSink = Callable[[Mapping[str, bytes]], Mapping[str, bytes]]
 # Told (PDFs done, PDFs to do) as rendering goes.
 Counter = Callable[[int, int], None]
 
 
 def render_editions(editions: list[Edition], setup: RenderSetup, formats: frozenset[str],
-                    sink: PdfSink | None = None, counter: Counter | None = None) -> Outputs:
-    """The PDFs of every edition (rendered together across the workers), then their pages."""
+                    sink: PdfSink | None = None, counter: Counter | None = None,
+                    pages_sink: PagesSink | None = None) -> Outputs:
+    """The PDFs of every edition (rendered together across the workers), then their pages.
+
+    `sink` is given each PDF and `pages_sink` each edition's pages as they are made; what they
+    return is what `Outputs` keeps (by default, everything)."""
     pdfs = _render_pdfs(editions, setup, formats, sink or _keep, counter)
     problems = tuple(pdf_problems(pdfs))
     failed = {owner(path, editions) for path, _ in problems}
     files: dict[str, bytes] = {}
     if "site" in formats:
-        for edition in (e for e in editions if e not in failed):
-            files.update(_pages(edition, setup, pdfs, editions))
+        # Each edition's pages in a worker forked now, with the editions and the PDFs' sizes
+        # already in it; the pages come back in the editions' order, as one process makes them.
+        pages = partial(_pages, setup=setup, pdfs=pdfs, editions=editions, formats=formats)
+        for site in iter_forked(pages, [e for e in editions if e not in failed],
+                                setup.workers):
+            files.update((pages_sink or _keep_pages)(site))
     return Outputs(files, tuple(pdfs), problems)
 
 
@@ -184,18 +209,23 @@ def print_jobs(env: jinja2.Environment, edition: Edition, options: PrintOptions,
 
 
 def _pages(edition: Edition, setup: RenderSetup, pdfs: list[RenderedPdf],
-           editions: list[Edition]) -> dict[str, bytes]:
+           editions: list[Edition], formats: frozenset[str]) -> dict[str, bytes]:
     made = {pdf.path: pdf.size or len(pdf.data) for pdf in pdfs if not pdf.error}
     downloads = {path.removeprefix(edition.prefix): size
                  for path, size in {**setup.known_pdfs, **made}.items()
                  if owner(path, editions) is edition}
     site = render_site(edition, setup.env, setup.assets, downloads,
-                       links_to_variants=setup.links_to_variants and not edition.prefix)
+                       links_to_variants=setup.links_to_variants and not edition.prefix,
+                       searchable="search" in formats)
     return {edition.prefix + path: data for path, data in site.items()}
 
 
 def _keep(pdf: RenderedPdf) -> RenderedPdf:
     return pdf
+
+
+def _keep_pages(pages: Mapping[str, bytes]) -> Mapping[str, bytes]:
+    return pages
 
 
 def owner(path: str, editions: list[Edition]) -> Edition | None:
