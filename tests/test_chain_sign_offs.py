@@ -174,3 +174,13 @@ def test_a_record_for_nobody_is_a_warning_at_its_line(project: Path) -> None:
             f"so each author's notices and approvals are kept under their own name (base, "
             f"{COUNCIL}), and this one record is for none of them: it counts for nothing") \
         in err
+
+
+def test_authors_where_the_others_are_are_said_in_one_sentence(project: Path) -> None:
+    code, _, err = run(project, "build", "--variant", SCHOOL, "--format", "site",
+                       "--today", "2026-12-01")
+    assert code == 0, err
+    text = banner(project / "build")
+    assert text.endswith("(edition 14 September 2026). Changes not yet notified to the author. "
+                         "What was changed")
+    assert "Changes to" not in text

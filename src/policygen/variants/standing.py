@@ -74,7 +74,10 @@ class AdaptationState:
     def standing_in(self, words: Words) -> str:
         """Where the changes stand: for each author in turn when more than one is told."""
         told = [part for part in self.parts if part.count]
-        if len(told) < 2:
+        # Every author where the others are (all not yet told, say): one sentence says it.
+        alike = len({(part.status, part.sign_off and (part.sign_off.date, part.sign_off.by))
+                     for part in told}) == 1
+        if len(told) < 2 or alike:
             return _STATUS_TEXT[self.status](self, words)
         return " ".join(words.gettext("Changes to %(author)s's text: %(standing)s",
                                       author=part.author.name,
