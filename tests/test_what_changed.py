@@ -4,6 +4,7 @@ rewords, adds, moves and removes items."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from site_helpers import parse, visible_text
@@ -140,7 +141,7 @@ def test_each_local_copy_keeps_its_earlier_edition_too(default_project: Path) ->
     project = archived_project(default_project)
     kept = project / "content" / "editions" / "2026-09-14" / "variants" / SCHOOL / "variant.yaml"
     assert kept.read_bytes() == (project / "variants" / SCHOOL / "variant.yaml").read_bytes()
-    code, _, err = run(project, "build", "--all", "--format", "site", "--today", TODAY)
+    code, _, err = run(project, "build", "--all", "--format", "site,search", "--today", TODAY)
     assert code == 0, err
     school = project / "build" / "variants" / SCHOOL
     old = parse(school / "editions" / "2026-09-14" / "topics" / "images.html")
@@ -149,9 +150,12 @@ def test_each_local_copy_keeps_its_earlier_edition_too(default_project: Path) ->
     assert banner.find("a")["href"] == "../../../topics/images.html"
     assert old.select_one("#adaptation-status") is not None  # still says whose copy it is
     assert parse(school / "about.html").find("a", href="editions/2026-09-14/index.html")
-    # Neither the current school pages nor the board's are searched for the old words.
-    index = project / "build" / "variants" / SCHOOL / "pagefind"
-    assert index.is_dir()
+    # The search index holds the school's current pages only, not the earlier edition's.
+    entry = json.loads((school / "pagefind" / "pagefind-entry.json").read_text())
+    current = [p for p in school.rglob("*.html") if "editions" not in p.relative_to(school).parts
+               and p.name not in ("search.html", "404.html", "adaptation.html")]
+    assert [language["page_count"] for language in entry["languages"].values()] == \
+        [len(current)]
 
 
 def test_a_local_copy_says_what_changed_in_its_own_words(default_project: Path) -> None:

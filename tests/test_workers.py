@@ -124,10 +124,10 @@ def test_an_error_raised_in_a_worker_is_the_same_error_here(
                                         "a problem only the pages find")])
         return real_pages(edition, *args, **kwargs)
 
-    def failing_load(report: Any, options: Any, name: str, prefix: str) -> Any:
+    def failing_load(report: Any, options: Any, name: str, prefix: str, *rest: Any) -> Any:
         if name == "northshire-council":
             raise OutputError("the disk went away while reading northshire-council")
-        return real_load(report, options, name, prefix)
+        return real_load(report, options, name, prefix, *rest)
     errors: list[list[tuple[type, str]]] = [[], []]
     for patch, function in (("render_site", failing_pages), ("variant_edition", failing_load)):
         monkeypatch.setattr(stage if patch == "render_site" else editions, patch, function)
