@@ -161,6 +161,10 @@ def test_a_change_to_an_item_the_base_removed_is_drift_not_an_error(project: Pat
     report, _ = changes(project, "oak")
     assert "removed      email/auto-forwarding" in report.split("Items you changed")[1].split(
         "Taken over")[0]
+    # Keeping it is allowed (it stays left out, and said so); taking it out removes it.
+    code, out, err = rebase(project, "oak", "keep\nkeep\nn\n")
+    assert code == 0, err
+    assert "Nothing was written." in out
     # rebase: take it out (the first item asked is the removed one, then work-account)
     code, out, err = rebase(project, "oak", "take\nkeep\ny\n")
     assert code == 0, err

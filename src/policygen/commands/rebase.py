@@ -17,11 +17,11 @@ from pathlib import Path
 
 from policygen.build.pipeline import check
 from policygen.errors import ContentError, OutputError
-from policygen.model import SignOff
+from policygen.model import Publication, SignOff
 from policygen.source.yamlsrc import SourceFile
 from policygen.variants import chain
 from policygen.variants.changes import apply_variant
-from policygen.variants.drift import Drift, DriftReport, drift_of, pins
+from policygen.variants.drift import Drift, DriftReport, drift_of, pins, removed_since
 from policygen.variants.ledger import AdaptedPublication
 from policygen.variants.rewrite import with_new_words, without_change
 from policygen.variants.signoff import PendingWrite, commit_sign_off, with_sign_off
@@ -54,6 +54,7 @@ class RebasePlan:
     adapted: AdaptedPublication
     drift: DriftReport
     edition: date  # the base's edition now, which the rebase brings the copy to
+    board: Publication  # the board's guidance now (in a chain, not the copy's own base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def plan_rebase(project: Path, name: str, day: date) -> RebasePlan:
         raise OutputError(f"nothing in the base guidance has changed under '{name}' since the "
                           f"edition of {long_date(drift.since)}: there is nothing to rebase; "
                           "nothing was written")
-    return RebasePlan(adapted, drift, base_edition(base))
+    return RebasePlan(adapted, drift, base_edition(base), base)
 
 
 def rebased_file(project: Path, plan: RebasePlan, decisions: dict[str, Decision],
@@ -92,7 +93,9 @@ def rebased_file(project: Path, plan: RebasePlan, decisions: dict[str, Decision]
     for drift in plan.drift.own:
         text = _decided(text, drift, decisions.get(drift.id, Decision(KEEP)), variant.name)
     new = _reread(text, project, variant.name)
-    adapted = apply_variant(plan.adapted.base, new, plan.adapted.upstream)
+    # A change kept to an item the board removed stays left out, as in a build.
+    adapted = apply_variant(plan.adapted.base, new, plan.adapted.upstream,
+                            removed_since(project, new, plan.board))
     record = SignOff(day, adapted.state.fingerprint, plan.edition,
                      pins=pins(new, plan.adapted.base))
     text = with_sign_off(text, "rebased", record)
