@@ -23,7 +23,7 @@ axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bilingual") / "site"
     build(BuildOptions(REPO / "tests" / "data" / "bilingual", out, date(2026, 10, 1),
-                       frozenset({"site"})))
+                       frozenset({"site", "search"})))
     return out
 
 

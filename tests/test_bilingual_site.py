@@ -22,7 +22,7 @@ SITE = "https://guidance.example.org/"
 
 
 def build(project: Path, out: Path, today: str = "2026-10-01") -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["build", "--format", "site", "--project", str(project),
+    result = CliRunner().invoke(main, ["build", "--format", "site,search", "--project", str(project),
                                        "--out", str(out), "--today", today])
     return result.exit_code, result.output
 
