@@ -188,3 +188,14 @@ def test_a_file_that_is_not_yaml_is_reported_not_skipped(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["links", "--project", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.startswith("content/sources.yaml:")
+
+
+def test_the_copies_kept_with_an_edition_are_not_checked(default_project: Path) -> None:
+    from policygen.source.addresses import project_files
+    result = CliRunner().invoke(main, ["edition", "--project", str(default_project)])
+    assert result.exit_code == 0, result.output
+    kept = default_project / "content" / "editions" / "2026-09-14" / "reporting.yaml"
+    assert kept.is_file()
+    names = [name for _, name in project_files(default_project)]
+    assert "content/reporting.yaml" in names
+    assert not any(name.startswith("content/editions/") for name in names)

@@ -99,11 +99,14 @@ def test_nothing_is_written_until_confirmed(project: Path) -> None:
 
 
 def test_nothing_to_rebase_is_said_plainly(project: Path) -> None:
+    before = (project / OAK_FILE).read_bytes()
     code, _, err = rebase(project, "oak", "")
     assert code != 0
     assert ("nothing in the base guidance has changed under 'oak' since the edition of 14 "
             "September 2026: there is nothing to rebase") in err
     assert NEW_WORK_ACCOUNT not in (project / OAK_FILE).read_text()
+    assert (project / OAK_FILE).read_bytes() == before
+    assert sorted(p.name for p in (project / "variants" / "oak").iterdir()) == ["variant.yaml"]
 
 
 LAYOUT = """\

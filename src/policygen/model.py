@@ -403,6 +403,11 @@ class SignOffs:
     notified: SignOff | None = None
     approved: SignOff | None = None
 
+    @property
+    def records(self) -> tuple[SignOff, ...]:
+        """The records there are, in the order they happen."""
+        return tuple(r for r in (self.notice_prepared, self.notified, self.approved) if r)
+
 
 @dataclass(frozen=True, slots=True)
 class VariantDates:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from policygen.build.pipeline import check
 from policygen.errors import ContentError, OutputError
-from policygen.source.content import CONTENT_DIR
+from policygen.source.content import CONTENT_DIR, content_paths
 from policygen.source.review import build_date
 from policygen.variants.editions import copy_name, format_record, record_name
 from policygen.variants.standing import base_edition
@@ -42,7 +42,7 @@ def record_edition(project: Path) -> EditionRecord:
     day = base_edition(publication)
     files = {record_name(day): format_record(publication, day).encode("utf-8")}
     files.update({f"{copy_name(day)}/{path.relative_to(project / CONTENT_DIR).as_posix()}":
-                  path.read_bytes() for path in content_files(project)})
+                  path.read_bytes() for path in content_paths(project / CONTENT_DIR)})
     differing = [name for name, data in files.items()
                  if (project / name).exists() and (project / name).read_bytes() != data]
     # Local copies go on changing after the edition (approvals, rebases): each is kept as it
@@ -65,10 +65,6 @@ def record_edition(project: Path) -> EditionRecord:
     return EditionRecord(project / record_name(day), tuple(missing))
 
 
-def content_files(project: Path) -> list[Path]:
-    """The files the content is read from (as load_content reads them)."""
-    folder = project / CONTENT_DIR
-    return sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml"))
 
 
 def variant_files(project: Path) -> list[Path]:

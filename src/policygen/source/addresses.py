@@ -48,10 +48,13 @@ class Address:
 
 
 def project_files(project: Path) -> list[tuple[Path, str]]:
-    """The content files and every variant file, each with the name an editor knows it by."""
+    """The content files and every variant file, each with the name an editor knows it by
+    (not the copies `policygen edition` keeps in content/editions/: what was published then
+    stays as it was, and nobody edits it to mend an address)."""
     found = [(path, path.relative_to(project).as_posix())
              for folder in ("content", "variants") if (project / folder).is_dir()
-             for path in sorted((project / folder).rglob("*.yaml")) if path.is_file()]
+             for path in sorted((project / folder).rglob("*.yaml")) if path.is_file()
+             and not path.relative_to(project).as_posix().startswith("content/editions/")]
     return sorted(found, key=lambda pair: pair[1])
 
 

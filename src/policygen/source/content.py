@@ -55,7 +55,7 @@ def load_content(project: Path, folder_name: str = CONTENT_DIR) -> LoadedContent
     problems: list[Problem] = []
     texts: dict[str, SourceFile] = {}
     unread = set()
-    for path in sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml")):
+    for path in content_paths(folder):
         shown = path.relative_to(project).as_posix()
         name = f"{CONTENT_DIR}/{path.relative_to(folder).as_posix()}"
         outside = outside_problem(path, project, "file")
@@ -72,6 +72,11 @@ def load_content(project: Path, folder_name: str = CONTENT_DIR) -> LoadedContent
             raise
         raise ContentError([_moved(problem, folder_name) for problem in error.problems]) \
             from None
+
+
+def content_paths(folder: Path) -> list[Path]:
+    """The files content is read from in a content folder: its YAML, then its topics'."""
+    return sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml"))
 
 
 def _moved(problem: Problem, folder_name: str) -> Problem:

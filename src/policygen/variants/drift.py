@@ -194,9 +194,7 @@ class DriftReport:
 
 def pinned_of(variant: Variant) -> dict[str, str]:
     """The pins of the variant's records, the latest record's where two differ."""
-    records = sorted((r for _, signed in variant.sign_offs
-                      for r in (signed.notice_prepared, signed.notified, signed.approved) if r),
-                     key=lambda r: r.date)
+    records = sorted(variant.records, key=lambda r: r.date)
     if variant.rebased:  # the editor's last look at the base, after every record
         records.append(variant.rebased)
     return {ident: pin for record in records for ident, pin in record.pins}
@@ -318,9 +316,7 @@ def between(then: Publication, now: Publication, previous: date) -> EditionChang
 
 def signed_edition(variant: Variant) -> date | None:
     """The latest base edition any of the variant's records (or its rebase) was made for."""
-    records = [r for _, signed in variant.sign_offs
-               for r in (signed.notice_prepared, signed.notified, signed.approved) if r]
-    days = [r.edition or r.date for r in records]
+    days = [r.edition or r.date for r in variant.records]
     if variant.rebased and variant.rebased.edition:
         days.append(variant.rebased.edition)
     return max(days) if days else None

@@ -299,9 +299,8 @@ def misplaced_sign_offs(variant: Variant, authors: Sequence[tuple[str, Party]]) 
     another (whose authors each have their own), or an author's key that is not in the chain."""
     keys = [key for key, _ in authors]
     return tuple(_misplaced(variant, author, record, keys)
-                 for author, records in variant.sign_offs
-                 for record in (records.notice_prepared, records.notified, records.approved)
-                 if record is not None and author not in (keys or [ONLY_AUTHOR]))
+                 for author, records in variant.sign_offs for record in records.records
+                 if author not in (keys or [ONLY_AUTHOR]))
 
 
 def _misplaced(variant: Variant, author: str, record: SignOff, keys: list[str]) -> Problem:

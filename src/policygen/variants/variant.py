@@ -100,6 +100,11 @@ class Variant:
 
     # The one author's records, for a variant of the base guidance.
     @property
+    def records(self) -> tuple[SignOff, ...]:
+        """Every notice, notification and approval on record, whoever's."""
+        return tuple(record for _, signed in self.sign_offs for record in signed.records)
+
+    @property
     def notice_prepared(self) -> SignOff | None:
         return self.signed().notice_prepared
 
