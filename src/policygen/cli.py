@@ -336,17 +336,21 @@ def _file_diff(old: str, new: str, name: str) -> str:
 
 
 @main.command()
+@click.argument("name", required=False)
 @_project_option
-def edition(project: Path) -> None:
+def edition(name: str | None, project: Path) -> None:
     """Record this edition, for local copies to compare with the next.
 
     Run it when you publish a new edition (after setting dates: last_updated). It writes
     content/editions/DATE.yaml with every item's words and place; keep it with your content.
     Local copies are then shown what each later edition changed under them.
+
+    With NAME, keep a local copy's own edition (the date of its newest revision note) in
+    variants/NAME/editions/DATE/, so that its pages stay readable once it publishes another.
     """
-    from policygen.commands.edition import record_edition
+    from policygen.commands.edition import record_copy_edition, record_edition
     with _errors_to_exit_codes():
-        record = record_edition(project)
+        record = record_copy_edition(project, name) if name else record_edition(project)
         click.echo(record.message)
 
 

@@ -13,8 +13,14 @@ from policygen.render.edition import Edition, variant_edition_of
 from policygen.render.workers import map_forked
 from policygen.variants import chain
 from policygen.variants.drift import between
-from policygen.variants.editions import ArchivedEdition, copy_name
+from policygen.variants.editions import (
+    ArchivedEdition,
+    copy_edition_day,
+    copy_name,
+    own_editions,
+)
 from policygen.variants.ledger import AdaptedPublication
+from policygen.variants.standing import base_edition
 from policygen.variants.variant import VARIANT_FILE, VARIANTS_DIR
 
 
@@ -36,18 +42,40 @@ def variant_edition(report: CheckReport, options: BuildOptions, name: str,
         else ""
     adapted = replace(adapted, publication=replace(adapted.publication, site_url=site_url))
     edition = variant_edition_of(adapted, report.status.today, prefix)
-    kept = tuple(found for found in (archived_variant(options.project, archived, name)
-                                     for archived in earlier) if found)
+    kept = earlier_states(options.project, adapted, report.publication, earlier)
     # What changed for its readers: its pages then against its pages now, its own words in
     # both (so its terms are not taken for changes).
-    changes = between(kept[0].publication, adapted.publication, kept[0].day) if kept else None
+    changes = between(kept[0].publication, adapted.publication, kept[0].day,
+                      kept[0].superseded_by) if kept else None
     return replace(edition, earlier=kept, changes=changes)
 
 
-def archived_variant(project: Path, archived: ArchivedEdition,
-                     name: str) -> ArchivedEdition | None:
-    """The variant as it was over an earlier edition, from the copy kept with that edition."""
-    root = project / copy_name(archived.day)
+def earlier_states(project: Path, adapted: AdaptedPublication, base: Publication,
+                   earlier: tuple[ArchivedEdition, ...]) -> tuple[ArchivedEdition, ...]:
+    """A variant's earlier editions, newest first, each superseded by the one after it: the
+    variant as it was over each earlier edition of the base (kept by the board), and each
+    edition it kept of its own (its own where both fall on one day)."""
+    name = adapted.variant.name
+    by_day = {found.day: found for found in (archived_variant(project, archived, name)
+                                             for archived in earlier) if found}
+    base_day = base_edition(base)
+    current = max(base_day, copy_edition_day(adapted.variant) or base_day)
+    bases = {archived.day: archived.publication for archived in earlier} | {base_day: base}
+    for own in own_editions(project, name)[0]:
+        if own.day < current and own.over in bases:
+            found = archived_variant(project, ArchivedEdition(own.day, bases[own.over], current),
+                                     name, own.root)
+            by_day.update({own.day: found} if found else {})
+    days = sorted(by_day, reverse=True)
+    return tuple(replace(by_day[day], superseded_by=later)
+                 for day, later in zip(days, [current, *days], strict=False))
+
+
+def archived_variant(project: Path, archived: ArchivedEdition, name: str,
+                     kept_in: str | None = None) -> ArchivedEdition | None:
+    """The variant as it was over an earlier edition, from the copy kept with that edition
+    (or in `kept_in`, where it kept an edition of its own)."""
+    root = project / (kept_in or copy_name(archived.day))
     if not (root / VARIANTS_DIR / name / VARIANT_FILE).is_file():
         return None
     try:

@@ -1,21 +1,35 @@
 """`policygen edition`: record the items of the base guidance's current edition in
-content/editions/<date>.yaml, so that a later edition can show local copies what changed.
+content/editions/<date>.yaml, so that a later edition can show local copies what changed;
+`policygen edition NAME`: keep a local copy's own edition in variants/NAME/editions/<date>/,
+so that its pages stay readable once it republishes.
 
 A record is written once and never over another: an edition is what was published.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from policygen.build.editions import adapt
 from policygen.build.pipeline import check
-from policygen.errors import ContentError, OutputError
+from policygen.errors import ContentError, Location, OutputError, Problem
 from policygen.source.content import CONTENT_DIR, content_paths
 from policygen.source.review import build_date
-from policygen.variants.editions import copy_name, format_record, record_name
+from policygen.variants.chain import load_chain
+from policygen.variants.editions import (
+    OWN_RECORD,
+    copy_edition_day,
+    copy_name,
+    format_own_record,
+    format_record,
+    own_copy_name,
+    record_name,
+)
 from policygen.variants.standing import base_edition
-from policygen.variants.variant import list_variants, load_variant, variant_file_name
+from policygen.variants.variant import Variant, list_variants, load_variant, variant_file_name
 from policygen.words import long_date
 
 
@@ -47,8 +61,7 @@ def record_edition(project: Path) -> EditionRecord:
                  if (project / name).exists() and (project / name).read_bytes() != data]
     # Local copies go on changing after the edition (approvals, rebases): each is kept as it
     # was when first recorded with it, and one added since is kept as it is now.
-    files.update({f"{copy_name(day)}/{path.relative_to(project).as_posix()}": path.read_bytes()
-                  for path in variant_files(project)})
+    files.update(_kept_files(project, copy_name(day), readable_variants(project)))
     if differing:
         raise OutputError(
             f"{differing[0]} already records the edition of {long_date(day)}, and the "
@@ -56,26 +69,89 @@ def record_edition(project: Path) -> EditionRecord:
             "is left as it is. If this is a new edition, set dates: last_updated in "
             "content/publication.yaml to the day it is published, then run policygen edition "
             "again")
+    return EditionRecord(project / record_name(day), _write_missing(project, files))
+
+
+@dataclass(frozen=True, slots=True)
+class CopyEditionRecord:
+    path: Path  # the folder the edition is kept in
+    written: tuple[str, ...]
+    organisation: str
+    day: date
+    base_kept: bool  # whether the partnership kept the edition this one adapts
+
+    @property
+    def message(self) -> str:
+        said = (f"Kept {self.organisation}'s edition of {long_date(self.day)} in {self.path}."
+                if self.written else f"{self.path} already keeps {self.organisation}'s edition "
+                f"of {long_date(self.day)}; nothing was written.")
+        if self.base_kept:
+            return said
+        return (f"{said}\nNote: the partnership has not yet recorded the edition your copy "
+                "adapts (policygen edition, run by the partnership). Until it does, this "
+                "edition's pages cannot be shown once it is superseded.")
+
+
+def record_copy_edition(project: Path, name: str) -> CopyEditionRecord:
+    """Keep a local copy's current edition: the day and the partnership's edition it adapts,
+    and the files of its chain as they are now; refuse where the copy's own differ from a
+    record of the same day."""
+    report = check(project, build_date(None))
+    adapted = adapt(project, report.publication, name)
+    variant, over = adapted.variant, base_edition(report.publication)
+    day = copy_edition_day(variant)
+    if day is None:
+        where = variant.dates.location if variant.dates.location.line else \
+            Location(variant_file_name(name), 1)
+        raise ContentError([Problem(where, (
+            "policygen cannot tell which day this edition of your copy was published: add a "
+            "revision note under revisions: (date, version, summary) for it, then run "
+            f"policygen edition {name} again"))])
+    folder = own_copy_name(name, day)
+    own = {f"{folder}/{OWN_RECORD}": format_own_record(variant, day, over).encode("utf-8")}
+    own.update(_kept_files(project, folder, (variant,)))
+    differing = [path for path, data in own.items()
+                 if (project / path).exists() and (project / path).read_bytes() != data]
+    if differing:
+        raise OutputError(
+            f"{differing[0]} already keeps your copy's edition of {long_date(day)}, and your "
+            "copy now says something else (or adapts another edition of the partnership's): "
+            "an edition is what was published, so it is left as it is. If this is a new "
+            "edition, add a revision note under revisions: with the day it is published, then "
+            f"run policygen edition {name} again")
+    # The copies it extends are kept as they were when first kept with this edition.
+    files = {**_kept_files(project, folder, load_chain(project, name)[:-1]), **own}
+    return CopyEditionRecord(project / folder, _write_missing(project, files),
+                             variant.organisation.name, day,
+                             (project / copy_name(over) / "publication.yaml").is_file())
+
+
+def _write_missing(project: Path, files: dict[str, bytes]) -> tuple[str, ...]:
+    """Write each file not there yet; none is written over."""
     missing = [name for name in files if not (project / name).exists()]
     for name in missing:
         target = project / name
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as file:  # "x": never over another record
             file.write(files[name])
-    return EditionRecord(project / record_name(day), tuple(missing))
+    return tuple(missing)
 
 
+def _kept_files(project: Path, folder: str,
+                variants: Iterable[Variant]) -> dict[str, bytes]:
+    """The files and logos of these copies, by where they are kept in `folder`."""
+    paths = [path for variant in variants
+             for path in (project / variant_file_name(variant.name), variant.logo_path) if path]
+    return {f"{folder}/{path.relative_to(project).as_posix()}": path.read_bytes()
+            for path in paths}
 
 
-def variant_files(project: Path) -> list[Path]:
-    """Each local copy's file and logo, for its pages over this edition to stay readable."""
-    files = []
+def readable_variants(project: Path) -> list[Variant]:
+    """Each local copy that can be read, for its pages over this edition to stay readable."""
+    found = []
     for name in list_variants(project):
         try:
-            variant = load_variant(project, name)
+            found.append(load_variant(project, name))
         except ContentError:
             continue  # a copy that cannot be read is not kept (check says why)
-        files.append(project / variant_file_name(name))
-        if variant.logo_path is not None:
-            files.append(variant.logo_path)
-    return files
+    return found

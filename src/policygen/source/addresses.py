@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policygen.errors import Location, Problem
+from policygen.source.content import is_kept_copy
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 
 # An address runs to the first space, quote or bracket; trailing punctuation is the sentence's.
@@ -49,12 +50,12 @@ class Address:
 
 def project_files(project: Path) -> list[tuple[Path, str]]:
     """The content files and every variant file, each with the name an editor knows it by
-    (not the copies `policygen edition` keeps in content/editions/: what was published then
-    stays as it was, and nobody edits it to mend an address)."""
+    (not the copies `policygen edition` keeps: what was published then stays as it was, and
+    nobody edits it to mend an address)."""
     found = [(path, path.relative_to(project).as_posix())
              for folder in ("content", "variants") if (project / folder).is_dir()
              for path in sorted((project / folder).rglob("*.yaml")) if path.is_file()
-             and not path.relative_to(project).as_posix().startswith("content/editions/")]
+             and not is_kept_copy(path.relative_to(project).as_posix())]
     return sorted(found, key=lambda pair: pair[1])
 
 

@@ -74,6 +74,15 @@ def load_content(project: Path, folder_name: str = CONTENT_DIR) -> LoadedContent
             from None
 
 
+def is_kept_copy(name: str) -> bool:
+    """Whether a project file (by its name from the project folder) is one of the copies
+    `policygen edition` keeps (content/editions/…, variants/NAME/editions/…): what was
+    published then stays as it was, so nothing checks or mends it as an editor's file."""
+    parts = name.split("/")
+    return parts[:2] == [CONTENT_DIR, "editions"] or (
+        len(parts) > 3 and parts[0] == "variants" and parts[2] == "editions")
+
+
 def content_paths(folder: Path) -> list[Path]:
     """The files content is read from in a content folder: its YAML, then its topics'."""
     return sorted(folder.glob("*.yaml")) + sorted((folder / "topics").glob("*.yaml"))

@@ -18,6 +18,7 @@ from policygen.model import Adaptation, Edit, Party, Publication
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.changes import apply_variant
 from policygen.variants.drift import drift_of, drift_warnings, removed_since
+from policygen.variants.editions import own_editions
 from policygen.variants.ledger import AdaptedPublication, Upstream
 from policygen.variants.variant import (
     VARIANT_FILE,
@@ -54,7 +55,9 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
         pub, upstream = for_children(adapted), (as_upstream(adapted), *upstream)
     adapted = apply_variant(pub, chain[-1], upstream, removed_since(project, chain[-1], base))
     drift = drift_of(project, adapted, base)
-    return replace(adapted, warnings=adapted.warnings + drift_warnings(adapted.variant, drift),
+    unread = own_editions(project, name)[1]
+    return replace(adapted, warnings=(*adapted.warnings, *drift_warnings(adapted.variant, drift),
+                                      *unread),
                    drifted=(len(drift.own), len(drift.taken_over)))
 
 

@@ -307,11 +307,11 @@ def edition_changes(project: Path, pub: Publication) -> EditionChanges | None:
                           tuple(_edition_drift(then, item_places(pub))))
 
 
-def between(then: Publication, now: Publication, previous: date) -> EditionChanges:
+def between(then: Publication, now: Publication, previous: date,
+            edition: date) -> EditionChanges:
     """The changes from one publication to another (a local copy's edition then and now)."""
-    return EditionChanges(previous, now.dates.last_updated or now.dates.published,
-                          now.language, tuple(_edition_drift(item_places(then),
-                                                             item_places(now))))
+    return EditionChanges(previous, edition, now.language,
+                          tuple(_edition_drift(item_places(then), item_places(now))))
 
 
 def signed_edition(variant: Variant) -> date | None:

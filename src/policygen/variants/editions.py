@@ -8,12 +8,17 @@ files: the content format will change over the years, and a record in this small
 (id, list, place, words) still reads when an old edition's source files would not.
 
 `policygen edition` writes a record (never over another one); nothing else writes here.
+
+A local copy publishes editions of its own too (a school rewords an item and republishes while
+the partnership's edition stays the same). `policygen edition NAME` keeps each one in the
+copy's own folder, variants/NAME/editions/<date>/, which its editor looks after: a small record
+(the day, and the partnership's edition it adapted) and the files of its chain as they were.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -21,7 +26,7 @@ from types import MappingProxyType
 import yaml
 from yaml.nodes import Node
 
-from policygen.errors import ContentError, Location, Problem
+from policygen.errors import ContentError, Location, Problem, Severity
 from policygen.model import Publication
 from policygen.source.confinement import outside_problem
 from policygen.source.content import load_content
@@ -29,6 +34,7 @@ from policygen.source.reader import Reader
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 from policygen.variants.itemlists import item_lists
 from policygen.variants.ledger import AdaptedPublication
+from policygen.variants.variant import VARIANTS_DIR, Variant
 
 EDITIONS_DIR = "content/editions"
 _FIELDS = ("id", "list", "after", "text", "poster")
@@ -155,3 +161,78 @@ def recorded_editions(project: Path) -> tuple[date, ...]:
         except ValueError:
             continue  # not a record policygen wrote; the board's own file, left alone
     return tuple(sorted(days))
+
+
+OWN_EDITIONS_DIR = "editions"  # in a local copy's own folder
+OWN_RECORD = "edition.yaml"
+
+
+def own_editions_folder(name: str) -> str:
+    return f"{VARIANTS_DIR}/{name}/{OWN_EDITIONS_DIR}"
+
+
+def own_copy_name(name: str, day: date) -> str:
+    """The folder keeping a local copy's own edition: its record and its chain's files."""
+    return f"{own_editions_folder(name)}/{day.isoformat()}"
+
+
+def copy_edition_day(variant: Variant) -> date | None:
+    """The day a local copy's current edition was published: its newest revision note, else
+    its last review, else the day it was adopted; None when it gives none of these."""
+    if variant.revisions:
+        return max(revision.date for revision in variant.revisions)
+    return variant.dates.last_reviewed or variant.dates.adopted
+
+
+@dataclass(frozen=True, slots=True)
+class OwnEdition:
+    """A local copy's own edition, as `policygen edition NAME` kept it."""
+
+    day: date
+    over: date  # the partnership's edition it adapted
+    root: str  # the folder holding variants/<each copy of its chain>/ as they were
+
+
+def format_own_record(variant: Variant, day: date, over: date) -> str:
+    """The record of a local copy's edition: the same bytes each time."""
+    head = (f"# {' '.join(variant.organisation.name.split())}'s edition of {day.isoformat()}, "
+            "kept so that its pages stay readable\n# once it is superseded. Written by "
+            "policygen edition: do not edit it.\n")
+    return head + yaml.safe_dump({"edition": day, "over": over}, sort_keys=False)
+
+
+def own_editions(project: Path, name: str) -> tuple[tuple[OwnEdition, ...], tuple[Problem, ...]]:
+    """The editions a local copy kept of its own, oldest first; and, as warnings, the records
+    that cannot be read (those editions' pages are left out, the rest of the build goes on)."""
+    folder = project / own_editions_folder(name)
+    found, problems = [], []
+    for path in sorted(folder.glob(f"*/{OWN_RECORD}")) if folder.is_dir() else ():
+        try:
+            found.append(read_own_record(project, path))
+        except ContentError as error:
+            problems += [replace(problem, severity=Severity.WARNING, message=(
+                f"{problem.message} (this record of an edition of your copy, written by "
+                "policygen edition, cannot be read, so that edition's pages are left out)"))
+                for problem in error.problems]
+    return tuple(found), tuple(problems)
+
+
+def read_own_record(project: Path, path: Path) -> OwnEdition:
+    name = path.relative_to(project).as_posix()
+    outside = outside_problem(path, project, "file")
+    source, problems = (None, [outside]) if outside else read_source(path, name)
+    if source is None:
+        raise ContentError(problems)
+    root, problems = parse_yaml(source)
+    if root is None:
+        raise ContentError(problems or [Problem(Location(name), "the record is empty")])
+    r = Reader(source)
+    fields = r.fields(root, "the record of a local copy's edition", ("edition", "over")) or {}
+    day, over = (r.date(fields[key], f"'{key}'") if key in fields else None
+                 for key in ("edition", "over"))
+    if r.problems or day is None or over is None:
+        raise ContentError(list(r.problems))
+    if path.parent.name != day.isoformat():
+        raise ContentError([Problem(Location(name), f"the record says the edition of {day}, "
+                                    f"but it is kept in the folder of {path.parent.name}")])
+    return OwnEdition(day, over, path.parent.relative_to(project).as_posix())
