@@ -489,3 +489,19 @@ def test_words_objects_keep_their_translations_out_of_templates_reach() -> None:
     """Templates may be anyone's; they see the words only through gettext, never the object."""
     assert not hasattr(Words, "__dict__") or "translations" not in vars(Words)
     assert all(name.startswith("_") for name in Words.__slots__)
+
+
+def test_the_welsh_catalogue_has_every_word_and_none_left_fuzzy() -> None:
+    """Issue 15, point 6: every reader's word in Welsh. A fuzzy entry is babel's guess from a
+    similar message and is shown in English, so none may be left (a draft is translated and
+    marked for review in the file's header, not left fuzzy)."""
+    with POT.open("rb") as source:
+        wanted = message_ids(read_po(source))
+    with (CATALOGUE / "cy.po").open("rb") as source:
+        welsh = read_po(source, locale="cy")
+    assert message_ids(welsh) == wanted
+    fuzzy = [m.id for m in welsh if m.id and m.fuzzy]
+    empty = [m.id for m in welsh if m.id and not all(
+        m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert fuzzy == [] and empty == []
+    assert "draft" in (welsh.header_comment or "").lower()
