@@ -44,6 +44,32 @@ def test_an_unchanged_rebuild_renders_nothing_and_changes_nothing(project: Path,
     assert set(read_record(out).editions) == {"", "variants/alpha/", "variants/beta/"}
 
 
+def test_an_unchanged_rebuild_leaves_the_output_folder_itself_in_place(project: Path,
+                                                                      tmp_path: Path) -> None:
+    """Nothing to make: the folder is not copied and swapped, so each file is the same file
+    (its inode), and nothing is left beside it."""
+    out = tmp_path / "out"
+    options = BuildOptions(project, out, TODAY, frozenset({"site"}), all_variants=True)
+    build(options)
+    inodes = {p: p.stat().st_ino for p in [out, *out.rglob("*")]}
+    again = build(options)
+    assert {p: p.stat().st_ino for p in [out, *out.rglob("*")]} == inodes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "project"]
+    assert again.pages == build(replace(options, out=tmp_path / "elsewhere")).pages
+    # A damaged index of variants is not taken as it is: the build makes the folder anew.
+    index = out / "variants" / "index.html"
+    good = index.read_bytes()
+    index.write_text("tampered")
+    build(options)
+    assert index.read_bytes() == good and out.stat().st_ino != inodes[out]
+    # Nor is a record that no longer says what this build would (a variant gone).
+    folder = project / "variants" / "beta"
+    (folder / "variant.yaml").unlink()
+    folder.rmdir()
+    assert build(options).variants_built == ("alpha",)
+    assert not (out / "variants" / "beta").exists()
+
+
 def test_editing_one_variant_renders_only_that_variant(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(BuildOptions(project, out, TODAY, PRINT_AND_SITE, all_variants=True))

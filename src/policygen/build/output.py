@@ -70,7 +70,8 @@ def _check_all_ours(out: Path) -> None:
 
 def foreign_files(out: Path, recorded: Mapping[str, str]) -> list[str]:
     """What in `out` no build recorded writing: other files, links, special files, folders."""
-    folders = {parent.as_posix() for name in recorded for parent in PurePosixPath(name).parents}
+    folders = {"."} | {name[:end] for name in recorded
+                       for end in (i for i, char in enumerate(name) if char == "/")}
     foreign = []
     for root, dirs, names in os.walk(out):
         here = PurePosixPath(Path(root).relative_to(out).as_posix())
@@ -265,19 +266,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def previous_files(out: Path, prefix: str, leave_out: tuple[str, ...] = ()) -> dict[str, Path]:
-    """The previous build's files under `prefix`, by output path (the marker left out)."""
-    folder = out / prefix
-    if not folder.is_dir():
-        return {}
-    found = {}
-    for path in folder.rglob("*"):
-        name = path.relative_to(out).as_posix()
-        if path.is_file() and name != MARKER and not name.startswith(leave_out):
-            found[name] = path
-    return found
-
-
 def _swap(new: Path, out: Path) -> None:
     if not out.exists():
         os.replace(new, out)
@@ -336,6 +324,15 @@ def _marker(record: BuildRecord) -> bytes:
                "files": dict(sorted(record.files.items())),
                "build": dict(record.build)}
     return (json.dumps(content, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def holds(out: Path, record: BuildRecord) -> bool:
+    """Whether the output folder's marker already says exactly this record (the same files,
+    with the same contents, made from the same inputs)."""
+    try:
+        return (out / MARKER).read_bytes() == _marker(record)
+    except OSError:
+        return False
 
 
 def read_record(out: Path) -> BuildRecord:

@@ -17,6 +17,7 @@ from policygen.build.incremental import (
     InputHasher,
     build_settings,
     intact_editions,
+    output_files,
     read_pdf_cache,
     reused_files,
 )
@@ -24,6 +25,9 @@ from policygen.build.output import (
     BuildRecord,
     Staging,
     check_output_path,
+    digest_of,
+    file_digest,
+    holds,
     output_lock,
     read_record,
     recover_interrupted,
@@ -40,7 +44,7 @@ from policygen.build.plan import (
 )
 from policygen.errors import ContentError, Location, Problem, Severity
 from policygen.model import Publication
-from policygen.render.edition import Edition, base_edition_of, variant_edition_of
+from policygen.render.edition import Edition, base_edition_of, owner_prefix, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
 from policygen.render.search import index_editions, search_targets
 from policygen.render.stage import (
@@ -193,6 +197,10 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     progress("preparing", 0, 0)
     plan = make_plan(report, options, templates, previous, out)
     setup = render_setup(options, templates, renderer, out, previous)
+    if not plan.editions:
+        kept_as_it_is = _as_it_is(out, plan, setup, previous, report, started)
+        if kept_as_it_is is not None:
+            return kept_as_it_is
     with Staging(out) as staging:
         outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
                                   lambda pdf: _to_disk(pdf, staging),
@@ -201,23 +209,71 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
         plan = plan.set_aside(_failures(outputs, plan, options))
         staging.discard(plan.failed_prefixes)
         kept = [pdf for pdf in outputs.pdfs if not pdf.path.startswith(plan.failed_prefixes)]
-        files: dict[str, bytes] = {}  # what is made after the pages: the indexes
-        if options.all_variants and "site" in options.formats:
-            files.update(render_index(plan.base, plan.entries(), setup.env).files)
-        said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
-        warnings = tuple(pdf_warnings(said)) + plan.warnings(report.status)
-        if options.strict and (warnings or report.warnings):
-            raise ContentError([replace(w, severity=Severity.ERROR)
-                                for w in report.warnings + warnings])
+        files = _indexes(plan, setup)  # what is made after the pages
+        warnings = _checked_warnings(plan, kept, previous, report)
         if "search" in options.formats:  # each edition made anew, on its own pages
             files.update(_search_indexes(plan.editions, outputs.files, progress))
-        for name, source in sorted(reused_files(out, plan.reused).items()):
+        for name, source in sorted(plan.reused_files.items()):
             staging.link(name, source, previous.files[name])
         for name, data in sorted(files.items()):
             staging.write(name, data)
         staging.commit(plan.record(kept, previous, report.status, staging.sizes))
         names = set(staging.sizes)
     rendered = sum(not pdf.reused for pdf in kept)
+    return _summary(report, plan, out, names, rendered, warnings, started)
+
+
+def _as_it_is(out: Path, plan: Plan, setup: RenderSetup, previous: BuildRecord,
+              report: CheckReport, started: float) -> BuildReport | None:
+    """The report of a build that leaves the output folder as it is, when every edition is
+    taken over and the folder already holds, to the byte, what this build would make; None
+    when anything would differ. Copying an unchanged site into a new folder and swapping it
+    in was most of an unchanged rebuild's time."""
+    reused = plan.reused_files
+    # The index of variants is made from the editions' records and the inputs every edition's
+    # key covers, all unchanged, so the last build's stands; a variant that failed is tried
+    # again, though, and what it says now may differ.
+    index = {name: file_digest(data) for name, data in _indexes(plan, setup).items()} \
+        if plan.failures else \
+        {name: digest for name, digest in previous.files.items() if owner_prefix(name) is None}
+    if not all((out / name).is_file() and digest_of(out / name) == digest
+               for name, digest in index.items()):
+        return None
+    sizes = {name: path.stat().st_size for name, path in (*reused.items(), *(
+        (name, out / name) for name in index))}
+    digests = {**{name: previous.files.get(name, "") for name in reused}, **index}
+    record = replace(plan.record([], previous, report.status, sizes), files=digests)
+    # The editions taken over were checked to the byte (intact_editions), the index here;
+    # the record must say exactly what the one there says.
+    if not holds(out, record):
+        return None
+    warnings = _checked_warnings(plan, [], previous, report)
+    return _summary(report, plan, out, set(sizes), 0, warnings, started)
+
+
+def _indexes(plan: Plan, setup: RenderSetup) -> dict[str, bytes]:
+    """The index of variants, in a build of all of them that makes the site."""
+    options = plan.options
+    if options.all_variants and "site" in options.formats:
+        return dict(render_index(plan.base, plan.entries(), setup.env).files)
+    return {}
+
+
+def _checked_warnings(plan: Plan, kept: list[RenderedPdf], previous: BuildRecord,
+                      report: CheckReport) -> tuple[Problem, ...]:
+    """The build's warnings (what WeasyPrint said, now or when a PDF taken over was made; the
+    review), which --strict turns into errors that stop the build."""
+    said = {pdf.path: pdf.warnings for pdf in kept} | plan.reused_pdf_warnings(previous)
+    warnings = tuple(pdf_warnings(said)) + plan.warnings(report.status)
+    if plan.options.strict and (warnings or report.warnings):
+        raise ContentError([replace(w, severity=Severity.ERROR)
+                            for w in report.warnings + warnings])
+    return warnings
+
+
+def _summary(report: CheckReport, plan: Plan, out: Path, names: set[str], rendered: int,
+             warnings: tuple[Problem, ...], started: float) -> BuildReport:
+    options = plan.options
     if options.variant and plan.editions:  # the summary speaks of what was built
         report = replace(report, status=plan.editions[0].status)
     return BuildReport(report, out, sum(name.endswith(".html") for name in names), len(names),
@@ -234,13 +290,15 @@ def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
         options.formats, options.papers, options.print_shop, options.all_variants, today))
     wanted = planned(options, list_variants(options.project))
     keys = {prefix: hasher.key(variant, prefix) for variant, prefix in wanted}
-    reused, to_make = decide(wanted, keys, previous, intact_editions(out, previous))
+    found = output_files(out)
+    reused, to_make = decide(wanted, keys, previous, intact_editions(found, previous))
     base = base_edition_of(report.publication, today,
                            edition_changes(options.project, report.publication),
                            archived_editions(options.project, base_edition(report.publication)))
     editions, failures = load_editions(report, options, base, to_make)
     return Plan(tuple(editions), {prefix: keys[prefix] for _, prefix in to_make}, reused,
-                tuple(failures), options, base, build_identity(hasher.build_id, options, today))
+                tuple(failures), options, base, build_identity(hasher.build_id, options, today),
+                reused_files(found, reused))
 
 
 def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer | None = None,

@@ -90,6 +90,8 @@ class Plan:
     options: BuildOptions
     base: Edition
     build: Mapping[str, Any] = field(default_factory=dict)
+    # The previous build's files of the editions taken over, by output path.
+    reused_files: Mapping[str, Path] = field(default_factory=dict)
 
     def set_aside(self, failures: list[VariantFailure]) -> Plan:
         """Variants whose PDFs could not be made are left out; the others are still built."""
