@@ -7,10 +7,13 @@ that the Welsh site can be published on a Welsh address of its own as it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from policygen.render.edition import Edition, language_folder
 from policygen.words import language_name
+
+WELSH = "cy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,49 @@ def alternates(languages: tuple[SiteLanguage, ...], here: SiteLanguage | None,
                       language.url + path if language.url else top + language.folder + path,
                       language == here)
             for language in languages]
+
+
+def language_editions(edition: Edition) -> list[Edition]:
+    """The edition in each of its languages, its prefix the folder of that language's PDFs."""
+    return [replace(in_language, prefix=edition.prefix + here.folder)
+            for here, in_language in language_sites(edition)]
+
+
+def shares_posters(edition: Edition) -> bool:
+    """Whether the edition's posters are bilingual: one for every language, at the top."""
+    pub = edition.publication
+    return len(pub.languages) > 1 and pub.bilingual_posters
+
+
+def poster_order(editions: list[Edition]) -> list[Edition]:
+    """The languages in the order a bilingual poster shows them: Welsh first, as a sign in
+    Wales has it (the Welsh Language Standards ask that the Welsh be read first), whatever
+    `languages` puts first for the site; then the others as `languages` lists them."""
+    return sorted(editions, key=lambda e: e.publication.language.split("-")[0] != WELSH)
+
+
+def up_from(language: SiteLanguage) -> str:
+    """From the top of a language's pages to the edition's top: "" or "../"."""
+    return "../" * language.folder.count("/")
+
+
+def posters_folder(language: SiteLanguage, shared: bool) -> str:
+    """Where a language's pages find the posters, from the top of its pages: its own posters/,
+    or, when the posters are bilingual (`shared`), the main language's, beside whose pages
+    they are made once for every language."""
+    return up_from(language) if shared else ""
+
+
+def language_downloads(downloads: Mapping[str, int], here: SiteLanguage,
+                       languages: tuple[SiteLanguage, ...], shared: bool) -> dict[str, int]:
+    """The PDFs ({path: size}) a language's pages link to, each path from the top of its pages:
+    its own (cy/handbook.pdf is its handbook.pdf) and the bilingual posters (../posters/)."""
+    others = tuple(language.folder for language in languages
+                   if language.folder and language != here)
+    own = {path.removeprefix(here.folder): size for path, size in downloads.items()
+           if path.startswith(here.folder) and not path.startswith(others)}
+    if not (shared and here.folder):
+        return own
+    top = posters_folder(here, shared)
+    return {**own, **{top + path: size for path, size in downloads.items()
+                      if path.startswith("posters/")}}

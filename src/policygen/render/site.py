@@ -15,7 +15,15 @@ from markupsafe import Markup
 
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
-from policygen.render.bilingual import Alternate, SiteLanguage, alternates, language_sites
+from policygen.render.bilingual import (
+    Alternate,
+    SiteLanguage,
+    alternates,
+    language_downloads,
+    language_sites,
+    posters_folder,
+    shares_posters,
+)
 from policygen.render.edition import Edition, archive_folder
 from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render
@@ -78,12 +86,14 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
     sites = language_sites(edition)
     languages = tuple(language for language, _ in sites)
     files: dict[str, bytes] = {}
+    shared = shares_posters(edition)
     for language, in_language in sites:
         main = not language.folder
-        # The PDFs are in the main language only, for now (issue 15, point 4): linked from
-        # its pages alone, so that no Welsh page offers an English poster as its own.
-        made = _render_language(in_language, env, assets, downloads if main else None,
-                                links_to_variants and main, (languages, language), searchable)
+        # Each language's pages link its own handbook and posters, or the bilingual posters.
+        pdfs = language_downloads(downloads or {}, language, languages, shared)
+        made = _render_language(in_language, env, assets, pdfs,
+                                links_to_variants and main, (languages, language), searchable,
+                                posters_at=posters_folder(language, shared))
         files.update({language.folder + path: data for path, data in made.items()})
     files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
     return files
@@ -112,10 +122,12 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
                      downloads: Mapping[str, int] | None, links_to_variants: bool,
                      languages: tuple[tuple[SiteLanguage, ...], SiteLanguage],
                      searchable: bool = False,
-                     superseded: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+                     superseded: Mapping[str, Any] | None = None,
+                     posters_at: str = "") -> dict[str, bytes]:
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
     common = {**common_context(edition, markup), "downloads": dict(downloads or {}),
+              "posters_at": posters_at,
               "site_languages": languages, "searchable": searchable}
     if superseded:
         common["superseded"] = superseded

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from policygen.errors import Location, Problem
+from policygen.render.bilingual import language_editions
 from policygen.render.edition import Edition
 from policygen.render.printing import (
     PrintJob,
@@ -23,7 +24,7 @@ from policygen.render.printing import (
     handbook_job,
     notice_job,
     poster_job,
-    posters,
+    sheets,
 )
 from policygen.render.site import VARIANT_INDEX, render_site
 from policygen.render.variant_index import VariantEntry, render_variant_index
@@ -40,13 +41,18 @@ JobsOf = Callable[[jinja2.Environment, MarkdownRenderer, Edition, PrintOptions],
 
 def _poster_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
                  options: PrintOptions) -> list[JobMaker]:
-    return [partial(poster_job, env, renderer, edition, options, paper, poster)
-            for paper in options.papers for poster in posters(edition)]
+    return [partial(poster_job, env, renderer, sheet, options, paper)
+            for paper in options.papers for sheet in sheets(edition)]
 
 
 def _handbook_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
                    options: PrintOptions) -> list[JobMaker]:
-    return [partial(handbook_job, env, renderer, edition, options)]
+    """A handbook in each language, each in its language's folder (cy/handbook.pdf)."""
+    main, *others = language_editions(edition)
+    # Each language's handbook links its own glossary's terms.
+    renderers = [renderer, *(MarkdownRenderer(e.publication.glossary.terms) for e in others)]
+    return [partial(handbook_job, env, each_renderer, each, options)
+            for each_renderer, each in zip(renderers, [main, *others], strict=True)]
 
 
 def _notice_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
