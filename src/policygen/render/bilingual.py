@@ -81,28 +81,20 @@ def poster_order(editions: list[Edition]) -> list[Edition]:
     return sorted(editions, key=lambda e: e.publication.language.split("-")[0] != WELSH)
 
 
-def up_from(language: SiteLanguage) -> str:
-    """From the top of a language's pages to the edition's top: "" or "../"."""
-    return "../" * language.folder.count("/")
-
-
-def posters_folder(language: SiteLanguage, shared: bool) -> str:
-    """Where a language's pages find the posters, from the top of its pages: its own posters/,
-    or, when the posters are bilingual (`shared`), the main language's, beside whose pages
-    they are made once for every language."""
-    return up_from(language) if shared else ""
-
-
 def language_downloads(downloads: Mapping[str, int], here: SiteLanguage,
-                       languages: tuple[SiteLanguage, ...], shared: bool) -> dict[str, int]:
-    """The PDFs ({path: size}) a language's pages link to, each path from the top of its pages:
-    its own (cy/handbook.pdf is its handbook.pdf) and the bilingual posters (../posters/)."""
+                       languages: tuple[SiteLanguage, ...]) -> dict[str, int]:
+    """The PDFs ({path: size}) in a language's folder, each path from the top of its pages
+    (cy/handbook.pdf is the Welsh pages' handbook.pdf): those its pages link to."""
     others = tuple(language.folder for language in languages
                    if language.folder and language != here)
-    own = {path.removeprefix(here.folder): size for path, size in downloads.items()
-           if path.startswith(here.folder) and not path.startswith(others)}
-    if not (shared and here.folder):
-        return own
-    top = posters_folder(here, shared)
-    return {**own, **{top + path: size for path, size in downloads.items()
-                      if path.startswith("posters/")}}
+    return {path.removeprefix(here.folder): size for path, size in downloads.items()
+            if path.startswith(here.folder) and not path.startswith(others)}
+
+
+def poster_copies(editions: list[Edition]) -> dict[str, tuple[str, ...]]:
+    """Where bilingual posters go besides the main language's posters/: the same files in
+    each other language's folder (cy/posters/), since each language's pages are a whole site
+    that may be published on its own."""
+    return {f"{e.prefix}posters/": tuple(f"{e.prefix}{folder}posters/"
+                                         for folder in e.language_folders[1:])
+            for e in editions if shares_posters(e)}

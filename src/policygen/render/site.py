@@ -21,8 +21,6 @@ from policygen.render.bilingual import (
     alternates,
     language_downloads,
     language_sites,
-    posters_folder,
-    shares_posters,
 )
 from policygen.render.edition import Edition, archive_folder
 from policygen.render.search import SEARCH_PAGE
@@ -86,14 +84,11 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
     sites = language_sites(edition)
     languages = tuple(language for language, _ in sites)
     files: dict[str, bytes] = {}
-    shared = shares_posters(edition)
     for language, in_language in sites:
         main = not language.folder
-        # Each language's pages link its own handbook and posters, or the bilingual posters.
-        pdfs = language_downloads(downloads or {}, language, languages, shared)
+        pdfs = language_downloads(downloads or {}, language, languages)
         made = _render_language(in_language, env, assets, pdfs,
-                                links_to_variants and main, (languages, language), searchable,
-                                posters_at=posters_folder(language, shared))
+                                links_to_variants and main, (languages, language), searchable)
         files.update({language.folder + path: data for path, data in made.items()})
     files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
     return files
@@ -122,12 +117,10 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
                      downloads: Mapping[str, int] | None, links_to_variants: bool,
                      languages: tuple[tuple[SiteLanguage, ...], SiteLanguage],
                      searchable: bool = False,
-                     superseded: Mapping[str, Any] | None = None,
-                     posters_at: str = "") -> dict[str, bytes]:
+                     superseded: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
     common = {**common_context(edition, markup), "downloads": dict(downloads or {}),
-              "posters_at": posters_at,
               "site_languages": languages, "searchable": searchable}
     if superseded:
         common["superseded"] = superseded

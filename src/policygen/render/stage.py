@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from policygen.errors import Location, Problem
-from policygen.render.bilingual import language_editions
+from policygen.render.bilingual import language_editions, poster_copies
 from policygen.render.edition import Edition
 from policygen.render.printing import (
     PrintJob,
@@ -191,9 +191,20 @@ def _render_pdfs(editions: list[Edition], setup: RenderSetup, formats: frozenset
     )
     assert setup.renderer is not None, "PDFs asked for without a PDF renderer"
     found = setup.renderer.stream(makers, setup.roots, setup.cache or PdfCache(), counter)
-    pdfs = [sink(pdf) for pdf in found]
+    copies = poster_copies(editions)
+    pdfs = [sink(each) for pdf in found for each in _with_copies(pdf, copies)]
     setup.renderer.close()  # the pages need the workers' memory more (they restart if asked)
     return sorted(pdfs, key=lambda pdf: pdf.path)  # they come back as they were finished
+
+
+def _with_copies(pdf: RenderedPdf, copies: Mapping[str, tuple[str, ...]]
+                 ) -> list[RenderedPdf]:
+    """The PDF, and its copies in other folders (a bilingual poster in each language's)."""
+    for folder, others in copies.items():
+        if pdf.path.startswith(folder) and not pdf.error:
+            name = pdf.path.removeprefix(folder)
+            return [pdf, *(replace(pdf, path=other + name, warnings=()) for other in others)]
+    return [pdf]
 
 
 def _jobs(edition: Edition, setup: RenderSetup, formats: frozenset[str]) -> list[JobMaker]:
