@@ -241,9 +241,10 @@ def _side_context(edition: Edition, poster: Poster) -> dict[str, Any]:
 def _fit_advice(sheet: Sheet) -> str:
     if len(sheet.sides) == 1:
         return SHORTEN
-    return (SHORTEN + " A bilingual poster carries every language at the same size: print it "
-            "on A3 (--paper a3), or print a poster per language ('posters: per-language' in "
-            "content/publication.yaml).")
+    # Not A3: its text is larger in step with the paper, so it holds what A4 holds.
+    return (SHORTEN + " A bilingual poster carries every language at the same size, so it "
+            "holds half as much: give shorter 'poster' wordings in each language, or print a "
+            "poster per language ('posters: per-language' in content/publication.yaml).")
 
 
 NAVY = "#1d3f6e"  # the base's colour; a variant's accent colour takes its place
