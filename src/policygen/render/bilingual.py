@@ -7,10 +7,13 @@ that the Welsh site can be published on a Welsh address of its own as it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from policygen.render.edition import Edition, language_folder
 from policygen.words import language_name
+
+WELSH = "cy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,41 @@ def alternates(languages: tuple[SiteLanguage, ...], here: SiteLanguage | None,
                       language.url + path if language.url else top + language.folder + path,
                       language == here)
             for language in languages]
+
+
+def language_editions(edition: Edition) -> list[Edition]:
+    """The edition in each of its languages, its prefix the folder of that language's PDFs."""
+    return [replace(in_language, prefix=edition.prefix + here.folder)
+            for here, in_language in language_sites(edition)]
+
+
+def shares_posters(edition: Edition) -> bool:
+    """Whether the edition's posters are bilingual: one for every language, at the top."""
+    pub = edition.publication
+    return len(pub.languages) > 1 and pub.bilingual_posters
+
+
+def poster_order(editions: list[Edition]) -> list[Edition]:
+    """The languages in the order a bilingual poster shows them: Welsh first, as a sign in
+    Wales has it (the Welsh Language Standards ask that the Welsh be read first), whatever
+    `languages` puts first for the site; then the others as `languages` lists them."""
+    return sorted(editions, key=lambda e: e.publication.language.split("-")[0] != WELSH)
+
+
+def language_downloads(downloads: Mapping[str, int], here: SiteLanguage,
+                       languages: tuple[SiteLanguage, ...]) -> dict[str, int]:
+    """The PDFs ({path: size}) in a language's folder, each path from the top of its pages
+    (cy/handbook.pdf is the Welsh pages' handbook.pdf): those its pages link to."""
+    others = tuple(language.folder for language in languages
+                   if language.folder and language != here)
+    return {path.removeprefix(here.folder): size for path, size in downloads.items()
+            if path.startswith(here.folder) and not path.startswith(others)}
+
+
+def poster_copies(editions: list[Edition]) -> dict[str, tuple[str, ...]]:
+    """Where bilingual posters go besides the main language's posters/: the same files in
+    each other language's folder (cy/posters/), since each language's pages are a whole site
+    that may be published on its own."""
+    return {f"{e.prefix}posters/": tuple(f"{e.prefix}{folder}posters/"
+                                         for folder in e.language_folders[1:])
+            for e in editions if shares_posters(e)}

@@ -251,8 +251,7 @@ def _overflow_message(job: PrintJob, smallest: Trial) -> str:
     overflow_mm = (smallest.height - smallest.room) * MM_PER_PX
     return (f"the poster '{job.title}' ({job.path}) does not fit on one page even at the "
             f"smallest readable size ({job.steps[-1].size_pt:g} pt): it is about "
-            f"{max(overflow_mm, 1):.0f} mm too long for {job.paper.name}. Shorten its items "
-            "(a shorter 'poster' wording can be given per item) or split the topic.")
+            f"{max(overflow_mm, 1):.0f} mm too long for {job.paper.name}. {job.fit_advice}")
 
 
 def _layout(html: str, stylesheet: Any, fetcher: Any, print_shop: bool) -> Any:

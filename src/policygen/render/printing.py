@@ -14,6 +14,7 @@ import segno
 from markupsafe import Markup
 
 from policygen.model import Publication
+from policygen.render.bilingual import language_editions, poster_order, shares_posters
 from policygen.render.edition import Edition
 from policygen.render.fitting import Step
 from policygen.render.site import SECTION_PAGES, notice_context
@@ -37,10 +38,13 @@ class Paper:
     suffix: str
     footer_plain_mm: int = 0  # without a QR code
     qr_mm: int = 0  # at least 30 mm on A4: a phone reads it from an arm's length
+    footer_second_mm: int = 0  # what a second language adds to the footer (bilingual posters)
 
 
-A4 = Paper("A4", 210, 297, 12, 34, 10.0, 1.0, "", footer_plain_mm=26, qr_mm=30)
-A3 = Paper("A3", 297, 420, 15, 47, 14.0, 1.41, "-a3", footer_plain_mm=36, qr_mm=42)
+A4 = Paper("A4", 210, 297, 12, 34, 10.0, 1.0, "", footer_plain_mm=26, qr_mm=30,
+           footer_second_mm=14)
+A3 = Paper("A3", 297, 420, 15, 47, 14.0, 1.41, "-a3", footer_plain_mm=36, qr_mm=42,
+           footer_second_mm=20)
 PAPERS = {"a4": A4, "a3": A3}
 
 # Poster body text sizes on A4, largest first; A3 scales up. 18 pt is the least a notice read
@@ -78,6 +82,9 @@ def step_style(step: Step) -> str:
     return f"<style>html {{ font-size: {step.size_pt:g}pt; }}{hide}</style>"
 
 
+SHORTEN = "Shorten its items (a shorter 'poster' wording can be given per item) or split the topic."
+
+
 @dataclass(frozen=True, slots=True)
 class PrintJob:
     """One PDF to render: its HTML and, for a poster, the text sizes it may take."""
@@ -90,6 +97,7 @@ class PrintJob:
     steps: tuple[Step, ...] = ()  # a poster's sizes (see poster_steps); () for other PDFs
     print_shop: bool = False
     paper: Paper = A4
+    fit_advice: str = SHORTEN  # what to do when a poster does not fit, said in the error
 
     @property
     def one_page(self) -> bool:
@@ -177,22 +185,66 @@ def posters(edition: Edition) -> Iterator[Poster]:
     yield from (poster for poster in sections if edition.shows(poster.name))
 
 
-def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
-               options: PrintOptions, paper: Paper, poster: Poster) -> PrintJob:
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One poster file: the edition whose folder it goes in, and the poster in each language
+    it shows (one; or, for a bilingual poster, every language in the order printed)."""
+
+    edition: Edition
+    sides: tuple[tuple[Edition, Poster], ...]
+
+    @property
+    def title(self) -> str:
+        return " / ".join(poster.title for _, poster in self.sides)
+
+
+def sheets(edition: Edition) -> Iterator[Sheet]:
+    """The poster files of an edition: a poster per language, or bilingual posters beside the
+    main language's pages, every language on each (see bilingual.poster_order)."""
+    editions = language_editions(edition)
+    if shares_posters(edition):
+        ordered = poster_order(editions)
+        for sides in zip(*(posters(each) for each in ordered), strict=True):
+            yield Sheet(editions[0], tuple(zip(ordered, sides, strict=True)))
+        return
+    for each in editions:
+        yield from (Sheet(each, ((each, poster),)) for poster in posters(each))
+
+
+def poster_job(env: jinja2.Environment, renderer: MarkdownRenderer, sheet: Sheet,
+               options: PrintOptions, paper: Paper) -> PrintJob:
+    # The QR code and the address to check are the first language's page: it links to its twin.
+    edition, poster = sheet.sides[0]
     pub = edition.publication
     page_url = pub.site_url + poster.page if pub.site_url else ""
     common = {
-        **_print_context(edition), **poster.context, **markdown_functions(renderer),
-        "title": poster.title, "paper": paper, "print_shop": options.print_shop,
+        **_side_context(edition, poster), **markdown_functions(renderer),
+        "sides": [_side_context(*side) for side in sheet.sides], "title": sheet.title,
+        "paper": paper, "print_shop": options.print_shop,
         "page_url": page_url, "qr_svg": qr_svg(page_url) if page_url else "",
         "poster_name": poster.name, "check_at": check_address(edition, page_url),
         "accent": edition.accent_colour or NAVY,
     }
     renderer.start_document(_no_link, link_terms=False, place="print without links")
     html, stylesheet = split_stylesheet(render(env, poster.template, common))
-    return PrintJob(f"{edition.prefix}posters/{poster.name}{paper.suffix}.pdf", poster.title,
-                    _source(edition, poster.source), html, stylesheet,
-                    poster_steps(paper, has_notes=False), options.print_shop, paper)
+    return PrintJob(f"{sheet.edition.prefix}posters/{poster.name}{paper.suffix}.pdf",
+                    sheet.title, _source(edition, poster.source), html, stylesheet,
+                    poster_steps(paper, has_notes=False), options.print_shop, paper,
+                    _fit_advice(sheet))
+
+
+def _side_context(edition: Edition, poster: Poster) -> dict[str, Any]:
+    """What a poster says in one language: poster.html lays out each side with its own."""
+    return {**_print_context(edition), **poster.context, "title": poster.title}
+
+
+def _fit_advice(sheet: Sheet) -> str:
+    if len(sheet.sides) == 1:
+        return SHORTEN
+    # Not A3: its text is larger in step with the paper, so it holds what A4 holds.
+    return (SHORTEN + " A bilingual poster carries every language at the same size, so it "
+            "holds half as much: give shorter 'poster' wordings in each language, or print a "
+            "poster per language ('posters: per-language' in content/publication.yaml).")
 
 
 NAVY = "#1d3f6e"  # the base's colour; a variant's accent colour takes its place

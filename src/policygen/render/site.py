@@ -15,7 +15,13 @@ from markupsafe import Markup
 
 from policygen.errors import ContentError, Problem
 from policygen.model import Publication
-from policygen.render.bilingual import Alternate, SiteLanguage, alternates, language_sites
+from policygen.render.bilingual import (
+    Alternate,
+    SiteLanguage,
+    alternates,
+    language_downloads,
+    language_sites,
+)
 from policygen.render.edition import Edition, archive_folder
 from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render
@@ -80,9 +86,8 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
     files: dict[str, bytes] = {}
     for language, in_language in sites:
         main = not language.folder
-        # The PDFs are in the main language only, for now (issue 15, point 4): linked from
-        # its pages alone, so that no Welsh page offers an English poster as its own.
-        made = _render_language(in_language, env, assets, downloads if main else None,
+        pdfs = language_downloads(downloads or {}, language, languages)
+        made = _render_language(in_language, env, assets, pdfs,
                                 links_to_variants and main, (languages, language), searchable)
         files.update({language.folder + path: data for path, data in made.items()})
     files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))

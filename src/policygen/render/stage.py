@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from policygen.errors import Location, Problem
+from policygen.render.bilingual import language_editions, poster_copies
 from policygen.render.edition import Edition
 from policygen.render.printing import (
     PrintJob,
@@ -23,7 +24,7 @@ from policygen.render.printing import (
     handbook_job,
     notice_job,
     poster_job,
-    posters,
+    sheets,
 )
 from policygen.render.site import VARIANT_INDEX, render_site
 from policygen.render.variant_index import VariantEntry, render_variant_index
@@ -40,13 +41,18 @@ JobsOf = Callable[[jinja2.Environment, MarkdownRenderer, Edition, PrintOptions],
 
 def _poster_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
                  options: PrintOptions) -> list[JobMaker]:
-    return [partial(poster_job, env, renderer, edition, options, paper, poster)
-            for paper in options.papers for poster in posters(edition)]
+    return [partial(poster_job, env, renderer, sheet, options, paper)
+            for paper in options.papers for sheet in sheets(edition)]
 
 
 def _handbook_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
                    options: PrintOptions) -> list[JobMaker]:
-    return [partial(handbook_job, env, renderer, edition, options)]
+    """A handbook in each language, each in its language's folder (cy/handbook.pdf)."""
+    main, *others = language_editions(edition)
+    # Each language's handbook links its own glossary's terms.
+    renderers = [renderer, *(MarkdownRenderer(e.publication.glossary.terms) for e in others)]
+    return [partial(handbook_job, env, each_renderer, each, options)
+            for each_renderer, each in zip(renderers, [main, *others], strict=True)]
 
 
 def _notice_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: Edition,
@@ -185,9 +191,20 @@ def _render_pdfs(editions: list[Edition], setup: RenderSetup, formats: frozenset
     )
     assert setup.renderer is not None, "PDFs asked for without a PDF renderer"
     found = setup.renderer.stream(makers, setup.roots, setup.cache or PdfCache(), counter)
-    pdfs = [sink(pdf) for pdf in found]
+    copies = poster_copies(editions)
+    pdfs = [sink(each) for pdf in found for each in _with_copies(pdf, copies)]
     setup.renderer.close()  # the pages need the workers' memory more (they restart if asked)
     return sorted(pdfs, key=lambda pdf: pdf.path)  # they come back as they were finished
+
+
+def _with_copies(pdf: RenderedPdf, copies: Mapping[str, tuple[str, ...]]
+                 ) -> list[RenderedPdf]:
+    """The PDF, and its copies in other folders (a bilingual poster in each language's)."""
+    for folder, others in copies.items():
+        if pdf.path.startswith(folder) and not pdf.error:
+            name = pdf.path.removeprefix(folder)
+            return [pdf, *(replace(pdf, path=other + name, warnings=()) for other in others)]
+    return [pdf]
 
 
 def _jobs(edition: Edition, setup: RenderSetup, formats: frozenset[str]) -> list[JobMaker]:

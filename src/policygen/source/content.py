@@ -14,7 +14,12 @@ from policygen.errors import ContentError, Location, Problem, Severity, suggest
 from policygen.model import FIXED_PAGES, Item, Publication, Topic
 from policygen.source import sections
 from policygen.source.confinement import outside_problem
-from policygen.source.languages import Reading, declared_languages, missing_twin_counts
+from policygen.source.languages import (
+    Reading,
+    bilingual_posters,
+    declared_languages,
+    missing_twin_counts,
+)
 from policygen.source.markup import (
     IMAGE,
     IMAGE_MESSAGE,
@@ -295,7 +300,7 @@ def read_publication(r: Reader, node: Node, topics: dict[str, Topic],
     f = r.fields(node, "publication.yaml",
                  ("title", "introduction", "audience", "publisher", "author", "approval",
                   "dates", "adaptation", "revisions", "topics"),
-                 ("subtitle", "language", "languages", "site_url", "review",
+                 ("subtitle", "language", "languages", "posters", "site_url", "review",
                   "supporting_documents", "circulated_to"))
     if f is None or not all(k in f for k in ("publisher", "author", "approval", "dates",
                                               "adaptation", "revisions", "topics")):
@@ -322,6 +327,7 @@ def read_publication(r: Reader, node: Node, topics: dict[str, Topic],
         circulated_to=_optional_list(r, f, "circulated_to"),
         revisions=sections.read_revisions(r, f["revisions"]),
         topics=_order_topics(r, f["topics"], topics, topic_files),
+        bilingual_posters=bilingual_posters(r, f.get("posters")),
     )
 
 

@@ -124,6 +124,27 @@ def declared_languages(reader: Reader, root: Node) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tag for tag in tags if LANGUAGE_TAG.fullmatch(tag)))
 
 
+# `posters:` in publication.yaml, and whether each poster is then in every language at once.
+POSTER_CHOICES = {"bilingual": True, "per-language": False}
+
+
+def bilingual_posters(reader: Reader, node: Node | None) -> bool:
+    """The `posters` of publication.yaml: every language on each poster (the default, as a
+    sign in Wales is), or a poster in each language; said only of guidance in several."""
+    if node is None:
+        return True
+    choice = reader.text(node, "posters", twin=False)
+    if choice not in POSTER_CHOICES:
+        reader.error(node, f"posters should be 'bilingual' (every language on each poster, "
+                     f"on one page) or 'per-language' (a poster in each language), found "
+                     f"'{choice}'{suggest(choice, tuple(POSTER_CHOICES))}")
+    elif reader.languages is None:
+        reader.warning(node, "'posters' says how guidance in several languages prints its "
+                       "posters, but this guidance is in one language, so it changes "
+                       "nothing; take it out, or list every language under 'languages'")
+    return POSTER_CHOICES.get(choice, True)
+
+
 def missing_twin_counts(readings: list[Reading]) -> list[Problem]:
     """One line per file (and language) saying how many of its texts lack their twin, above
     that file's own lines: a translator sees at once how much there is to do, and where."""
