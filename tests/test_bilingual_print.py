@@ -59,13 +59,18 @@ def built(factory: pytest.TempPathFactory, old: str = "", new: str = "") -> Path
 
 @pytest.fixture(scope="module")
 def bilingual_posters(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory)  # `posters` left out: bilingual, the default
+    return built(tmp_path_factory, "languages: [en, cy]\n",
+                 "languages: [en, cy]\nposters: bilingual\n")
 
 
 @pytest.fixture(scope="module")
 def per_language(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory, "languages: [en, cy]\n",
-                 "languages: [en, cy]\nposters: per-language\n")
+    return built(tmp_path_factory)  # `posters` left out: per-language, the default
+
+
+def choose_bilingual(project: Path) -> None:
+    edit(project, "publication.yaml", "languages: [en, cy]\n",
+         "languages: [en, cy]\nposters: bilingual\n")
 
 
 def run_with(runs: list[Run], start: str) -> Run:
@@ -168,7 +173,8 @@ def test_a_poster_per_language_each_in_its_own_words(per_language: Path) -> None
 
 def test_welsh_is_first_on_a_bilingual_poster_whatever_languages_puts_first(
         tmp_path_factory: pytest.TempPathFactory) -> None:
-    out = built(tmp_path_factory, "languages: [en, cy]", "languages: [cy, en]")
+    out = built(tmp_path_factory, "languages: [en, cy]",
+                "languages: [cy, en]\nposters: bilingual")
     runs = text_runs(out / "posters" / "email.pdf")
     assert run_with(runs, "E-bost").y > run_with(runs, "Email").y
     assert (out / "en" / "posters" / "email.pdf").read_bytes() == \
@@ -186,6 +192,7 @@ def test_welsh_is_first_on_a_bilingual_poster_whatever_languages_puts_first(
 def test_the_review_banner_is_printed_in_both_languages(
         bilingual: Path, tmp_path: Path, today: str, welsh: str,  # noqa: F811
         english: str) -> None:
+    choose_bilingual(bilingual)
     out = tmp_path / "out"
     code, output = build(bilingual, out, "--format", "posters,handbook", today=today)
     assert code == 0, output
@@ -206,6 +213,7 @@ def longer_email_topic(project: Path, items: int) -> None:
 def test_a_bilingual_poster_that_cannot_fit_fails_while_a_poster_per_language_fits(
         bilingual: Path, tmp_path: Path) -> None:  # noqa: F811
     """Twice the text is fitted as one: what fits in one language may not fit in two."""
+    choose_bilingual(bilingual)
     longer_email_topic(bilingual, 3)
     code, output = build(bilingual, tmp_path / "out", "--format", "posters", "--quiet")
     assert code == 1
@@ -218,8 +226,7 @@ def test_a_bilingual_poster_that_cannot_fit_fails_while_a_poster_per_language_fi
             "poster per language ('posters: per-language' in content/publication.yaml).\n"
             "1 error found; nothing was written") in output
     assert not (tmp_path / "out").exists()
-    edit(bilingual, "publication.yaml", "languages: [en, cy]\n",
-         "languages: [en, cy]\nposters: per-language\n")
+    edit(bilingual, "publication.yaml", "posters: bilingual\n", "posters: per-language\n")
     code, output = build(bilingual, tmp_path / "out", "--format", "posters")
     assert code == 0, output
     for folder in (tmp_path / "out", tmp_path / "out" / "cy"):

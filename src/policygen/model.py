@@ -262,9 +262,9 @@ class Publication:
     # The same guidance in each other language it is published in (`languages` in
     # publication.yaml), item for item, each with its own `language`; () in one language.
     twins: tuple[Publication, ...] = ()
-    # In several languages: each poster carries every language on one page (`posters:
-    # bilingual`, the default), or each language has posters of its own (`per-language`).
-    bilingual_posters: bool = True
+    # In several languages: each language has posters of its own (`posters: per-language`,
+    # the default), or each poster carries every language on one page (`bilingual`).
+    bilingual_posters: bool = False
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -129,10 +129,11 @@ POSTER_CHOICES = {"bilingual": True, "per-language": False}
 
 
 def bilingual_posters(reader: Reader, node: Node | None) -> bool:
-    """The `posters` of publication.yaml: every language on each poster (the default, as a
-    sign in Wales is), or a poster in each language; said only of guidance in several."""
+    """The `posters` of publication.yaml: a poster in each language (the default: a whole
+    topic fits one page in one language, rarely in two), or every language on each poster;
+    said only of guidance in several."""
     if node is None:
-        return True
+        return False
     choice = reader.text(node, "posters", twin=False)
     if choice not in POSTER_CHOICES:
         reader.error(node, f"posters should be 'bilingual' (every language on each poster, "
@@ -142,7 +143,7 @@ def bilingual_posters(reader: Reader, node: Node | None) -> bool:
         reader.warning(node, "'posters' says how guidance in several languages prints its "
                        "posters, but this guidance is in one language, so it changes "
                        "nothing; take it out, or list every language under 'languages'")
-    return POSTER_CHOICES.get(choice, True)
+    return POSTER_CHOICES.get(choice, False)
 
 
 def missing_twin_counts(readings: list[Reading]) -> list[Problem]:
