@@ -227,19 +227,25 @@ def _recorded(record: TranslationRecord, arrivals: list[Arrival],
 
 def write_import(project: Path, plan: ImportPlan, day: date) -> list[Path]:
     """Keep each file as it was beside it, then write the new ones and the record."""
-    kept = {file: project / f"{file}.before-translate-{day.isoformat()}" for file in plan.files}
-    there = [str(path) for path in kept.values() if path.exists()]
-    if there:
-        raise OutputError(f"{', '.join(there)} already exist{'s' * (len(there) == 1)} (an "
-                          "earlier import today kept the files there): move them away first; "
-                          "nothing was written")
+    kept = {file: _free_name(project / f"{file}.before-translate-{day.isoformat()}")
+            for file in plan.files}
     for file, (before, after) in plan.files.items():
-        with kept[file].open("xb") as copy:
+        with kept[file].open("xb") as copy:  # never over a file
             copy.write(before)
         commit_sign_off(PendingWrite((project / file).resolve(), file, before,
                                      after.encode("utf-8")))
     _write_record(project / record_name(plan.record.language), plan.record_text)
     return list(kept.values())
+
+
+def _free_name(path: Path) -> Path:
+    """The name, or with -2, -3 … after it when an earlier import today kept a file there."""
+    number = 1
+    found = path
+    while found.exists():
+        number += 1
+        found = path.with_name(f"{path.name}-{number}")
+    return found
 
 
 def _write_record(path: Path, text: str) -> None:
