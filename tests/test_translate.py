@@ -174,6 +174,10 @@ def test_a_changed_english_text_marks_its_twin_stale_and_only_it_is_sent_again(
         in checked.stderr
     strict = run("check", "--strict", "--project", str(untranslated), "--today", "2026-10-01")
     assert strict.exit_code == 1
+    built = run("build", "--format", "site", "--project", str(untranslated), "--out",
+                str(tmp_path / "site"), "--today", "2026-10-01")
+    assert built.exit_code == 0 and "content/topics/email.yaml:3:7: warning: the English of " \
+        "the title has changed" in built.stderr
 
     result, stale = export(untranslated, "stale.xlf")
     assert "1 text to translate into Welsh (1 stale, each with its earlier translation)" \
@@ -368,3 +372,22 @@ def test_the_same_content_exports_the_same_bytes(untranslated: Path) -> None:
     _, second = export(untranslated, "two.xlf")
     assert hashlib.sha256(first.read_bytes()).digest() == \
         hashlib.sha256(second.read_bytes()).digest()
+
+
+def test_a_text_without_its_main_language_cannot_be_sent(untranslated: Path) -> None:
+    edit(untranslated, "topics/email.yaml", "  en: Use your work account.\n", "")
+    result, path = export(untranslated)
+    assert result.exit_code == 1 and not path.exists()
+    assert ("content/topics/email.yaml:4:3: error: no English (en) text for summary (the "
+            "summary); a publication in English and Welsh needs every text in both") \
+        in result.stderr
+
+
+def test_a_damaged_record_is_an_error_of_check(untranslated: Path, tmp_path: Path) -> None:
+    _, sent = export(untranslated)
+    import_(untranslated, translate(sent, tmp_path / "back.xlf"), "--yes")
+    (untranslated / "content/translations/cy.yaml").write_text("language: cy\ntexts: [1]\n")
+    checked = run("check", "--project", str(untranslated), "--today", "2026-10-01")
+    assert checked.exit_code == 1
+    assert checked.stderr.startswith("content/translations/cy.yaml: error: this record of "
+                                     "translations is not in the shape policygen writes")

@@ -289,10 +289,13 @@ def describe_import(plan: ImportPlan) -> str:
 
 
 def describe_written(plan: ImportPlan, kept: list[Path]) -> str:
-    files = ", ".join(str(path) for path in kept) or "none"
+    record = record_name(plan.record.language)
+    if not kept:
+        return f"Recorded {_texts(len(plan.intake.arrivals))} as translated in {record}."
+    files = ", ".join(str(path) for path in kept)
     return (f"Wrote the translations into {len(plan.files)} file"
             f"{'s' * (len(plan.files) != 1)} and recorded them in "
-            f"{record_name(plan.record.language)}; each file as it was is kept beside it "
+            f"{record}; each file as it was is kept beside it "
             f"({files}). Run policygen check, then policygen build.")
 
 

@@ -69,8 +69,8 @@ class Reading:
         return values.get(self.languages[0], first)
 
     def _missing(self, reader: Reader, node: Node, what: str) -> None:
-        if not self.twins_required:
-            return
+        if not self.twins_required and self.language != self.languages[0]:
+            return  # a translation still to come; the main language's text never is
         self.missing.append(reader.location(node))
         name = f"{language_name(self.language)} ({self.language})"
         path = self._path(reader.source.name, node)

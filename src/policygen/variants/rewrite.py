@@ -3,7 +3,8 @@
 `policygen rebase` takes a change out (the base's new words are taken instead) or gives a
 reworded item new words. Each edit is made on the text, at the lines or characters the YAML
 parser says the entry spans, so comments, blank lines and the order of the rest stay; the
-result is read again and must be the old data with exactly that edit.
+result is read again and must be the old data with exactly that edit (source/yamledit.py,
+which `translate import` uses too).
 """
 
 from __future__ import annotations
