@@ -430,9 +430,10 @@ def approve(name: str, project: Path, by: str, day: datetime | None, author: str
 
 @main.group()
 def translate() -> None:
-    """Send the texts still to translate to a translator, and bring the translations back.
+    """Send texts to a translator, and bring the translations back.
 
-    See docs/translating.md.
+    The texts still to translate go out as XLIFF 2.0, the file translation tools read; see
+    docs/translating.md.
     """
 
 
@@ -445,7 +446,7 @@ def translate() -> None:
 @click.option("--language", default=None, metavar="TAG",
               help="The language to translate into.  [default: the publication's other one]")
 def translate_export(project: Path, to: Path | None, every: bool, language: str | None) -> None:
-    """Write the texts to translate as an XLIFF 2.0 file for the translator.
+    """Write the texts to translate as XLIFF 2.0, for a translator.
 
     Only the texts with no translation yet and those whose translation is stale (the text
     changed since), unless --all.
@@ -461,7 +462,7 @@ def translate_export(project: Path, to: Path | None, every: bool, language: str 
 @_project_option
 @click.option("--yes", is_flag=True, help="Write without asking first.")
 def translate_import(file: Path, project: Path, yes: bool) -> None:
-    """Bring the translations in FILE (XLIFF 2.0) into the content files.
+    """Bring the translations in FILE (XLIFF 2.0) into the content.
 
     The whole file is checked first; with any problem, nothing is written. The changes are
     shown, and written when you confirm; each file as it was is kept beside it
