@@ -47,9 +47,11 @@ def test_a_repeated_item_id_in_one_list_is_said_once(make_project: ProjectMaker)
 def test_help_lists_every_command_without_cutting_it_off() -> None:
     result = CliRunner().invoke(main, ["--help"], terminal_width=80)
     commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
-    assert len(commands) == 11
+    assert len(commands) == 12
     assert not any(line.rstrip().endswith("...") for line in commands)
-    assert "  approve  Record that the variant NAME's changes were approved." in commands
+    assert "  approve    Record that the variant NAME's changes were approved." in commands
+    assert "  translate  Send texts to a translator, and bring the translations back." \
+        in commands
 
 
 LONG_TOPIC = ("title: Email\nsummary: Use your work account.\npractice:\n  best:\n    items:\n"

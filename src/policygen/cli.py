@@ -330,7 +330,10 @@ def _tell_taken_over(plan: RebasePlan) -> None:
 
 
 def _file_diff(old: str, new: str, name: str) -> str:
-    path = f"variants/{name}/variant.yaml"
+    return _diff(old, new, f"variants/{name}/variant.yaml")
+
+
+def _diff(old: str, new: str, path: str) -> str:
     return "".join(difflib.unified_diff(old.splitlines(keepends=True),
                                         new.splitlines(keepends=True), path, path + " (new)"))
 
@@ -427,6 +430,61 @@ def approve(name: str, project: Path, by: str, day: datetime | None, author: str
     with _errors_to_exit_codes():
         adapted = record_approval(project, name, by, build_date(_day(day)), author)
         click.echo(adapted.state.text)
+
+
+@main.group()
+def translate() -> None:
+    """Send texts to a translator, and bring the translations back.
+
+    The texts still to translate go out as XLIFF 2.0, the file translation tools read; see
+    docs/translating.md.
+    """
+
+
+@translate.command("export")
+@_project_option
+@click.option("--to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write.  [default: LANGUAGE-translation-DATE.xlf in the project]")
+@click.option("--all", "every", is_flag=True,
+              help="Send every text, not only the new and the stale ones.")
+@click.option("--language", default=None, metavar="TAG",
+              help="The language to translate into.  [default: the publication's other one]")
+def translate_export(project: Path, to: Path | None, every: bool, language: str | None) -> None:
+    """Write the texts to translate as XLIFF 2.0, for a translator.
+
+    Only the texts with no translation yet and those whose translation is stale (the text
+    changed since), unless --all.
+    """
+    from policygen.commands.translate import describe_export, export_translation
+    with _errors_to_exit_codes():
+        click.echo(describe_export(export_translation(project, to, every, language,
+                                                      build_date(None))))
+
+
+@translate.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_project_option
+@click.option("--yes", is_flag=True, help="Write without asking first.")
+def translate_import(file: Path, project: Path, yes: bool) -> None:
+    """Bring the translations in FILE (XLIFF 2.0) into the content.
+
+    The whole file is checked first; with any problem, nothing is written. The changes are
+    shown, and written when you confirm; each file as it was is kept beside it
+    (FILE.before-translate-DATE).
+    """
+    from policygen.commands import translate as translating
+    with _errors_to_exit_codes():
+        plan = translating.plan_import(project, file)
+        click.echo(translating.describe_import(plan))
+        if not plan.files and not plan.intake.arrivals:
+            return
+        for name, (before, after) in plan.files.items():
+            click.echo(_diff(before.decode("utf-8"), after, name), nl=False)
+        if not yes and not click.confirm("Write these translations?", default=False):
+            click.echo("Nothing was written.")
+            return
+        kept = translating.write_import(project, plan, build_date(None))
+        click.echo(translating.describe_written(plan, kept))
 
 
 @main.command()

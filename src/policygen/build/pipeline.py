@@ -70,6 +70,7 @@ from policygen.source.review import (
     review_status,
     review_warnings,
 )
+from policygen.source.translations import translation_problems
 from policygen.variants.drift import edition_changes
 from policygen.variants.editions import archived_editions
 from policygen.variants.standing import base_edition
@@ -126,7 +127,11 @@ def check(project: Path, today: date | None = None, include_variants: bool = Fal
     pub = loaded.publication
     day = build_date(today)
     status = review_status(pub.dates.next_review, day, pub.warn_days)
-    warnings = loaded.warnings + tuple(review_warnings(status))
+    translated = translation_problems(project, loaded.twin_texts, pub.languages) \
+        if len(pub.languages) > 1 else []
+    if any(problem.is_error for problem in translated):
+        raise ContentError(translated)
+    warnings = loaded.warnings + tuple(translated) + tuple(review_warnings(status))
     names = list_variants(project) if include_variants else ()
     problems: list[Problem] = misnamed_variants(project) if include_variants else []
     checked = map_forked(partial(_check_variant, project, pub, day, status), names, workers)

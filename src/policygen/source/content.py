@@ -28,6 +28,7 @@ from policygen.source.markup import (
     GlossaryLinker,
 )
 from policygen.source.reader import ID_PATTERN, MarkdownText, Reader
+from policygen.source.twins import TwinText, twin_texts
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 
 CONTENT_DIR = "content"
@@ -45,13 +46,19 @@ class LoadedContent:
     publication: Publication
     markdown_texts: tuple[MarkdownText, ...]
     warnings: tuple[Problem, ...] = ()
+    # In a publication in several languages, every reader's text with its twins (for
+    # `policygen translate`); empty in one language.
+    twin_texts: tuple[TwinText, ...] = ()
 
 
-def load_content(project: Path, folder_name: str = CONTENT_DIR) -> LoadedContent:
+def load_content(project: Path, folder_name: str = CONTENT_DIR,
+                 twins_required: bool = True) -> LoadedContent:
     """Read and check content/ under the project folder; raise ContentError listing all problems.
 
     `folder_name` reads a copy kept elsewhere in the project instead (an earlier edition in
     content/editions/<date>/): it is read as content/ is, and its problems name its own files.
+    `twins_required=False` reads content whose translations are still to come (a missing
+    twin is then no error).
     """
     folder = project / folder_name
     if not folder.is_dir():
@@ -71,7 +78,8 @@ def load_content(project: Path, folder_name: str = CONTENT_DIR) -> LoadedContent
         else:
             unread.add(name)
     try:
-        return parse_content(texts, prior_problems=problems, unread=frozenset(unread))
+        return parse_content(texts, prior_problems=problems, unread=frozenset(unread),
+                             twins_required=twins_required)
     except ContentError as error:
         if folder_name == CONTENT_DIR:
             raise
@@ -104,7 +112,8 @@ def _moved(problem: Problem, folder_name: str) -> Problem:
 
 def parse_content(files: Mapping[str, SourceFile | str],
                   prior_problems: list[Problem] | None = None,
-                  unread: frozenset[str] = frozenset()) -> LoadedContent:
+                  unread: frozenset[str] = frozenset(),
+                  twins_required: bool = True) -> LoadedContent:
     """Check content given as {path: text}; the disk is never touched (tests use this).
 
     `unread` names files that exist but could not be read (already reported): they are not
@@ -130,15 +139,18 @@ def parse_content(files: Mapping[str, SourceFile | str],
         # Every text would be read in the wrong languages, each an error of its own: the
         # declaration's own problems say what to put right first.
         raise ContentError(problems)
+    twins: tuple[TwinText, ...] = ()
     if len(languages) < 2:
         publication, texts, found = _read_all(sources, roots, unread, languages[:1], problems)
         problems += found
     else:
-        publication, texts = _read_in_languages(sources, roots, unread, languages, problems)
+        publication, texts, twins = _read_in_languages(sources, roots, unread, languages,
+                                                       problems, twins_required)
     errors = [p for p in problems if p.is_error]
     if errors or publication is None:
         raise ContentError(problems or [Problem(Location(CONTENT_DIR), "content is incomplete")])
-    return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error))
+    return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error),
+                         twins)
 
 
 def _declared_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
@@ -155,21 +167,23 @@ def _declared_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, N
 
 def _read_in_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
                        unread: frozenset[str], languages: tuple[str, ...],
-                       problems: list[Problem]) -> tuple[Publication | None,
-                                                         tuple[MarkdownText, ...]]:
+                       problems: list[Problem], twins_required: bool
+                       ) -> tuple[Publication | None, tuple[MarkdownText, ...],
+                                  tuple[TwinText, ...]]:
     """The content read once per language: the first language's publication, holding the
-    others as its twins. A problem that is not about language is found by every reading and
-    said once."""
-    readings = [Reading(language, languages, roots) for language in languages]
+    others as its twins, and every text with its twins. A problem that is not about language
+    is found by every reading and said once."""
+    readings = [Reading(language, languages, roots, twins_required) for language in languages]
     read = [_read_all(sources, roots, unread, (r.language,), problems, r) for r in readings]
     found = [p for _, _, each in read for p in each]
     problems += [*missing_twin_counts(readings), *dict.fromkeys(found)]
     publications = [pub for pub, _, _ in read]
     if any(pub is None for pub in publications):
-        return None, ()
+        return None, (), ()
     first, *others = publications
     assert first is not None
-    return replace(first, twins=tuple(p for p in others if p is not None)), read[0][1]
+    return (replace(first, twins=tuple(p for p in others if p is not None)), read[0][1],
+            twin_texts(readings[0].picked, roots, languages))
 
 
 def _read_all(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],

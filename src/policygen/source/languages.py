@@ -32,16 +32,21 @@ class Reading:
     main one: a text written once, without its languages, is taken to be in it)."""
 
     def __init__(self, language: str, languages: tuple[str, ...],
-                 roots: Mapping[str, Node]) -> None:
+                 roots: Mapping[str, Node], twins_required: bool = True) -> None:
         self.language = language
         self.languages = languages
         self._roots = roots
         self._paths: dict[str, dict[int, str]] = {}
         self.missing: list[Location] = []  # each text this reading found without its twin
+        # `policygen translate` reads content whose twins are still to come: not an error.
+        self.twins_required = twins_required
+        self.picked: list[tuple[str, Node, str]] = []  # each text read: (file, node, what)
 
     def pick(self, reader: Reader, node: Node, what: str) -> Node:
         """The node of the text in this reading's language (the main language's text stands in
         for a missing twin, reported, so that the rest reads as it would with it)."""
+        if not is_empty(node):
+            self.picked.append((reader.source.name, node, what))
         if isinstance(node, MappingNode) and node.value:
             return self._from_mapping(reader, node, what)
         if isinstance(node, ScalarNode) and not is_empty(node) \
@@ -64,6 +69,8 @@ class Reading:
         return values.get(self.languages[0], first)
 
     def _missing(self, reader: Reader, node: Node, what: str) -> None:
+        if not self.twins_required and self.language != self.languages[0]:
+            return  # a translation still to come; the main language's text never is
         self.missing.append(reader.location(node))
         name = f"{language_name(self.language)} ({self.language})"
         path = self._path(reader.source.name, node)

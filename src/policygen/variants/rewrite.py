@@ -3,7 +3,8 @@
 `policygen rebase` takes a change out (the base's new words are taken instead) or gives a
 reworded item new words. Each edit is made on the text, at the lines or characters the YAML
 parser says the entry spans, so comments, blank lines and the order of the rest stay; the
-result is read again and must be the old data with exactly that edit.
+result is read again and must be the old data with exactly that edit (source/yamledit.py,
+which `translate import` uses too).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import copy
 import json
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policygen.errors import OutputError
-
-_FAILED = ("policygen could not make this edit without changing the rest of the file; make "
-           "it by hand")
+from policygen.source.yamledit import FAILED as _FAILED
+from policygen.source.yamledit import checked as _checked
+from policygen.source.yamledit import compose as _compose
+from policygen.source.yamledit import load_data as _data
 
 
 def without_change(text: str, kind: str, ident: str) -> str:
@@ -81,15 +82,6 @@ def _drop(data: dict[str, Any], kind: str, ident: str) -> None:
         del data["items"]
 
 
-def _compose(text: str) -> MappingNode:
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(root, MappingNode):
-        raise OutputError(_FAILED)
-    return root
-
-
-def _data(text: str) -> Any:
-    return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 (the safe loader)
 
 
 def _child(node: Node | None, key: str) -> Node:
@@ -132,13 +124,3 @@ def _entry_span(group: Node, ident: str) -> tuple[int, int]:
 
 def _end_line(value: Node) -> int:
     return value.end_mark.line + (1 if value.end_mark.column else 0)
-
-
-def _checked(text: str, expected: Any) -> str:
-    try:
-        same = _data(text) == expected
-    except yaml.YAMLError:
-        same = False
-    if not same:
-        raise OutputError(_FAILED)
-    return text
