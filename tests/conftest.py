@@ -156,6 +156,30 @@ def default_project(tmp_path: Path) -> Path:
     return root
 
 
+# The partnership's edition of 14 September 2026 as `policygen edition` kept it: its content
+# files and the local copies' files as they were. Tests of what a later edition changes start
+# from it, so that they do not depend on which edition the repository ships now.
+SEPTEMBER = REPO / "content" / "editions" / "2026-09-14"
+
+
+def september_variant(name: str) -> Path:
+    """A local copy's folder as it was over the edition of 14 September 2026."""
+    return SEPTEMBER / "variants" / name
+
+
+@pytest.fixture
+def september_project(tmp_path: Path) -> Path:
+    """The default content as published on 14 September 2026, with only that edition on record."""
+    root = tmp_path / "default"
+    shutil.copytree(SEPTEMBER, root / "content", ignore=shutil.ignore_patterns("variants"))
+    editions = root / "content" / "editions"
+    editions.mkdir()
+    shutil.copy(REPO / "content" / "editions" / "2026-09-14.yaml", editions)
+    shutil.copytree(SEPTEMBER, editions / "2026-09-14")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for a test module (tests/browser.py says how it is started)."""

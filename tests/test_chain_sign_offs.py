@@ -22,8 +22,9 @@ SCHOOL_DIR = Path("variants") / SCHOOL
 
 
 @pytest.fixture
-def project(default_project: Path) -> Path:
-    return with_chain(default_project)
+def project(september_project: Path) -> Path:
+    """The chain over the partnership's edition of 14 September 2026 (as kept on record)."""
+    return with_chain(september_project)
 
 
 def draft(path: Path) -> EmailMessage:

@@ -37,20 +37,20 @@ def keep_edition(project: Path) -> str:
 
 
 @pytest.fixture
-def project(default_project: Path) -> Path:
+def project(september_project: Path) -> Path:
     """The school kept its edition of 5 October 2026, then reworded an item and published
     the edition of 2 November 2026 (kept too)."""
-    with_chain(default_project)
-    with_site_url(default_project)
-    add_revision(default_project, "2026-10-05", "1.0", "Adopted from the council's copy.")
-    assert keep_edition(default_project).strip() == (
+    with_chain(september_project)
+    with_site_url(september_project)
+    add_revision(september_project, "2026-10-05", "1.0", "Adopted from the council's copy.")
+    assert keep_edition(september_project).strip() == (
         "Kept Brookside Primary School's edition of 5 October 2026 in "
-        f"{default_project / KEPT / '2026-10-05'}.")
-    edit(default_project / SCHOOL_FILE, OLD_CONSENT.replace("Check", "        Check"),
+        f"{september_project / KEPT / '2026-10-05'}.")
+    edit(september_project / SCHOOL_FILE, OLD_CONSENT.replace("Check", "        Check"),
          NEW_CONSENT.replace("Check", "        Check"))
-    add_revision(default_project, "2026-11-02", "1.1", "The consent list is in the office.")
-    keep_edition(default_project)
-    return default_project
+    add_revision(september_project, "2026-11-02", "1.1", "The consent list is in the office.")
+    keep_edition(september_project)
+    return september_project
 
 
 def build(project: Path, today: str = TODAY, out: str = "build") -> Path:
@@ -153,13 +153,13 @@ def test_recording_again_writes_nothing_and_a_changed_copy_is_refused(project: P
     assert kept.read_bytes() == before
 
 
-def test_a_copy_without_a_date_is_told_where_to_give_one(default_project: Path) -> None:
-    with_chain(default_project)
-    code, _, err = run(default_project, "edition", SCHOOL)
+def test_a_copy_without_a_date_is_told_where_to_give_one(september_project: Path) -> None:
+    with_chain(september_project)
+    code, _, err = run(september_project, "edition", SCHOOL)
     assert code != 0
     assert err.startswith(f"{SCHOOL_FILE}:1: error: policygen cannot tell which day this "
                           "edition of your copy was published: add a revision note")
-    assert not (default_project / KEPT).exists()
+    assert not (september_project / KEPT).exists()
 
 
 def test_an_unreadable_record_is_a_warning_at_its_line_and_the_rest_builds(

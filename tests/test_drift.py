@@ -29,8 +29,8 @@ NEW_WORK_ACCOUNT = ("Use the work email account your organisation sets up for yo
 
 
 @pytest.fixture
-def project(default_project: Path) -> Path:
-    return approved_copies(default_project)
+def project(september_project: Path) -> Path:
+    return approved_copies(september_project)
 
 
 def approved_copies(default_project: Path) -> Path:

@@ -19,8 +19,8 @@ KEPT = "variant.yaml.before-rebase-2026-12-01"
 
 
 @pytest.fixture
-def project(default_project: Path) -> Path:
-    return approved_copies(default_project)
+def project(september_project: Path) -> Path:
+    return approved_copies(september_project)
 
 
 def rebase(project: Path, name: str, answers: str) -> tuple[int, str, str]:

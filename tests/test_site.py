@@ -32,9 +32,19 @@ def test_every_page_is_there(built: tuple[Path, Path]) -> None:
     pub = load_content(project).publication
     expected = {"index.html", "404.html", "accessibility.html", "summary.html", "guidelines.html", "glossary.html",
                 "reporting.html", "legal.html", "sources.html", "about.html", "search.html"}
+    fixed = set(expected)
     expected |= {f"topics/{t.id}.html" for t in pub.topics}
+    # Each earlier edition kept on record stays readable under editions/DATE/, with the
+    # topics it had then, and this edition says what it changed.
+    kept = sorted(p for p in (project / "content" / "editions").iterdir() if p.is_dir()
+                  and p.name < pub.dates.last_updated.isoformat())
+    assert kept, "the default content records an earlier edition"
+    expected.add("what-changed.html")
+    for edition in kept:
+        pages = fixed | {f"topics/{t.stem}.html" for t in (edition / "topics").glob("*.yaml")}
+        expected |= {f"editions/{edition.name}/{page}" for page in pages}
     assert {p.relative_to(site).as_posix() for p in html_pages(site)} == expected
-    assert len(pub.topics) == 7
+    assert len(pub.topics) == 8
 
 
 def test_every_topic_page_shows_every_item_of_its_source(built: tuple[Path, Path]) -> None:
@@ -159,7 +169,9 @@ def test_review_banner_on_every_page(tmp_path: Path, default_project: Path, toda
                                      state: str, message: str) -> None:
     out = tmp_path / "out"
     build(BuildOptions(default_project, out, today, SITE_ONLY))
-    for page in html_pages(out):
+    earlier = [p for p in html_pages(out) if p.relative_to(out).parts[0] == "editions"]
+    assert earlier and all(parse(p).find(id="superseded") is not None for p in earlier)
+    for page in (p for p in html_pages(out) if p not in earlier):
         soup = parse(page)
         banner = soup.find(id="review-status")
         assert banner is not None and f"review--{state}" in banner["class"]
@@ -201,10 +213,19 @@ def test_feed_and_sitemap_only_with_a_site_url(tmp_path: Path, default_project: 
     import xml.etree.ElementTree as ET
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.parse(out / "feed.xml").getroot()
-    revisions = yaml.safe_load(pub_file.read_text())["revisions"]
-    entries = feed.findall(f"{atom}entry")
-    assert len(entries) == len(revisions)
-    assert entries[0].find(f"{atom}id").text.startswith("https://esafety.example.org/guidance/about.html#revision-")
+    data = yaml.safe_load(pub_file.read_text())
+    revisions = data["revisions"]
+    ids = [entry.find(f"{atom}id").text for entry in feed.findall(f"{atom}entry")]
+    about = "https://esafety.example.org/guidance/about.html#revision-"
+    assert [i for i in ids if i.startswith(about)] == [
+        about + str(r["version"]).replace(".", "-") for r in revisions]
+    # This edition's "What changed" page and the edition it superseded come first.
+    earlier = max(p.stem for p in (default_project / "content" / "editions").glob("*.yaml")
+                  if p.stem < data["dates"]["last_updated"].isoformat())
+    assert ids[:2] == [
+        f"https://esafety.example.org/guidance/what-changed.html#{data['dates']['last_updated']}",
+        f"https://esafety.example.org/guidance/editions/{earlier}/index.html"]
+    assert len(ids) == len(revisions) + 2
     urls = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(
         "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert "https://esafety.example.org/guidance/topics/email.html" in urls

@@ -189,6 +189,7 @@ def test_a_school_saying_pupils_gets_no_old_forms_in_its_site(default_project: P
     texts = {page: visible_text(parse(page)) for page in html_pages(out)}
     # Kept as written: the titles of cited documents and the publisher's own statement.
     kept = ["Safer Recruitment Consortium", "UK Council for Internet Safety",
+            "Co-operating to Safeguard Children and Young People",
             'may say "staff" and "pupils"', "Keeping children safe"]
     for page, text in texts.items():
         if page.stem == "adaptation":

@@ -29,8 +29,9 @@ def with_chain(project: Path) -> Path:
 
 
 @pytest.fixture
-def project(default_project: Path) -> Path:
-    return with_chain(default_project)
+def project(september_project: Path) -> Path:
+    """The chain over the partnership's edition of 14 September 2026 (as kept on record)."""
+    return with_chain(september_project)
 
 
 def school_file(project: Path) -> Path:

@@ -7,6 +7,7 @@ import email
 import email.policy
 import io
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from pypdf import PdfReader
 from site_helpers import parse, visible_text
 
 from policygen.cli import main
+from policygen.source.content import load_content
 from policygen.variants.svgsafe import clean_svg
 
 UNNOTIFIED = "Changes not yet notified to the author."
@@ -187,15 +189,19 @@ def test_banner_states_through_notification_approval_and_change(forked: Path) ->
 
 
 def test_the_base_moving_on_is_said_honestly(forked: Path) -> None:
-    run(forked, "approve", "oakfield", "--by", "The subgroup", "--date", "2026-12-01")
+    approved_for = load_content(forked).publication.dates.last_updated  # the shipped edition
+    assert approved_for is not None and approved_for < date(2027, 2, 1)
+    run(forked, "approve", "oakfield", "--by", "The subgroup", "--date", "2026-12-03")
     pub = forked / "content" / "publication.yaml"
-    pub.write_text(pub.read_text().replace("last_updated: 2026-09-14", "last_updated: 2027-02-01"))
+    pub.write_text(pub.read_text().replace(f"last_updated: {approved_for.isoformat()}",
+                                           "last_updated: 2027-02-01"))
     code, _, err = run(forked, "build", "--variant", "oakfield", "--format", "site",
                        "--today", "2027-02-02")
     assert code == 0, err
     text = banner(forked / "build")
     assert "(edition 1 February 2027)" in text
-    assert "The approval was for the edition of 14 September 2026" in text
+    assert ("The approval was for the edition of "
+            f"{approved_for.day} {approved_for:%B %Y}") in text
 
 
 def test_a_forbidden_change_fails_naming_the_rule_and_the_line(forked: Path) -> None:
@@ -226,9 +232,13 @@ def test_all_builds_every_variant_and_one_broken_does_not_stop_the_others(
         forked: Path) -> None:
     for name in ("oakfield-primary", "riverside-house"):
         shutil.copytree(REPO / "variants" / name, forked / "variants" / name)
+    # Riverside's changes approved as they now stand over the shipped edition.
+    code, _, err = run(forked, "approve", "riverside-house", "--by", "The subgroup",
+                       "--date", "2026-12-03")
+    assert code == 0, err
     broken = forked / "variants" / "oakfield-primary" / "variant.yaml"
     broken.write_text(broken.read_text() + "\nnonsense: true\n")
-    code, out, err = run(forked, "build", "--all", "--format", "site", "--today", "2026-11-26")
+    code, out, err = run(forked, "build", "--all", "--format", "site", "--today", "2026-12-03")
     assert code == 1
     assert "error: the variant 'oakfield-primary' was not built:" in err
     assert "unknown field 'nonsense'" in err

@@ -251,6 +251,10 @@ def real() -> Publication:
     return load_content(REPO).publication
 
 
+def real_edition() -> date | None:
+    return load_content(REPO).publication.dates.last_updated
+
+
 @pytest.fixture(scope="module")
 def oakfield(real: Publication) -> AdaptedPublication:
     return apply_variant(real, load_variant(REPO, "oakfield-primary"))
@@ -269,12 +273,24 @@ def prose(pub: Publication) -> str:
 
 def test_the_examples_apply_cleanly_and_use_every_kind_of_change(
         oakfield: AdaptedPublication, riverside: AdaptedPublication) -> None:
-    assert oakfield.warnings == riverside.warnings == ()
+    assert oakfield.warnings == ()
+    # Riverside's one warning is that its approval is for changes as they were (see below).
+    assert [(w.location.line, w.message.split(",")[0]) for w in riverside.warnings] == [
+        (riverside.variant.signed().approved.location.line,
+         "the changes were approved on 24 November 2026 (fingerprint d93e0a52f829489e)")]
     kinds = {c.kind for c in oakfield.changes} | {c.kind for c in riverside.changes}
     assert kinds == set(CHANGE_KINDS)
     assert oakfield.state.status is AdaptationStatus.NOT_NOTIFIED
-    # Riverside ships approved: editing it without notifying again must show in its state.
-    assert riverside.state.status is AdaptationStatus.APPROVED
+    # Riverside was approved over the edition of 14 September 2026 and has gone through the
+    # partnership's next edition (its `rebased:` record); that edition put a new topic among
+    # the ones Riverside reorders, so its changes are no longer those approved, and its state
+    # must say so until it notifies the partnership again.
+    assert riverside.state.status is AdaptationStatus.CHANGED_SINCE_APPROVAL
+    approved, rebased = riverside.variant.signed().approved, riverside.variant.rebased
+    assert approved is not None and rebased is not None
+    assert approved.edition == date(2026, 9, 14) and approved.fingerprint != \
+        riverside.state.fingerprint
+    assert (rebased.edition, rebased.fingerprint) == (real_edition(), riverside.state.fingerprint)
 
 
 def test_oakfield_is_a_primary_school(oakfield: AdaptedPublication) -> None:
@@ -310,7 +326,14 @@ def test_riverside_is_a_childrens_home(riverside: AdaptedPublication) -> None:
 
 
 def test_riverside_says_when_the_partnership_updates_its_guidance(
-        default_project: Path) -> None:
+        september_project: Path) -> None:
+    """Riverside as approved over the edition of 14 September 2026, then a new edition."""
+    import shutil
+
+    from conftest import september_variant
+    default_project = september_project
+    shutil.copytree(september_variant("riverside-house"),
+                    default_project / "variants" / "riverside-house")
     publication = default_project / "content" / "publication.yaml"
     text = publication.read_text(encoding="utf-8")
     assert "  last_updated: 2026-09-14\n" in text and "revisions:\n" in text
@@ -320,7 +343,7 @@ def test_riverside_says_when_the_partnership_updates_its_guidance(
         "    summary: New number for the Professionals Online Safety Helpline.\n"),
         encoding="utf-8")
     adapted = apply_variant(load_content(default_project).publication,
-                            load_variant(REPO, "riverside-house"))
+                            load_variant(default_project, "riverside-house"))
     assert (adapted.state.status, adapted.state.base_moved_on) == (
         AdaptationStatus.APPROVED, True)
     assert adapted.state.text.endswith(

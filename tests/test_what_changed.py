@@ -28,9 +28,9 @@ def with_site_url(project: Path) -> None:
         publication.write_text(f"site_url: {SITE_URL}\n" + text)
 
 
-def test_the_page_lists_each_change_with_the_words_marked(default_project: Path) -> None:
-    new_edition(default_project)
-    site = build(default_project)
+def test_the_page_lists_each_change_with_the_words_marked(september_project: Path) -> None:
+    new_edition(september_project)
+    site = build(september_project)
     page = parse(site / "what-changed.html")
     assert " ".join(page.select_one("p.lead").get_text().split()) == (
         "This is the edition of 20 November 2026. It replaces the edition of 14 September "
@@ -62,24 +62,24 @@ def test_the_page_lists_each_change_with_the_words_marked(default_project: Path)
 
 
 def test_the_feed_and_sitemap_list_it_and_rebuilds_are_byte_identical(
-        default_project: Path) -> None:
-    with_site_url(default_project)
-    new_edition(default_project)
-    site = build(default_project)
+        september_project: Path) -> None:
+    with_site_url(september_project)
+    new_edition(september_project)
+    site = build(september_project)
     first = (site / "what-changed.html").read_bytes()
     assert f"<loc>{SITE_URL}what-changed.html</loc>" in (site / "sitemap.xml").read_text()
     feed = (site / "feed.xml").read_text()
     assert "<title>What changed in the edition of 20 November 2026</title>" in feed
     assert "6 items changed since the edition of 14 September 2026." in feed
     (site.parent / "content" / "topics" / "email.yaml").touch()
-    code, _, err = run(default_project, "build", "--format", "site", "--today", TODAY,
-                       "--out", str(default_project / "again"))
+    code, _, err = run(september_project, "build", "--format", "site", "--today", TODAY,
+                       "--out", str(september_project / "again"))
     assert code == 0, err
-    assert (default_project / "again" / "what-changed.html").read_bytes() == first
+    assert (september_project / "again" / "what-changed.html").read_bytes() == first
 
 
-def test_no_page_without_an_earlier_edition_on_record(default_project: Path) -> None:
-    site = build(default_project)
+def test_no_page_without_an_earlier_edition_on_record(september_project: Path) -> None:
+    site = build(september_project)
     assert not (site / "what-changed.html").exists()
     assert parse(site / "index.html").select_one("p.what-changed-link") is None
 
@@ -95,8 +95,8 @@ def archived_project(project: Path) -> Path:
     return project
 
 
-def test_an_earlier_edition_stays_readable_marked_superseded(default_project: Path) -> None:
-    site = build(archived_project(default_project))
+def test_an_earlier_edition_stays_readable_marked_superseded(september_project: Path) -> None:
+    site = build(archived_project(september_project))
     old = site / "editions" / "2026-09-14"
     email = parse(old / "topics" / "email.html")
     text = visible_text(email)
@@ -121,8 +121,8 @@ def test_an_earlier_edition_stays_readable_marked_superseded(default_project: Pa
     assert not (old / "sitemap.xml").exists() and not (old / "feed.xml").exists()
 
 
-def test_earlier_edition_pages_are_byte_identical_across_rebuilds(default_project: Path) -> None:
-    project = archived_project(default_project)
+def test_earlier_edition_pages_are_byte_identical_across_rebuilds(september_project: Path) -> None:
+    project = archived_project(september_project)
     first = build(project) / "editions"
     again = project / "again"
     code, _, err = run(project, "build", "--format", "site", "--today", "2027-01-05", "--out",
@@ -135,10 +135,10 @@ def test_earlier_edition_pages_are_byte_identical_across_rebuilds(default_projec
                for p in pages)
 
 
-def test_each_local_copy_keeps_its_earlier_edition_too(default_project: Path) -> None:
+def test_each_local_copy_keeps_its_earlier_edition_too(september_project: Path) -> None:
     from test_variant_chain import SCHOOL, with_chain
-    with_chain(default_project)
-    project = archived_project(default_project)
+    with_chain(september_project)
+    project = archived_project(september_project)
     kept = project / "content" / "editions" / "2026-09-14" / "variants" / SCHOOL / "variant.yaml"
     assert kept.read_bytes() == (project / "variants" / SCHOOL / "variant.yaml").read_bytes()
     code, _, err = run(project, "build", "--all", "--format", "site,search", "--today", TODAY)
@@ -158,10 +158,10 @@ def test_each_local_copy_keeps_its_earlier_edition_too(default_project: Path) ->
         [len(current)]
 
 
-def test_a_local_copy_says_what_changed_in_its_own_words(default_project: Path) -> None:
+def test_a_local_copy_says_what_changed_in_its_own_words(september_project: Path) -> None:
     from test_variant_chain import SCHOOL, with_chain
-    with_chain(default_project)
-    project = archived_project(default_project)
+    with_chain(september_project)
+    project = archived_project(september_project)
     code, _, err = run(project, "build", "--all", "--format", "site", "--today", TODAY)
     assert code == 0, err
     page = parse(project / "build" / "variants" / SCHOOL / "what-changed.html")
@@ -171,3 +171,23 @@ def test_a_local_copy_says_what_changed_in_its_own_words(default_project: Path) 
     assert not page.find("ins", string=lambda s: s and "pupil" in s)
     # The school rewords consent-checked itself: the board's rewording does not reach it.
     assert "ahead of the session" not in text
+
+
+def test_a_new_consequence_links_to_its_page_not_to_a_place_it_does_not_have(
+        september_project: Path) -> None:
+    from test_variant_chain import edit
+    new_edition(september_project)
+    edit(september_project / "content" / "topics" / "email.yaml",
+         "    consequences:\n      blurred-record:\n",
+         "    consequences:\n      lost-record:\n        text: A message sent from a personal "
+         "account may be lost when you leave.\n      blurred-record:\n")
+    site = build(september_project)
+    page = parse(site / "what-changed.html")
+    added = next(li for li in page.select("main li")
+                 if "may be lost when you leave" in li.get_text())
+    where = added.select_one("p.where a")
+    assert where.get_text() == "Email: Safe practice (consequences)"
+    # A consequence has no id on its page (a shared one can be shown twice there), so the
+    # link goes to the page, where the reader finds it.
+    assert where["href"] == "topics/email.html"
+    assert "may be lost when you leave" in visible_text(parse(site / where["href"]))

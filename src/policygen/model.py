@@ -156,10 +156,13 @@ class Legal:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """Somewhere to find more information, and when its facts were last checked against it."""
+
     id: str
     name: str
     url: str
     about: str = ""
+    checked: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policygen.model import Publication
+from policygen.render.templating import anchor
 from policygen.variants.drift import Drift, EditionChanges, word_diff_parts
 from policygen.words import N_, Words
 
@@ -27,7 +28,7 @@ class ChangedItem:
 
     id: str
     where: str  # the list it is in now (or was in, when removed), in words
-    href: str  # the page it is on now; empty when it was removed
+    href: str  # the page (and place) it is on now; empty when it was removed
     before: str
     after: str
     diff: tuple[tuple[str, str], ...]  # (equal | delete | insert, text), for reworded items
@@ -48,7 +49,7 @@ def _item(pub: Publication, drift: Drift, words: Words) -> ChangedItem:
     place = now or then or drift.id.rpartition("/")[0]
     diff = tuple(word_diff_parts(drift.before, drift.after)) if drift.kind == "reworded" else ()
     return ChangedItem(drift.id, list_label(pub, place, words),
-                       "" if drift.kind == "removed" else _href(pub, drift.id),
+                       "" if drift.kind == "removed" else _href(pub, drift.id, place),
                        drift.before, drift.after, diff,
                        list_label(pub, then, words) if drift.kind == "moved" else "")
 
@@ -70,9 +71,14 @@ def list_label(pub: Publication, name: str, words: Words) -> str:
     return f"{topic.title}: {label}" if label else topic.title
 
 
-def _href(pub: Publication, ident: str) -> str:
+def _href(pub: Publication, ident: str, place: str) -> str:
+    """The item's place on its page; a consequence has no id there (one can appear twice)."""
     topic = ident.partition("/")[0]
     if any(t.id == topic for t in pub.topics):
-        return f"topics/{topic}.html"
-    return {"guidelines": "guidelines.html", "summary": "summary.html",
-            "reporting": "reporting.html"}.get(topic, "")
+        page = f"topics/{topic}.html"
+    else:
+        page = {"guidelines": "guidelines.html", "summary": "summary.html",
+                "reporting": "reporting.html"}.get(topic, "")
+    if not page or place.endswith("/consequences"):
+        return page
+    return f"{page}#{anchor(ident)}"

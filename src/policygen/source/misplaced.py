@@ -25,7 +25,7 @@ FIELD_GROUPS: tuple[tuple[str, frozenset[str]], ...] = (
     ("a contact in reporting.yaml", frozenset({"name", "for", "phone", "url", "email"})),
     ("an offence in legal.yaml", frozenset({"law", "offence", "summary_maximum",
                                             "indictment_maximum"})),
-    ("a source in sources.yaml", frozenset({"name", "url", "about"})),
+    ("a source in sources.yaml", frozenset({"name", "url", "about", "checked"})),
     ("a group in sources.yaml", frozenset({"title", "sources"})),
     ("an adaptation rule", frozenset({"changes", "permission", "explanation"})),
 )

@@ -337,7 +337,8 @@ def read_sources(r: Reader, node: Node) -> Sources:
 
 def read_source(r: Reader, ident: str, node: Node) -> Source:
     what = f"the source '{ident}'"
-    f = r.fields(node, what, ("name", "url"), ("about",)) or {}
+    f = r.fields(node, what, ("name", "url"), ("about", "checked")) or {}
     return Source(ident, r.optional_text(f, "name", f"the name of {what}"),
                   read_url(r, f.get("url"), f"the url of {what}"),
-                  r.optional_markdown(f, "about", f"'about' of {what}"))
+                  r.optional_markdown(f, "about", f"'about' of {what}"),
+                  r.date(f["checked"], f"'checked' of {what}") if "checked" in f else None)
