@@ -9,10 +9,53 @@ no line numbers, which every message here needs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from xml.parsers import expat
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+class Unreadable(Exception):
+    """expat could not read the file: why (its own words), the line and the column."""
+
+    def __init__(self, reason: str, line: int, column: int, encoding: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.line, self.column = reason, line, column
+        self.encoding = encoding  # the file asks for an encoding expat cannot read (UTF-7...)
+
+
+def hardened_parser(*, doctype: Callable[..., None], entity: Callable[..., Any],
+                    external_entity: Callable[..., int], instruction: Callable[[str, str], None],
+                    skipped_entity: Callable[[str, int], None] | None = None,
+                    ) -> expat.XMLParserType:
+    """An expat parser that never expands an entity nor reads another file, the way
+    defusedxml does it: the caller's handlers refuse (raise) at a DOCTYPE, which is called
+    before any definition inside it is read, an entity's definition, an external entity and a
+    processing instruction. Both readers of outside XML (translators' files, SVG logos) use it,
+    so that the hardening is in one place; each says in its own words what it refuses."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = external_entity
+    parser.ProcessingInstructionHandler = instruction
+    if skipped_entity is not None:
+        parser.SkippedEntityHandler = skipped_entity
+    return parser
+
+
+def parse_all(parser: expat.XMLParserType, data: bytes) -> None:
+    """The whole file through the parser; Unreadable for what is not well-formed XML."""
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise Unreadable(expat.ErrorString(error.code), error.lineno,
+                         error.offset + 1) from None
+    except (LookupError, ValueError):
+        raise Unreadable("its character encoding is not supported (UTF-8 is)", 1, 1,
+                         encoding=True) from None
 
 
 class XmlProblem(Exception):
@@ -53,29 +96,26 @@ def parse_xml(data: bytes) -> Element:
 
 class _Builder:
     def __init__(self) -> None:
-        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser = hardened_parser(
+            doctype=self._refuse_doctype, entity=self._refuse_entity,
+            external_entity=self._refuse_entity, instruction=self._refuse_instruction)
         self.open: list[Element] = []
         self.root: Element | None = None
 
     def run(self, data: bytes) -> Element:
         p = self.parser
         p.buffer_text = True
-        p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        p.StartDoctypeDeclHandler = self._refuse_doctype
-        p.EntityDeclHandler = self._refuse_entity
-        p.ExternalEntityRefHandler = self._refuse_entity
-        p.ProcessingInstructionHandler = self._refuse_instruction
         p.StartElementHandler = self._start
         p.EndElementHandler = self._end
         p.CharacterDataHandler = self._text
         try:
-            p.Parse(data, True)
-        except expat.ExpatError as error:
-            raise XmlProblem(f"this is not well-formed XML ({expat.ErrorString(error.code)}, "
-                             f"at column {error.offset + 1})", error.lineno) from None
-        except (LookupError, ValueError):
-            raise XmlProblem("the file's character encoding is not supported (UTF-8 is)",
-                             1) from None
+            parse_all(p, data)
+        except Unreadable as error:
+            if error.encoding:
+                raise XmlProblem("the file's character encoding is not supported (UTF-8 is)",
+                                 1) from None
+            raise XmlProblem(f"this is not well-formed XML ({error.reason}, "
+                             f"at column {error.column})", error.line) from None
         assert self.root is not None  # expat refuses a document without an element
         return self.root
 

@@ -6,19 +6,19 @@ prefix, an XHTML island, a CSS escape), so the logo is parsed as XML and every e
 attribute and style is checked against what a still picture needs. The output is then written
 from the parsed tree, never copied from the file, so that only checked parts can reach a page.
 
-The parser is the standard library's expat, with DTDs refused before any definition in them is
-read (the way defusedxml does it): no entity is ever expanded and no other file is ever read.
+The parser is the standard library's expat, hardened as source/xmltree.py's hardened_parser
+does it (the way defusedxml does): no entity is ever expanded and no other file is ever read.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.parsers import expat
+
+from policygen.source.xmltree import XML_NS, Unreadable, hardened_parser, parse_all
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 # Drawing programs' own notes (Inkscape, its RDF licence block): never drawn, so they are left
 # out of the output with everything inside them, rather than refused.
@@ -171,29 +171,21 @@ class _Cleaner:
         self.skipping = 0  # depth inside a dropped element
         self.css: list[str] = []
         self.css_line = 0
-        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser = hardened_parser(
+            doctype=self._doctype, entity=self._entity, external_entity=self._external_entity,
+            instruction=self._instruction, skipped_entity=self._skipped_entity)
 
     def run(self, data: bytes) -> bytes:
         p = self.parser
         p.namespace_prefixes = True
         p.ordered_attributes = True
-        p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        p.StartDoctypeDeclHandler = self._doctype
-        p.EntityDeclHandler = self._entity
-        p.ExternalEntityRefHandler = self._external_entity
-        p.SkippedEntityHandler = self._skipped_entity
-        p.ProcessingInstructionHandler = self._instruction
         p.StartElementHandler = self._start
         p.EndElementHandler = self._end
         p.CharacterDataHandler = self._text
         try:
-            p.Parse(data, True)
-        except expat.ExpatError as error:
-            message = expat.ErrorString(error.code)
-            raise UnsafeSvg(f"is not readable as SVG: {message}", error.lineno) from None
-        except (LookupError, ValueError):  # asks for an encoding expat cannot read: UTF-7...
-            raise UnsafeSvg("is not readable as SVG: its character encoding is not supported "
-                            "(UTF-8 is)", 1) from None
+            parse_all(p, data)
+        except Unreadable as error:
+            raise UnsafeSvg(f"is not readable as SVG: {error.reason}", error.line) from None
         return ("".join(self.out) + "\n").encode("utf-8")
 
     def refuse(self, what: str) -> UnsafeSvg:
