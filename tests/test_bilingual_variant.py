@@ -283,3 +283,16 @@ def test_a_school_extending_a_council_is_bilingual_all_the_way_up(school: Path,
     assert "Defnyddiwch liniaduron y dosbarth yn unig" in welsh  # the school's
     assert "Use the council account you are given." in text_of(out, "topics/email.html")
     assert "Cyngor Sir Swydd Brawf" in banner(out, "cy/index.html")
+
+
+def test_a_fresh_fork_of_bilingual_guidance_has_its_name_in_both_and_builds(
+        bilingual: Path, tmp_path: Path) -> None:  # noqa: F811
+    code, output = run(bilingual, "fork", "school", "--organisation", "Oakfield Primary")
+    assert code == 0, output
+    text = (bilingual / SCHOOL).read_text()
+    assert ('  name:\n    en: "Oakfield Primary"\n    cy: "Oakfield Primary"  # your name in '
+            "Welsh, if it is not the same\n") in text
+    out = tmp_path / "site"
+    code, output = build(bilingual, out)
+    assert code == 0, output
+    assert parse(out / "cy" / "index.html").html["lang"] == "cy"
