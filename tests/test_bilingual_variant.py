@@ -296,3 +296,19 @@ def test_a_fresh_fork_of_bilingual_guidance_has_its_name_in_both_and_builds(
     code, output = build(bilingual, out)
     assert code == 0, output
     assert parse(out / "cy" / "index.html").html["lang"] == "cy"
+
+
+def test_the_adaptation_page_and_notice_show_each_change_in_welsh_too(
+        school: Path, site: Path, tmp_path: Path) -> None:
+    rows = {row.th.get_text(" ", strip=True).split(" ")[0]: row
+            for row in parse(site / "adaptation.html").select("table.changes tbody tr")}
+    [welsh] = rows["email/manager-knows"].select("span[lang=cy]")
+    assert welsh.get_text() == "Mae'r pennaeth yn gwybod pa gyfrif rydych chi'n ei ddefnyddio."
+    assert rows["plant"].th["lang"] == "cy" and "plant (cy)" in rows["plant"].th.get_text()
+    # The Welsh pages list the changes in Welsh, each once.
+    welsh_rows = parse(site / "cy/adaptation.html").select("table.changes tbody tr")
+    welsh_text = " ".join(row.get_text(" ", strip=True) for row in welsh_rows)
+    assert "Mae'r pennaeth yn gwybod" in welsh_text and "The head teacher" not in welsh_text
+    assert build(school, tmp_path / "print", "handbook")[0] == 0
+    notice = squash(" ".join(page_texts(tmp_path / "print" / "adaptation-notice.pdf")))
+    assert squash("Mae'r pennaeth yn gwybod pa gyfrif") in notice
