@@ -185,31 +185,30 @@ def test_a_missing_welsh_twin_fails_at_its_line_and_keeps_the_last_site(
     assert files_of(site) == before
 
 
-def test_terminology_is_given_for_each_language(school: Path) -> None:
-    path = school / SCHOOL
-    replace_in(path, "  cy:\n    plant: disgyblion\n    phlant: disgyblion\n", "")
+WELSH_TERMS = "  cy:\n    plant: disgyblion\n    phlant: disgyblion\n"
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    (WELSH_TERMS, "", "16:3: error: no Welsh (cy) text for terminology (the words this copy "
+     "changes in that language; if it changes none, write the language with {} after it, "
+     "like cy: {})"),
+    ("  en:\n    children: pupils\n" + WELSH_TERMS, "  children: pupils\n",
+     "16:3: error: in guidance in English and Welsh, terminology gives the words to change in "
+     "each language, under en: and cy:"),
+    (WELSH_TERMS, "  cy:\n", "18:6: error: the Welsh (cy) terminology is empty: list the "
+     "Welsh (cy) words this copy changes, or write cy: {} to say it changes none"),
+], ids=["no-welsh", "one-list-for-both", "welsh-empty"])
+def test_terminology_is_given_for_each_language(school: Path, old: str, new: str,
+                                                expected: str) -> None:
+    replace_in(school / SCHOOL, old, new)
     code, output = run(school, "check")
     assert code == 1
-    assert f"{SCHOOL}:16:3: error: no Welsh (cy) text for terminology" in output
-    assert "write the language with {} after it, like cy: {}" in output
-    replace_in(path, "terminology:\n  en:\n    children: pupils\n",
-               "terminology:\n  children: pupils\n")
-    code, output = run(school, "check")
-    assert code == 1
-    assert (f"{SCHOOL}:16:3: error: in guidance in English and Welsh, terminology gives the "
-            "words to change in each language, under en: and cy:") in output
-    replace_in(path, "terminology:\n  children: pupils\n",
-               "terminology:\n  en:\n    children: pupils\n  cy:\n")
-    code, output = run(school, "check")
-    assert code == 1
-    assert (f"{SCHOOL}:18:6: error: the Welsh (cy) terminology is empty: list the Welsh (cy) "
-            "words this copy changes, or write cy: {} to say it changes none") in output
+    assert f"{SCHOOL}:{expected}" in output
 
 
 def test_an_explicitly_empty_welsh_terminology_changes_no_welsh_word(
         school: Path, tmp_path: Path) -> None:
-    replace_in(school / SCHOOL, "  cy:\n    plant: disgyblion\n    phlant: disgyblion\n",
-               "  cy: {}\n")
+    replace_in(school / SCHOOL, WELSH_TERMS, "  cy: {}\n")
     out = tmp_path / "site"
     code, output = build(school, out)
     assert code == 0, output
