@@ -154,6 +154,8 @@ def test_the_welsh_banner_names_the_school_and_the_partnership_in_welsh(site: Pa
                       .get_text(" ").split())
     assert "Ysgol Gynradd Oakfield" in banner and "Partneriaeth Diogelu Plant Swydd Brawf" in banner
     assert "Oakfield Primary School" not in banner
+    # "from": "o", which mutates what follows ("o ganllawiau", not "o canllawiau").
+    assert "Wedi’u haddasu gan Ysgol Gynradd Oakfield o ganllawiau Partneriaeth" in banner
 
 
 def test_the_handbook_and_posters_are_in_each_language(school: Path, tmp_path: Path) -> None:
