@@ -124,19 +124,6 @@ def test_a_missing_twin_fails_the_build_with_its_place_and_keeps_the_last_site(
     assert files_of(built) == before
 
 
-def test_a_variant_of_bilingual_guidance_is_refused_for_now(bilingual: Path,  # noqa: F811
-                                                             tmp_path: Path) -> None:
-    folder = bilingual / "variants" / "school"
-    folder.mkdir(parents=True)
-    (folder / "variant.yaml").write_text("organisation:\n  name: A school\n")
-    result = CliRunner().invoke(main, ["build", "--format", "site", "--project", str(bilingual),
-                                       "--out", str(tmp_path / "site"), "--variant", "school"])
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
-        "variants/school/variant.yaml: error: local copies (variants) of guidance in more than "
-        "one language are not supported yet: the base guidance is published in en, cy")
-
-
 def test_a_one_language_site_is_byte_identical_whether_written_language_or_languages(
         tmp_path: Path) -> None:
     """The default content's site is not touched by the languages machinery: no cy/, no

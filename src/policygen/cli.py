@@ -500,10 +500,11 @@ def fork(name: str, project: Path, into: Path | None, organisation: str) -> None
     """
     from policygen.commands.scaffold import command_for
     from policygen.commands.scaffold import fork as scaffold
+    from policygen.source.languages import project_languages
     with _errors_to_exit_codes():
         command = command_for(project)
         target = scaffold(name, into or project / "variants", pipeline.templates_dir(project),
-                          organisation, command)
+                          organisation, command, project_languages(project))
         click.echo(f"Created {target}. Edit it, then run: {command} check")
 
 

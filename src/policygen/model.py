@@ -297,6 +297,12 @@ class Change:
     # In a chain (school → council → board), whose text the change alters, so whom to tell:
     # the name of that author; empty when the variant adapts the base guidance itself.
     author: str = field(default="", compare=False)
+    # In guidance in several languages: the change's words in each other language, as
+    # (language, after), for a change made in each (a reworded item, an added section)...
+    twins: tuple[tuple[str, str], ...] = ()
+    # ... or, for a change made in one language only (a Welsh term), that language; "" for
+    # the main language's (and for guidance in one language).
+    language: str = ""
 
     @property
     def needs_notice(self) -> bool:

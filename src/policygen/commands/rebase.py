@@ -90,9 +90,11 @@ def rebased_file(project: Path, plan: RebasePlan, decisions: dict[str, Decision]
     variant = plan.adapted.variant
     original = _read(project, variant.name)
     text = original.removeprefix(_BOM)
+    languages = plan.adapted.base.languages
     for drift in plan.drift.own:
-        text = _decided(text, drift, decisions.get(drift.id, Decision(KEEP)), variant.name)
-    new = _reread(text, project, variant.name)
+        text = _decided(text, drift, decisions.get(drift.id, Decision(KEEP)), variant.name,
+                        languages)
+    new = _reread(text, project, variant.name, languages)
     # A change kept to an item the board removed stays left out, as in a build.
     adapted = apply_variant(plan.adapted.base, new, plan.adapted.upstream,
                             removed_since(project, new, plan.board))
@@ -116,8 +118,9 @@ def outcome(name: str, rebased: RebasedFile) -> str:
     return "Your changes are those the author was told about: no new notice is needed."
 
 
-def _decided(text: str, drift: Drift, decision: Decision, name: str) -> str:
-    kinds = _kinds_of(text, drift.id, name)
+def _decided(text: str, drift: Drift, decision: Decision, name: str,
+             languages: tuple[str, ...]) -> str:
+    kinds = _kinds_of(text, drift.id, name, languages)
     if decision.choice == TAKE:
         for kind in kinds:
             text = without_change(text, kind, drift.id)
@@ -130,17 +133,18 @@ def _decided(text: str, drift: Drift, decision: Decision, name: str) -> str:
     return text
 
 
-def _kinds_of(text: str, ident: str, name: str) -> list[str]:
-    variant = parse_variant(SourceFile(variant_file_name(name), text), name)
+def _kinds_of(text: str, ident: str, name: str, languages: tuple[str, ...]) -> list[str]:
+    variant = parse_variant(SourceFile(variant_file_name(name), text), name,
+                            languages=languages)
     kinds = ["reword"] if any(e.target == ident for e in variant.items.reword) else []
     kinds += ["remove"] if any(e.target == ident for e in variant.items.remove) else []
     return kinds + (["move"] if any(p.id == ident for p in variant.items.move) else [])
 
 
-def _reread(text: str, project: Path, name: str) -> Variant:
+def _reread(text: str, project: Path, name: str, languages: tuple[str, ...]) -> Variant:
     try:
         return parse_variant(SourceFile(variant_file_name(name), text), name,
-                             variant_folder(project, name))
+                             variant_folder(project, name), languages)
     except ContentError as error:
         raise OutputError(f"{variant_file_name(name)} would not read back after the rebase "
                           f"({error.problems[0].message}); nothing was written") from error

@@ -10,14 +10,16 @@ from policygen.errors import OutputError
 from policygen.render.templating import template_file
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.variant import VARIANT_FILE
+from policygen.words import language_name
 
 
 def fork(name: str, into: Path, templates: Path, organisation: str = "",
-         command: str = "policygen") -> Path:
+         command: str = "policygen", languages: tuple[str, ...] = ()) -> Path:
     """Create <into>/<name>/variant.yaml; never overwrite anything that is there.
 
     `command` is how policygen is run in this project (see `command_for`), so that every
-    instruction in the new file works as it is written.
+    instruction in the new file works as it is written. Of guidance in several `languages`,
+    the organisation's name is written in each, so that the new file is valid as it is.
     """
     if not ID_PATTERN.fullmatch(name):
         raise OutputError(f"'{name}' cannot be a variant name: use lower-case letters, digits "
@@ -32,8 +34,19 @@ def fork(name: str, into: Path, templates: Path, organisation: str = "",
     folder.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:  # "x": fail rather than overwrite
         file.write(text.substitute(name=name, organisation=organisation, policygen=command,
-                                   organisation_yaml=json.dumps(organisation)))
+                                   organisation_yaml=name_yaml(organisation, languages)))
     return target
+
+
+def name_yaml(organisation: str, languages: tuple[str, ...]) -> str:
+    """The organisation's name as the file writes it: once, or under each language's tag,
+    each other language's with a note to put the name it has in that language. It follows
+    `name:` in the template directly, so that no line ends in a space."""
+    if len(languages) < 2:
+        return " " + json.dumps(organisation)
+    return "".join(f"\n    {tag}: {json.dumps(organisation)}" + (
+        f"  # your name in {language_name(tag)}, if it is not the same" if index else "")
+        for index, tag in enumerate(languages))
 
 
 def command_for(project: Path) -> str:

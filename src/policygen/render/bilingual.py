@@ -45,7 +45,9 @@ def language_sites(edition: Edition) -> list[tuple[SiteLanguage, Edition]]:
         url = pub.site_url + folder if pub.site_url else ""
         here = SiteLanguage(language, folder, language_name(language, language), url)
         twin = replace(pub.in_language(language), site_url=url, twins=())
-        found.append((here, replace(edition, publication=twin)))
+        # A variant's pages in each language show its changes in that language.
+        adaptation = edition.adaptation.in_language(language) if edition.adaptation else None
+        found.append((here, replace(edition, publication=twin, adaptation=adaptation)))
     return found
 
 

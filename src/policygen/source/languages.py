@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from policygen.errors import Location, Problem, suggest
 from policygen.source.reader import Reader, is_empty
+from policygen.source.yamlsrc import parse_yaml, read_source
 from policygen.words import language_name
 
 PUBLICATION_FILE = "content/publication.yaml"
@@ -60,7 +62,7 @@ class Reading:
             if str(key.value) not in self.languages:
                 reader.error(key, f"'{key.value}' is not one of the publication's languages, "
                              f"in {what}{suggest(str(key.value), self.languages)}; write the "
-                             f"text in each language under {_keys(self.languages)}, the "
+                             f"text in each language under {keys_of(self.languages)}, the "
                              "languages listed in content/publication.yaml")
         if self.language in values:
             return values[self.language]
@@ -76,8 +78,8 @@ class Reading:
         path = self._path(reader.source.name, node)
         every = "both" if len(self.languages) == 2 else "each of them"
         reader.error(node, f"no {name} text for {path} ({what}); a publication in "
-                     f"{_names(self.languages)} needs every text in {every}, written under "
-                     f"{_keys(self.languages)}")
+                     f"{names_of(self.languages)} needs every text in {every}, written under "
+                     f"{keys_of(self.languages)}")
 
     def _path(self, file: str, node: Node) -> str:
         """Where the text is, as the keys above it (practice › best › items › work-account)."""
@@ -98,12 +100,14 @@ def _key_paths(node: Node, above: tuple[str, ...]) -> list[tuple[int, str]]:
     return found
 
 
-def _names(languages: tuple[str, ...]) -> str:
+def names_of(languages: tuple[str, ...]) -> str:
+    """The languages by name, as a sentence says them: "English and Welsh"."""
     names = [language_name(tag) for tag in languages]
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _keys(languages: tuple[str, ...]) -> str:
+def keys_of(languages: tuple[str, ...]) -> str:
+    """The keys a text is written under in each language: "en: and cy:"."""
     return ", ".join(f"{tag}:" for tag in languages[:-1]) + f" and {languages[-1]}:"
 
 
@@ -129,6 +133,20 @@ def declared_languages(reader: Reader, root: Node) -> tuple[str, ...]:
     if len(set(tags)) != len(tags):
         reader.error(key, "a language is listed twice in 'languages'")
     return tuple(dict.fromkeys(tag for tag in tags if LANGUAGE_TAG.fullmatch(tag)))
+
+
+def project_languages(project: Path) -> tuple[str, ...]:
+    """The languages a project's content/publication.yaml declares, read quickly for a variant
+    read on its own; () when it declares none or cannot be read (loading the content says why)."""
+    source, _ = read_source(project / PUBLICATION_FILE, PUBLICATION_FILE)
+    if source is None:
+        return ()
+    root = parse_yaml(source)[0]
+    if root is None:
+        return ()
+    reader = Reader(source)
+    languages = declared_languages(reader, root)
+    return () if reader.problems else languages
 
 
 # `posters:` in publication.yaml, and whether each poster is then in every language at once.

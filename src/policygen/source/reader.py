@@ -172,8 +172,8 @@ class Reader:
             self.error(node, f"{what} is empty; expected text")
         return value
 
-    def markdown(self, node: Node, what: str) -> str:
-        node = self._in_language(node, what)
+    def markdown(self, node: Node, what: str, twin: bool = True) -> str:
+        node = self._in_language(node, what) if twin else node
         value = self._plain(node, what)
         if value:
             first = node.start_mark.line + 1
@@ -305,7 +305,7 @@ class Reader:
         items = []
         for ident, key, value in self.entries(node, what, "item"):
             item_what = f"the item '{ident}' in {what}"
-            if isinstance(value, MappingNode) and not self._in_languages(value):
+            if isinstance(value, MappingNode) and not self.in_languages(value):
                 f = self.fields(value, item_what, ITEM_FIELDS[:1], ITEM_FIELDS[1:]) or {}
                 text = self.markdown(f["text"], item_what) if "text" in f else ""
                 poster = self.optional_markdown(f, "poster", f"the poster wording of {item_what}")
@@ -316,7 +316,7 @@ class Reader:
         return tuple(items)
 
 
-    def _in_languages(self, node: MappingNode) -> bool:
+    def in_languages(self, node: MappingNode) -> bool:
         """An item written as its text in each language, not as its fields (text, poster)."""
         return bool(self.languages) and not any(key.value in ITEM_FIELDS for key, _ in node.value)
 
@@ -324,6 +324,9 @@ class Reader:
 class Languages(Protocol):
     """source.languages.Reading: which of a publication's languages is being read (a Protocol:
     the reader is used by what the languages module builds on)."""
+
+    language: str  # the language being read
+    languages: tuple[str, ...]  # every language of the publication, the main one first
 
     def pick(self, reader: Reader, node: Node, what: str) -> Node: ...
 

@@ -29,14 +29,14 @@ _COLOUR = re.compile(r"#[0-9a-f]{6}")
 def read_organisation(r: Reader, node: Node, folder: Path | None) -> Organisation:
     f = r.fields(node, "'organisation'", ("name",), ("logo", "accent_colour", "url")) or {}
     _refuse_unquoted_colour(r, node)
-    colour = r.optional_text(f, "accent_colour", "the accent colour").lower()
+    colour = r.optional_text(f, "accent_colour", "the accent colour", twin=False).lower()
     if colour and not _COLOUR.fullmatch(colour):
         r.error(f["accent_colour"], "the accent colour should be written \"#rrggbb\" (like "
                 f"\"#1d5e3b\"), found '{colour}'")
     elif colour:
         _warn_low_contrast(r, f["accent_colour"], colour)
     check_fields(r, f, "the organisation")  # its name goes into the notice's From
-    logo = r.optional_text(f, "logo", "the logo")
+    logo = r.optional_text(f, "logo", "the logo", twin=False)
     if logo:
         logo = check_logo(r, f["logo"], logo, folder)
     return Organisation(r.optional_text(f, "name", "the organisation's name"), logo, colour,

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from policygen.errors import ContentError, Location, Problem, suggest
+from policygen.errors import ContentError, Problem, suggest
 from policygen.model import Adaptation, Edit, Party, Publication
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.changes import apply_variant
@@ -39,10 +39,9 @@ _AUTHORING = ("add", "reword", "rename", "sections", "contacts")
 
 
 def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
-    """The variant laid over its chain: the base, then each variant it extends, then itself."""
-    if base.twins:
-        raise ContentError([not_bilingual_yet(project, name, base)])
-    chain = load_chain(project, name)
+    """The variant laid over its chain: the base, then each variant it extends, then itself
+    (in guidance in several languages, in each: every variant of the chain is read in each)."""
+    chain = load_chain(project, name, base.languages)
     pub, upstream = base, tuple[Upstream, ...]()
     for parent, child in zip(chain, chain[1:], strict=False):
         try:
@@ -61,19 +60,11 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
                    drifted=(len(drift.own), len(drift.taken_over)))
 
 
-def not_bilingual_yet(project: Path, name: str, base: Publication) -> Problem:
-    """A variant of guidance in several languages would have to make each change in each of
-    them (issue 15, point 5); until it can, it is refused rather than left half translated."""
-    where = Location(f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}")
-    return Problem(where, "local copies (variants) of guidance in more than one language are "
-                   "not supported yet: the base guidance is published in "
-                   f"{', '.join(base.languages)} (languages in content/publication.yaml); "
-                   "build the base guidance alone, without --variant or --all")
-
-
-def load_chain(project: Path, name: str) -> tuple[Variant, ...]:
-    """The variant and every variant it extends, the farthest first."""
-    chain = [load_variant(project, name)]
+def load_chain(project: Path, name: str,
+               languages: tuple[str, ...] | None = None) -> tuple[Variant, ...]:
+    """The variant and every variant it extends, the farthest first (read in the base's
+    `languages`; None: as content/publication.yaml declares them)."""
+    chain = [load_variant(project, name, languages)]
     while chain[0].extends is not None:
         link = chain[0].extends
         names = [variant.name for variant in chain]
@@ -90,7 +81,7 @@ def load_chain(project: Path, name: str) -> tuple[Variant, ...]:
             raise _error(chain[0], link, f"there is no variant '{link.value}' to extend"
                          + (suggest(link.value, known) or "; the variants are: "
                             + (", ".join(known) or "none")))
-        chain.insert(0, load_variant(project, link.value))
+        chain.insert(0, load_variant(project, link.value, languages))
     return tuple(chain)
 
 
@@ -125,8 +116,13 @@ def _error(variant: Variant, link: Edit | None, message: str) -> ContentError:
 def for_children(adapted: AdaptedPublication) -> Publication:
     """The publication a variant's children adapt: its words, and its rules (the base's,
     tightened where it says so), with its own safeguarding lead as the author to tell."""
-    variant = adapted.variant
     pub = adapted.publication
+    twins = tuple(_with_rules(twin, adapted.variant.in_language(twin.language))
+                  for twin in pub.twins)
+    return replace(_with_rules(pub, adapted.variant), twins=twins)
+
+
+def _with_rules(pub: Publication, variant: Variant) -> Publication:
     rules = tightened(pub.adaptation, variant.adaptation, variant)
     return replace(pub, adaptation=rules, author=author_of(variant))
 
@@ -135,8 +131,9 @@ def as_upstream(adapted: AdaptedPublication) -> Upstream:
     """What a child needs to know of a variant it extends."""
     owns = {change.target for change in adapted.changes if change.kind in _AUTHORING}
     owns |= {section.id for section in adapted.local_sections}
+    names = tuple((twin.language, twin.organisation.name) for twin in adapted.variant.twins)
     return Upstream(adapted.variant.name, adapted.variant.organisation.name,
-                    author_of(adapted.variant), frozenset(owns), adapted.root_author)
+                    author_of(adapted.variant), frozenset(owns), adapted.root_author, names)
 
 
 def author_of(variant: Variant) -> Party:

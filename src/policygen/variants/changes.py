@@ -7,12 +7,13 @@ fingerprint, report); itemlists.py does the item operations and terminology.py t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from policygen.errors import ContentError, Location, Severity, suggest
+from policygen.errors import ContentError, Location, Problem, Severity, suggest
 from policygen.model import (
     FIXED_PAGES,
+    Change,
     Edit,
     Glossary,
     Level,
@@ -50,6 +51,7 @@ from policygen.variants.terminology import (
     term_forms,
     unlink,
 )
+from policygen.variants.twinned import twinned_changes
 from policygen.variants.variant import Variant
 
 
@@ -59,12 +61,67 @@ def apply_variant(pub: Publication, variant: Variant, upstream: tuple[Upstream, 
 
     `upstream` are the variants it extends, nearest first (chain.py): `pub` is then the
     nearest one's guidance, and each change is addressed to whoever wrote what it changes.
+    Guidance in several languages is adapted in each (`apply_in_languages`).
 
     Each step takes the publication and the ledger so far and returns new ones; nothing given
     to a step is changed. Raise ContentError naming the variant's file and line for every id
     that does not exist, every change the publisher's rules refuse, and every problem in the
     merged result.
     """
+    if pub.twins:
+        return apply_in_languages(pub, variant, upstream, base_removed)
+    laid = lay_over(pub, variant, base_removed)
+    _stop_on_errors(laid.ledger.problems)
+    return finish(pub, variant, laid, upstream, laid.ledger.changes)
+
+
+def apply_in_languages(pub: Publication, variant: Variant, upstream: tuple[Upstream, ...],
+                       base_removed: Mapping[str, str] | None) -> AdaptedPublication:
+    """The variant laid over each language's guidance with its changes in that language (its
+    Welsh over the Welsh), as one adapted publication holding the others as its twins: its
+    changes carry their words in every language, so that the author approves them all."""
+    languages = pub.languages
+    pubs = [replace(pub.in_language(language), twins=()) for language in languages]
+    variants = [variant.in_language(language) for language in languages]
+    laid = [lay_over(p, v, base_removed) for p, v in zip(pubs, variants, strict=True)]
+    _stop_on_errors(tuple(dict.fromkeys(p for each in laid for p in each.ledger.problems)))
+    changes = twinned_changes(laid[0].ledger.changes,
+                              [(language, each.ledger.changes)
+                               for language, each in zip(languages[1:], laid[1:], strict=True)])
+    main = finish(pub, variant, laid[0], upstream, changes)
+    twins = tuple(in_step(finish(p, v, each, upstream, each.ledger.changes), main)
+                  for p, v, each in zip(pubs[1:], variants[1:], laid[1:], strict=True))
+    warnings = dict.fromkeys([*main.warnings, *(p for each in laid[1:]
+                                                for p in each.ledger.problems)])
+    return replace(main, publication=replace(main.publication,
+                                             twins=tuple(t.publication for t in twins)),
+                   twins=twins, warnings=tuple(warnings))
+
+
+def in_step(twin: AdaptedPublication, main: AdaptedPublication) -> AdaptedPublication:
+    """A language's adaptation standing where the whole stands (its own changes are only a
+    part of what the author approves), with the names in its own language; its warnings are
+    said once, with the main language's."""
+    own, language = twin.state, twin.publication.language
+    state = replace(main.state, organisation=own.organisation, publisher=own.publisher,
+                    via=tuple(up.organisation_in(language) for up in main.upstream))
+    return replace(twin, state=state, warnings=())
+
+
+@dataclass(frozen=True, slots=True)
+class LaidOver:
+    """A variant laid over one language's guidance, before it is known where its changes
+    stand with the author."""
+
+    publication: Publication
+    ledger: Ledger
+    local: tuple[LocalSection, ...]
+    excluded: tuple[str, ...]
+
+
+def lay_over(pub: Publication, variant: Variant,
+             base_removed: Mapping[str, str] | None) -> LaidOver:
+    """Every step of the variant over guidance in one language; its problems are in the ledger."""
     ledger = Ledger.start(pub, variant, base_removed)
     adapted, ledger = apply_organisation(pub, variant, ledger)
     adapted, ledger = apply_topics(adapted, variant.topics, ledger)
@@ -77,16 +134,24 @@ def apply_variant(pub: Publication, variant: Variant, upstream: tuple[Upstream, 
     adapted, local, ledger = apply_terminology(adapted, local, variant.terminology, ledger)
     ledger = check_merged(adapted, local, excluded, variant, ledger)
     ledger = check_own_rules(pub, variant, ledger)
-    if any(problem.is_error for problem in ledger.problems):
-        raise ContentError(list(ledger.problems))
-    changes = route(ledger.changes, upstream, upstream[0].root_author) if upstream \
-        else ledger.changes
+    return LaidOver(adapted, ledger, local, excluded)
+
+
+def _stop_on_errors(problems: tuple[Problem, ...]) -> None:
+    if any(problem.is_error for problem in problems):
+        raise ContentError(list(problems))
+
+
+def finish(pub: Publication, variant: Variant, laid: LaidOver, upstream: tuple[Upstream, ...],
+           changes: tuple[Change, ...]) -> AdaptedPublication:
+    """The adapted publication, each change addressed to its author, and where they stand."""
+    changes = route(changes, upstream, upstream[0].root_author) if upstream else changes
     authors = chain_authors(upstream)
     state = adaptation_state(variant, changes, pub, tuple(u.organisation for u in upstream),
                              authors)
     warnings = stale_sign_off(variant, state) + misplaced_sign_offs(variant, authors)
-    return AdaptedPublication(adapted, pub, variant, changes, state, local, excluded,
-                              ledger.problems + warnings, upstream)
+    return AdaptedPublication(laid.publication, pub, variant, changes, state, laid.local,
+                              laid.excluded, laid.ledger.problems + warnings, upstream)
 
 
 def check_own_rules(pub: Publication, variant: Variant, ledger: Ledger) -> Ledger:
@@ -290,9 +355,12 @@ def apply_terminology(pub: Publication, local: tuple[LocalSection, ...], terms: 
                       ledger: Ledger) -> tuple[Publication, tuple[LocalSection, ...], Ledger]:
     if not terms:
         return pub, local, ledger
-    forms = term_forms(terms)
-    near = NearMisses(forms, missing_forms(terms))
-    substitute = Substituter(forms, near)  # collects what it replaced, for the ledger
+    # Plurals and "a"/"an" are put right in English; in another language (the Welsh of
+    # guidance in two) the editor lists each form the words take.
+    english = pub.language.split("-")[0] == "en"
+    forms = term_forms(terms, english)
+    near = NearMisses(forms, missing_forms(terms) if english else ())
+    substitute = Substituter(forms, near, english)  # collects what it replaced, for the ledger
     pub = map_prose_places(pub, substitute)
     local = tuple(replace(s, title=substitute(s.title, s.id), text=substitute(s.text, s.id))
                   for s in local)

@@ -182,6 +182,14 @@ class AdaptedPublication:
     # What the base changed under it since the edition it was signed off for (drift.py):
     # items of its own, and items it takes over as the new edition says them.
     drifted: tuple[int, int] = (0, 0)
+    # Of guidance in several languages: the variant over each other language's guidance (its
+    # changes in that language; its standing the same as this one's); () in one language.
+    twins: tuple[AdaptedPublication, ...] = ()
+
+    def in_language(self, language: str) -> AdaptedPublication:
+        """The variant over the guidance in one of its languages (itself in the main one)."""
+        return next((twin for twin in self.twins if twin.publication.language == language),
+                    self)
 
     def authors(self) -> tuple[tuple[Party, int], ...]:
         """Each author to tell about changes, with how many of them are theirs (in a chain, a
@@ -209,6 +217,11 @@ class Upstream:
     author: Party
     owns: frozenset[str]
     root_author: Party  # the board's author, at the top of the chain
+    # Of guidance in several languages: its organisation's name in each other language.
+    names: tuple[tuple[str, str], ...] = ()
+
+    def organisation_in(self, language: str) -> str:
+        return dict(self.names).get(language, self.organisation)
 
 
 _GROUPS = (("notify", "Changes the author must be told about"),
@@ -266,8 +279,16 @@ def report_head(adapted: AdaptedPublication) -> list[str]:
 
 
 def describe_change(change: Change) -> list[str]:
-    """A change as the report lists it: one line, then any text it adds or takes away."""
-    head = f"    {change.kind:<12} {change.target}"
+    """A change as the report lists it: one line, then any text it adds or takes away, and
+    its words in each other language of guidance in several."""
+    return _described(change) + [line for language, text in change.twins
+                                 if text != change.after
+                                 for line in _quoted(language, text)]
+
+
+def _described(change: Change) -> list[str]:
+    language = f" ({change.language})" if change.language else ""
+    head = f"    {change.kind:<12} {change.target}{language}"
     line = f" (line {change.location.line})" if change.location.line else ""
     links = _links_note(change.count) if change.kind in ("sections", "remove") else ""
     if change.kind == "terminology":

@@ -60,14 +60,14 @@ def read_sign_off(r: Reader, node: Node, key: str, label: str = "") -> SignOff |
     f = r.fields(node, f"'{key}'", required, ("edition", "items"))
     if f is None or any(name not in f for name in required):
         return None
-    fingerprint = r.text(f["fingerprint"], f"the fingerprint in '{key}'").lower()
+    fingerprint = r.text(f["fingerprint"], f"the fingerprint in '{key}'", twin=False).lower()
     if fingerprint and not _FINGERPRINT.fullmatch(fingerprint):
         r.error(f["fingerprint"], f"the fingerprint in '{key}' should be the 16 letters and "
                 f"digits printed by 'policygen changes', found '{fingerprint}'")
     when = r.date(f["date"], f"the date in '{key}'") or _SOME_DAY
     edition = r.date(f["edition"], f"the edition in '{key}'") if "edition" in f else None
     pins = _read_pins(r, f["items"], key) if "items" in f else ()
-    return SignOff(when, fingerprint, edition, r.optional_text(f, "by", "who approved"),
+    return SignOff(when, fingerprint, edition, r.optional_text(f, "by", "who approved", twin=False),
                    r.location(node), pins)
 
 

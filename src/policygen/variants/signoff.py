@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode
 
 from policygen.errors import ContentError, OutputError
 from policygen.model import ONLY_AUTHOR, SignOff
+from policygen.source.languages import project_languages
 from policygen.source.names import name_problem
 from policygen.source.yamlsrc import SourceFile
 from policygen.variants.variant import (
@@ -191,7 +192,7 @@ def prepare_sign_off(project: Path, name: str, key: str, sign_off: Records) -> P
         raise OutputError(f"{shown}: the file is not UTF-8 text{_UNCHANGED}") from error
     except OutputError as error:
         raise OutputError(f"{shown}: {error}") from error
-    _check_reads_back(new, name, folder, key, sign_off, shown)
+    _check_reads_back(new, name, folder, key, sign_off, shown, project_languages(project))
     return PendingWrite(target, shown, original, ((_BOM if text.startswith(_BOM) else "")
                                                   + new).encode("utf-8"))
 
@@ -208,9 +209,9 @@ def _write_target(project: Path, path: Path, shown: str) -> Path:
 
 
 def _check_reads_back(text: str, name: str, folder: Path, key: str, sign_off: Records,
-                      shown: str) -> None:
+                      shown: str, languages: tuple[str, ...]) -> None:
     try:
-        variant = parse_variant(SourceFile(shown, text), name, folder)
+        variant = parse_variant(SourceFile(shown, text), name, folder, languages)
     except ContentError as error:
         raise OutputError(f"{shown}: the file would not read back after recording the "
                           f"'{key}' block ({error.problems[0].message}){_UNCHANGED}") from error

@@ -186,8 +186,13 @@ def fingerprint(changes: Iterable[Change]) -> str:
     Only what the variant asks for counts: free changes (a new phone number) never undo an
     approval, and neither do the base's own words or counts, which move with each edition
     (a base that moved on is told by the edition instead). Order and positions do not count.
+    In several languages each change's words in every language count: a change to the Welsh
+    alone is a change the author has not approved. (Guidance in one language has neither, so
+    its fingerprints are as they always were.)
     """
-    records = sorted([c.kind, c.target, c.after, c.where if c.kind == "add" else ""]
+    records = sorted([c.kind, c.target, c.after, c.where if c.kind == "add" else "",
+                      *([c.language] if c.language else []),
+                      *(text for twin in c.twins for text in twin)]
                      for c in changes if c.needs_notice)
     data = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]

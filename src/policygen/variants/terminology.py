@@ -164,16 +164,19 @@ class TermForm:
         return rf"(?<![\w-]){body}(?!\w)"
 
 
-def term_forms(entries: Sequence[Edit]) -> tuple[TermForm, ...]:
+def term_forms(entries: Sequence[Edit], english: bool = True) -> tuple[TermForm, ...]:
     """Every form to replace: each term, plus its other number when both sides have one.
 
     `service users: pupils` also turns "service user" into "pupil", `child: pupil` turns
     "children" into "pupils", and `children and young people: pupils` also turns "child,
     young person" into "pupil"; `workers: staff` derives nothing, since "staff" has no
-    singular. A form the editor lists wins over a derived one.
+    singular. A form the editor lists wins over a derived one. The plurals are English
+    ones: in another language (`english` false) only the forms the editor lists are found.
     """
     written = {_key(entry.target) for entry in entries}
     forms = [_written_form(entry) for entry in entries]
+    if not english:
+        return tuple(forms)
     for entry, form in zip(entries, tuple(forms), strict=True):
         other = other_number(entry.target, form.plural)
         replacement = inflect(entry.value, not form.plural)
@@ -324,7 +327,8 @@ class Substituter:
     """
 
     def __init__(self, forms: Sequence[TermForm],
-                 unreplaced: Callable[[str, str], None] | None = None) -> None:
+                 unreplaced: Callable[[str, str], None] | None = None,
+                 english: bool = True) -> None:
         # Longer forms first, so that "service users" wins over "users".
         self.forms = tuple(sorted(forms, key=lambda form: len(form.term), reverse=True))
         self.found: list[Counter[str]] = [Counter() for _ in self.forms]
@@ -334,8 +338,10 @@ class Substituter:
                         if not form.derived}
         # An article before a term is matched with it, so that it can agree with the
         # replacement: "an organisation" becomes "a home", not "an home". A possessive after
-        # it is matched too: "children's" becomes "pupils'".
-        self.pattern = re.compile(r"(?P<article>(?<!\w)[Aa]n?\s+)?(?:" + "|".join(
+        # it is matched too: "children's" becomes "pupils'". Only in English: in Welsh "a"
+        # is "and", and is never "an" (a group that matches nothing stands in for it).
+        article = r"(?<!\w)[Aa]n?\s+" if english else r"(?!)"
+        self.pattern = re.compile(rf"(?P<article>{article})?(?:" + "|".join(
             f"(?P<t{i}>{form.pattern})" for i, form in enumerate(self.forms))
             + rf")(?P<poss>[{_APOSTROPHES}](?:s(?!\w))?)?")
         # Most prose holds none of the terms: a cheap search for a word every match must
@@ -343,9 +349,9 @@ class Substituter:
         self.quick = quick_filter(self.forms)
         # What the replacements depend on (not where the editor wrote them): the same for
         # two variants with the same terms, which then share their scans of the base prose.
-        self.key = _SIGNATURES.setdefault(tuple(
+        self.key = _SIGNATURES.setdefault((*(
             (f.term, f.replacement, f.derived, f.parts, f.plural) for f in self.forms),
-            len(_SIGNATURES))
+            *(() if english else ("not english",))), len(_SIGNATURES))
 
     def __call__(self, text: str, area: str, place: str = "") -> str:
         prose, verbatim = _split_verbatim(text)

@@ -35,11 +35,19 @@ from policygen.model import (
 )
 from policygen.source import sections
 from policygen.source.confinement import outside_problem
+from policygen.source.languages import (
+    Reading,
+    keys_of,
+    missing_twin_counts,
+    names_of,
+    project_languages,
+)
 from policygen.source.names import check_fields
-from policygen.source.reader import ID_PATTERN, MarkdownText, Reader, describe
+from policygen.source.reader import ID_PATTERN, Languages, MarkdownText, Reader, describe, is_empty
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 from policygen.variants.branding import read_organisation
 from policygen.variants.records import read_sign_off, read_sign_offs
+from policygen.words import language_name
 
 VARIANTS_DIR = "variants"
 VARIANT_FILE = "variant.yaml"
@@ -89,10 +97,18 @@ class Variant:
     markdown_texts: tuple[MarkdownText, ...] = ()  # the variant's own Markdown, for link checks
     warnings: tuple[Problem, ...] = ()
     folder: Path | None = None  # where the file was read from; None when parsed from a string
+    # A variant of guidance in several languages is read once per language, as the base is:
+    # this one in the main language, its twins in each other, change for change.
+    twins: tuple[Variant, ...] = ()
+    language: str = ""  # the language it was read in; "" for guidance in one language
 
     @property
     def file(self) -> str:
         return self.source.name
+
+    def in_language(self, language: str) -> Variant:
+        """The variant as read in one of the base's languages (itself in the main one)."""
+        return next((twin for twin in self.twins if twin.language == language), self)
 
     def signed(self, author: str = ONLY_AUTHOR) -> SignOffs:
         """One author's notice, notification and approval of these changes (none: empty)."""
@@ -154,13 +170,18 @@ def _variant_folders(folder: Path) -> list[str]:
                   if os.path.lexists(entry / VARIANT_FILE))
 
 
-def load_variant(project: Path, name: str) -> Variant:
-    """Read and check variants/<name>/variant.yaml; raise ContentError listing every problem."""
+def load_variant(project: Path, name: str, languages: tuple[str, ...] | None = None) -> Variant:
+    """Read and check variants/<name>/variant.yaml; raise ContentError listing every problem.
+
+    `languages`: the base's (None: as content/publication.yaml declares them); in several,
+    every text the variant writes is written in each.
+    """
     folder = variant_folder(project, name)
     source, problems = read_source(folder / VARIANT_FILE, variant_file_name(name))
     if source is None:
         raise ContentError(problems)
-    return parse_variant(source, name, folder)
+    return parse_variant(source, name, folder,
+                         project_languages(project) if languages is None else languages)
 
 
 def variant_folder(project: Path, name: str) -> Path:
@@ -182,18 +203,42 @@ def variant_folder(project: Path, name: str) -> Path:
     return folder
 
 
-def parse_variant(source: SourceFile, name: str, folder: Path | None = None) -> Variant:
-    """Read a variant from its text (the disk is only used to check the logo, given a folder)."""
+def parse_variant(source: SourceFile, name: str, folder: Path | None = None,
+                  languages: tuple[str, ...] = ()) -> Variant:
+    """Read a variant from its text (the disk is only used to check the logo, given a folder);
+    of guidance in several `languages`, once in each."""
     root, problems = parse_yaml(source)
-    reader = Reader(source)
-    variant = read_variant(reader, root, name, folder) if root is not None else None
-    problems += reader.problems
+    if root is not None and len(languages) > 1:
+        variant, found = read_in_languages(source, root, name, folder, languages)
+    else:
+        reader = Reader(source)
+        variant = read_variant(reader, root, name, folder) if root is not None else None
+        found = list(reader.problems)
+    problems += found
     if not ID_PATTERN.fullmatch(name):
         problems.append(Problem(Location(source.name), f"'{name}' is not a variant name"))
     if variant is None or any(p.is_error for p in problems):
         raise ContentError(problems or [Problem(Location(source.name, 1), "the variant needs "
                                                 "at least 'organisation'")])
     return replace(variant, warnings=tuple(p for p in problems if not p.is_error))
+
+
+def read_in_languages(source: SourceFile, root: Node, name: str, folder: Path | None,
+                      languages: tuple[str, ...]) -> tuple[Variant | None, list[Problem]]:
+    """The variant read once per language, as the base's content is (source.languages): the
+    main language's, holding the others as its twins; a text without its twin is an error at
+    its line, counted per file. A problem found by every reading is said once."""
+    readings = [Reading(language, languages, {source.name: root}) for language in languages]
+    readers = [Reader(source, reading) for reading in readings]
+    read = [read_variant(reader, root, name, folder) for reader in readers]
+    problems = [*missing_twin_counts(readings),
+                *dict.fromkeys(p for reader in readers for p in reader.problems)]
+    if any(variant is None for variant in read):
+        return None, problems
+    first, *others = (replace(v, language=language) for v, language in zip(read, languages,
+                                                                             strict=True)
+                      if v is not None)
+    return replace(first, twins=tuple(others)), problems
 
 
 def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Variant | None:
@@ -224,7 +269,7 @@ def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Varia
 
 def read_extends(r: Reader, node: Node, name: str) -> Edit | None:
     """`extends: council-name`: the variant this one adapts, named as its folder is."""
-    parent = r.text(node, "'extends'")
+    parent = r.text(node, "'extends'", twin=False)
     if not parent:
         return None
     if not ID_PATTERN.fullmatch(parent):
@@ -243,10 +288,11 @@ def read_lead(r: Reader, node: Node) -> Lead:
     f = r.fields(node, "'local_lead'", ("name",), ("role", "phone", "email", "instructions"))
     f = f or {}
     check_fields(r, f, "the local lead")  # the notice is sent from its email
-    return Lead(name=r.optional_text(f, "name", "the local lead's name"),
+    # As in the base's reporting.yaml: a person's name, phone and email are written once.
+    return Lead(name=r.optional_text(f, "name", "the local lead's name", twin=False),
                 role=r.optional_text(f, "role", "the local lead's role"),
-                phone=r.optional_text(f, "phone", "the local lead's phone"),
-                email=r.optional_text(f, "email", "the local lead's email"),
+                phone=r.optional_text(f, "phone", "the local lead's phone", twin=False),
+                email=r.optional_text(f, "email", "the local lead's email", twin=False),
                 instructions=r.optional_markdown(f, "instructions", "'instructions'"),
                 location=r.location(node))
 
@@ -258,7 +304,38 @@ def read_contacts(r: Reader, node: Node) -> tuple[Contact, ...]:
 
 
 def read_terminology(r: Reader, node: Node) -> tuple[Edit, ...]:
-    """`term: replacement` pairs; terms are words, not ids, so any text may be a key."""
+    """`term: replacement` pairs; terms are words, not ids, so any text may be a key. In
+    guidance in several languages, a set of pairs for each language (`en:`, `cy:`): a word
+    and its replacement are the reading's language's, never a twin of another's."""
+    if r.languages is not None:
+        picked = terms_in_language(r, node, r.languages)
+        return read_terms(r, picked) if picked is not None else ()
+    return read_terms(r, node)
+
+
+def terms_in_language(r: Reader, node: Node, reading: Languages) -> Node | None:
+    """The terminology of the language being read, from `terminology: {en: …, cy: …}`."""
+    languages = reading.languages
+    keys = [str(key.value) for key, _ in node.value] if isinstance(node, MappingNode) else []
+    if not keys or any(key not in languages for key in keys):
+        r.error(node, f"in guidance in {names_of(languages)}, terminology gives the words to "
+                f"change in each language, under {keys_of(languages)} (like en: with "
+                "'children: pupils' beneath it, and cy: with 'plant: disgyblion'); found "
+                + (", ".join(f"'{key}'" for key in keys) if keys else describe(node)))
+        return None
+    picked = reading.pick(r, node, "the words this copy changes in that language; if it "
+                          "changes none, write the language with {} after it, like cy: {}")
+    language = f"{language_name(reading.language)} ({reading.language})"
+    if is_empty(picked):
+        r.error(picked, f"the {language} terminology is empty: list the {language} words "
+                f"this copy changes, or write {reading.language}: {{}} to say it changes none")
+        return None
+    return picked
+
+
+def read_terms(r: Reader, node: Node) -> tuple[Edit, ...]:
+    if isinstance(node, MappingNode) and not node.value:
+        return ()  # `cy: {}`: no word changes in that language, said so
     if not isinstance(node, MappingNode):
         r.error(node, "terminology should be pairs written 'word: replacement', found "
                 f"{describe(node)}")
@@ -266,7 +343,8 @@ def read_terminology(r: Reader, node: Node) -> tuple[Edit, ...]:
     edits: list[Edit] = []
     for key, value in node.value:
         term = " ".join(str(key.value).split())
-        replacement = r.markdown(value, f"the replacement for '{term}'")  # put into Markdown
+        # Put into Markdown; written in the language of the words it replaces, not twinned.
+        replacement = r.markdown(value, f"the replacement for '{term}'", twin=False)
         first = next((e for e in edits if e.target.casefold() == term.casefold()), None)
         if not re.search(r"[^\W\d_]", term) or re.search(r"\d", term):
             # Numbers stay as the guidance gives them: "999" must never become anything else.
@@ -314,7 +392,7 @@ def read_id_list(r: Reader, node: Node | None, what: str, pattern: re.Pattern[st
         return ()
     edits = []
     for entry in r.sequence(node, what):
-        ident = r.text(entry, f"an entry of {what}")
+        ident = r.text(entry, f"an entry of {what}", twin=False)
         if ident and _check_id(r, entry, ident, what, pattern, choices):
             edits.append(Edit(ident, "", r.location(entry)))
     return tuple(edits)
@@ -349,7 +427,7 @@ def read_rewords(r: Reader, node: Node | None) -> tuple[Edit, ...]:
     edits = []
     for key, value in node.value:
         ident, poster = str(key.value), ""
-        if isinstance(value, MappingNode):
+        if isinstance(value, MappingNode) and not r.in_languages(value):
             f = r.fields(value, f"the new wording of '{ident}'", ("text",), ("poster",)) or {}
             poster = r.optional_markdown(f, "poster", f"the poster wording of '{ident}'")
             value = f.get("text", value)
@@ -399,13 +477,14 @@ def read_placement(r: Reader, node: Node, action: str) -> Placement | None:
         r.error(node, f"{what} needs one of '{places[0]}' (a list), 'after' or 'before' (an "
                 f"item) to say where the item goes; found {' and '.join(given) or 'none'}")
         return None
-    ident = r.text(f["id"], f"the id in {what}")
+    ident = r.text(f["id"], f"the id in {what}", twin=False)
     pattern = ID_PATTERN if action == "add" else _FULL_ID
     if not ident or not _check_id(r, f["id"], ident, f"'{action}' of 'items'", pattern):
         return None
     text = r.markdown(f["text"], f"the text of '{ident}'") if "text" in f else ""
     relation = "end" if given[0] in ("at", "to") else given[0]
-    return Placement(ident, relation, r.text(f[given[0]], f"'{given[0]}' of '{ident}'"), text,
+    return Placement(ident, relation, r.text(f[given[0]], f"'{given[0]}' of '{ident}'",
+                                             twin=False), text,
                      r.location(f["id"]), r.location(f[given[0]]),
                      r.optional_markdown(f, "poster", f"the poster wording of '{ident}'"))
 
