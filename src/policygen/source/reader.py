@@ -158,10 +158,15 @@ class Reader:
         `twin`: a reader's words, written in each language of the publication; an address, a
         phone number or a code (twin=False) is written once, the same in every language.
         """
-        return self._plain(self._in_language(node, what) if twin else node, what)
+        picked = self._in_language(node, what) if twin else node
+        return self._marked(picked, self._plain(picked, what))
 
     def _in_language(self, node: Node, what: str) -> Node:
         return self.languages.pick(self, node, what) if self.languages else node
+
+    def _marked(self, node: Node, text: str) -> str:
+        """A draft translation's text not translated yet is marked as a stand-in."""
+        return self.languages.marked(node, text) if self.languages else text
 
     def _plain(self, node: Node, what: str) -> str:
         if not isinstance(node, ScalarNode) or is_empty(node):
@@ -174,7 +179,7 @@ class Reader:
 
     def markdown(self, node: Node, what: str) -> str:
         node = self._in_language(node, what)
-        value = self._plain(node, what)
+        value = self._marked(node, self._plain(node, what))
         if value:
             first = node.start_mark.line + 1
             if isinstance(node, ScalarNode) and node.style in ("|", ">"):
@@ -326,6 +331,8 @@ class Languages(Protocol):
     the reader is used by what the languages module builds on)."""
 
     def pick(self, reader: Reader, node: Node, what: str) -> Node: ...
+
+    def marked(self, node: Node, text: str) -> str: ...
 
 
 def _spaces(count: int) -> str:
