@@ -199,10 +199,10 @@ def _read_in_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, No
                 for language in published]
     readings += [Reading(language, keys, roots, False, published, languages.main)
                  for language in languages.drafts]
-    # A guidance published in one language takes its tag from `language` (en-GB), not from
-    # the key its texts are written under (en).
-    tags = [(r.language,) if languages.published or r.is_draft else () for r in readings]
-    read = [_read_all(sources, roots, unread, tag, problems, r)
+    # Guidance published in one language has its tag (en-GB), not the key its texts are
+    # written under (en).
+    tags = [languages.main, *(r.language for r in readings[1:])]
+    read = [_read_all(sources, roots, unread, (tag,), problems, r)
             for tag, r in zip(tags, readings, strict=True)]
     found = [p for _, _, each in read for p in each]
     problems += [*missing_twin_counts(readings), *dict.fromkeys(found)]

@@ -158,9 +158,11 @@ class Declared:
 
     @property
     def keys(self) -> tuple[str, ...]:
-        """What a text's twins are written under, the main language's first: its tag in
-        `languages`, or the language of `language` (en for en-GB)."""
-        return (*(self.published or (self.main.split("-")[0],)), *self.drafts)
+        """What a text's twins are written under, the main language's first: the tags in
+        `languages`, or in guidance published in one language the language of its tag (en
+        for en-GB, however it is declared)."""
+        published = self.published if len(self.published) > 1 else (self.main.split("-")[0],)
+        return (*published, *self.drafts)
 
 
 # How far a translation is, as `translating:` says it: only a draft is known so far (a
@@ -175,8 +177,8 @@ def declared(reader: Reader, root: Node) -> Declared:
     language = fields["language"][1] if "language" in fields else None
     main = published[0] if published else \
         (reader.text(language, "the language", twin=False) if language else "en-GB")
-    keys = published or (main.split("-")[0],)
-    drafts = _translating(reader, fields["translating"], keys) \
+    keys = Declared(published, (), main).keys
+    drafts = _translating(reader, fields["translating"], (*keys, main)) \
         if "translating" in fields else ()
     return Declared(published, drafts, main)
 

@@ -16,6 +16,7 @@ from policygen.source.misplaced import FIELD_NAMES, homes, moved_left, moved_rig
 from policygen.source.yamlsrc import SourceFile
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # en, cy, en-GB
 _NULL_TAG = "tag:yaml.org,2002:null"
 ITEM_FIELDS = ("text", "poster")
 
@@ -170,12 +171,24 @@ class Reader:
 
     def _plain(self, node: Node, what: str) -> str:
         if not isinstance(node, ScalarNode) or is_empty(node):
-            self.error(node, f"{what} should be text, found {describe(node)}")
+            self.error(node, f"{what} should be text, found {describe(node)}"
+                       + self._untold_languages(node))
             return ""
         value = str(node.value).strip()
         if not value:
             self.error(node, f"{what} is empty; expected text")
         return value
+
+    def _untold_languages(self, node: Node) -> str:
+        """A text written in languages (en:, cy:) in guidance that names no other language."""
+        if self.languages is not None or not isinstance(node, MappingNode) or not node.value \
+                or not all(_LANGUAGE_KEY.fullmatch(str(key.value)) for key, _ in node.value):
+            return ""
+        keys = ", ".join(f"{key.value}:" for key, _ in node.value)
+        return (f" (the text in languages, {keys}); but content/publication.yaml names no "
+                "language besides its own: list a language being translated under "
+                "'translating' (like cy: draft), or the published ones under 'languages' "
+                "(docs/translating.md)")
 
     def markdown(self, node: Node, what: str) -> str:
         node = self._in_language(node, what)
