@@ -230,3 +230,14 @@ def test_a_draft_is_web_pages_of_a_language_being_translated_only(project: Path)
     assert ("--draft fr: content/publication.yaml is not translating into fr ('translating' "
             "lists cy)") in other.output
     assert not (project / "build-draft").exists() and not (project / "build").exists()
+
+
+def test_the_preview_shows_the_draft_too(project: Path) -> None:
+    from policygen.commands.preview import Preview
+
+    preview = Preview(project, today=None, draft="cy")
+    preview.rebuild()
+    assert preview.state.error == "" and not preview.pdfs
+    page = BeautifulSoup(preview.state.files["cy/topics/gaming.html"], "html.parser")
+    assert page.h1.text == "Gemau ar-lein" and page.select_one("#draft-translation")
+    assert not any(name.endswith(".pdf") for name in preview.state.files)

@@ -258,19 +258,29 @@ def _draft_formats(ctx: click.Context, formats: frozenset[str],
 @click.option("--no-pdf", is_flag=True, help="Do not render posters and the handbook.")
 @click.option("--search", is_flag=True,
               help="Make the search page's index on every save too (slower to rebuild).")
+@click.option("--draft", metavar="LANGUAGE", default=None,
+              help="Show the draft translation into LANGUAGE too, as build --draft does (web "
+                   "pages only).")
 def serve(project: Path, today: datetime | None, variant: str | None, port: int,
-          no_pdf: bool, search: bool) -> None:
+          no_pdf: bool, search: bool, draft: str | None) -> None:
     """Preview the site while you edit; it rebuilds on save.
 
     The page in your browser reloads when a rebuild is ready.
     """
     from policygen.commands.preview import Preview
     from policygen.commands.preview import serve as make_server
+    if draft and variant:
+        raise click.UsageError("--draft shows the base guidance's draft translation; leave "
+                               "out --variant")
     _say_what_the_preview_does()
     with _errors_to_exit_codes():
-        server = make_server(Preview(project, variant, _day(today), not no_pdf, search), port)
+        server = make_server(Preview(project, variant, _day(today), not no_pdf, search,
+                                     draft or ""), port)
     click.echo(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ — save a file and "
                "the page reloads. Press Ctrl+C to stop.")
+    if draft:
+        click.echo(f"The draft translation's pages are under /{draft}/, each marked as a "
+                   "draft; posters and the handbook are not made for a draft.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
