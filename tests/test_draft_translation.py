@@ -241,3 +241,28 @@ def test_the_preview_shows_the_draft_too(project: Path) -> None:
     page = BeautifulSoup(preview.state.files["cy/topics/gaming.html"], "html.parser")
     assert page.h1.text == "Gemau ar-lein" and page.select_one("#draft-translation")
     assert not any(name.endswith(".pdf") for name in preview.state.files)
+
+
+def test_a_draft_beside_two_published_languages_claims_no_published_address(
+        tmp_path: Path) -> None:
+    project = tmp_path / "bilingual"
+    shutil.copytree(REPO / "tests" / "data" / "bilingual", project)
+    meta = project / "content" / "publication.yaml"
+    meta.write_text(meta.read_text().replace("languages: [en, cy]\n",
+                                             "languages: [en, cy]\ntranslating:\n  fr: draft\n"))
+    email = project / "content" / "topics" / "email.yaml"
+    email.write_text(email.read_text().replace("  cy: E-bost\n", "  cy: E-bost\n  fr: Courriel\n",
+                                               1))
+    checked = run("check", "--project", str(project))
+    assert checked.exit_code == 0, checked.output
+    assert "  content/topics/email.yaml: 1 of 8 texts in French" in checked.stdout
+    published = tmp_path / "published"
+    build(project, "--format", "site", "--out", str(published))
+    assert not (published / "fr").exists() and (published / "cy" / "index.html").is_file()
+    build(project, "--draft", "fr")
+    draft = project / "build-draft"
+    assert parse(draft / "fr" / "topics" / "email.html").h1.text == "Courriel"
+    assert parse(draft / "cy" / "topics" / "email.html").select_one("#draft-translation")
+    assert not (draft / "feed.xml").exists() and not (draft / "sitemap.xml").exists()
+    for page in html_pages(draft):
+        assert "guidance.example.org" not in page.read_text(), page

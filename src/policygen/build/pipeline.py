@@ -310,8 +310,10 @@ def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
 
 
 def with_draft(edition: Edition, report: CheckReport, language: str) -> Edition:
-    """The edition shown with a draft translation as one of its languages, marked as a draft
-    (its earlier editions left out: they were published without it)."""
+    """The edition shown with a draft translation as one of its languages, marked as a draft;
+    its earlier editions left out (they were published without it), and its address too: a
+    draft's pages must not call themselves the published ones (canonical links, feed,
+    sitemap)."""
     draft = next((pub for pub in report.drafts if pub.language == language), None)
     if draft is None:
         being = ", ".join(pub.language for pub in report.drafts)
@@ -322,7 +324,7 @@ def with_draft(edition: Edition, report: CheckReport, language: str) -> Edition:
                           + "); a draft shows a language listed under 'translating', like "
                           "'cy: draft' (docs/translating.md)")
     pub = edition.publication
-    return replace(edition, publication=replace(pub, twins=(*pub.twins, draft)),
+    return replace(edition, publication=replace(pub, twins=(*pub.twins, draft), site_url=""),
                    draft=language, earlier=())
 
 
