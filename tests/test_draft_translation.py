@@ -127,6 +127,11 @@ def test_what_is_not_translated_yet_is_english_marked_with_its_language(draft: P
     # A page not translated at all: every text of the content marked.
     email = parse(draft / "cy" / "topics" / "email.html")
     assert email.h1.select_one(".stand-in[lang=en-GB]").text == "Email"
+    # A name inside a Welsh sentence (the about page's protected parts) keeps its mark.
+    about = parse(draft / "cy" / "about.html")
+    contact = next(li for li in about.select("main li") if "Police (emergency)" in li.text)
+    assert contact.text.startswith("y cyswllt")
+    assert contact.select_one(".stand-in[lang=en-GB]").text == "Police (emergency)"
     # The head says the words plainly: a mark in the title would be shown as written.
     assert gaming.title.text == "Gemau ar-lein – Safer working online"
     head = (draft / "cy" / "topics" / "gaming.html").read_text().partition("</head>")[0]

@@ -34,7 +34,7 @@ from policygen.render.whatchanged import WHAT_CHANGED_PAGE, changes_context
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
 from policygen.variants.branding import svg_logo_problem
-from policygen.words import N_, words_for
+from policygen.words import N_, Words, words_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,14 +425,20 @@ def read_assets(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def protected_names(pub: Publication) -> list[str]:
+def protected_names(pub: Publication) -> list[Markup]:
     """The protected ids, said the way a reader knows them."""
     words = words_for(pub.language)
-    names = {name: words.gettext("the section “%(title)s”", title=words.gettext(title))
+    names = {name: _said(words, N_("the section “%(title)s”"), title=words.gettext(title))
              for name, title, _ in SECTION_PAGES}
-    names.update({t.id: words.gettext("the topic “%(title)s”", title=t.title)
+    names.update({t.id: _said(words, N_("the topic “%(title)s”"), title=t.title)
                   for t in pub.topics})
-    names.update({c.id: words.gettext("the contact “%(name)s” under reporting concerns",
-                                      name=c.name) for c in pub.reporting.contacts})
-    return [names.get(ident) or words.gettext("the item %(id)s", id=ident)
+    names.update({c.id: _said(words, N_("the contact “%(name)s” under reporting concerns"),
+                              name=c.name) for c in pub.reporting.contacts})
+    return [names.get(ident) or _said(words, N_("the item %(id)s"), id=ident)
             for ident in pub.adaptation.protected]
+
+
+def _said(words: Words, message: str, **values: str) -> Markup:
+    """A sentence with names in it, as the page shows it: each name escaped in its place, so
+    that one standing in for its translation (a draft's) keeps its mark (model.StandIn)."""
+    return Markup.escape(words.lookup(message)) % values
