@@ -131,7 +131,12 @@ def test_a_text_written_by_language_in_one_language_content_is_still_refused(
         tmp_path: Path) -> None:
     project = tmp_path / "default"
     shutil.copytree(REPO / "content", project / "content")
+    meta = project / "content" / "publication.yaml"  # the Welsh draft's marker taken out
+    meta.write_text(meta.read_text().replace("translating:\n  cy: draft\n", ""))
     path = project / "content" / "topics" / "email.yaml"
     path.write_text(path.read_text().replace("title: Email", "title:\n  en: Email\n  cy: E-bost"))
-    with pytest.raises(ContentError, match="the title should be text, found a set of fields"):
+    with pytest.raises(ContentError, match="the title should be text, found a set of fields "
+                       r"\(the text in languages, en:, cy:\); but content/publication.yaml "
+                       "names no language besides its own: list a language being translated "
+                       "under 'translating'"):
         load_content(project)

@@ -25,6 +25,7 @@ from policygen.errors import (
     format_problems,
 )
 from policygen.render.stage import FORMAT_NAMES
+from policygen.source.languages import TranslationProgress, progress_lines
 from policygen.source.review import build_date
 from policygen.variants.drift import Drift, drift_lines, drift_of, format_drift
 from policygen.variants.ledger import format_change_report
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from policygen.commands.rebase import Decision, RebasePlan
 
 EXIT_CONTENT = 1
+DRAFT_OUT = "build-draft"  # where `build --draft` writes, away from build/ (published)
+SITE_ONLY = frozenset({"site"})
+SITE_AND_SEARCH = frozenset({"site", "search"})
 EXIT_USAGE = 2
 # Each PDF worker is a process holding WeasyPrint (about 100 MB): more than this helps nobody
 # and could exhaust the machine's memory.
@@ -115,6 +119,7 @@ def check(project: Path, today: datetime | None, strict: bool, with_print: bool)
         if strict and report.warnings:
             click.echo("error: warnings are errors with --strict", err=True)
             sys.exit(EXIT_CONTENT)
+        _print_translations(report.progress)
         if not with_print:
             click.echo(f"content is valid: {report.summary()}; print not checked (add --print "
                        "to lay out every poster and handbook too)")
@@ -192,18 +197,27 @@ def links(project: Path, timeout: float, jobs: int, strict: bool) -> None:
 @click.option("--shard", default=None, metavar="K/N", callback=lambda c, p, v: _shard(v),
               help="With --all: build only the K-th of N slices of the variants (the first "
                    "also builds the base); join the outputs with `policygen merge`.")
+@click.option("--draft", metavar="LANGUAGE", default=None,
+              help="Show the draft translation into LANGUAGE (listed under translating: in "
+                   "publication.yaml) beside the guidance, every page marked as a draft: web "
+                   f"pages only, into {DRAFT_OUT}/ unless --out. Never publish them.")
 @click.option("--quiet", "-q", is_flag=True, help="Say nothing but errors.")
-def build(project: Path, today: datetime | None, out: Path | None, formats: frozenset[str],
-          paper: str, print_shop: bool, strict: bool, jobs: int | None, variant: str | None,
-          all_variants: bool, shard: tuple[int, int] | None, quiet: bool) -> None:
+@click.pass_context
+def build(ctx: click.Context, project: Path, today: datetime | None, out: Path | None,
+          formats: frozenset[str], paper: str, print_shop: bool, strict: bool,
+          jobs: int | None, variant: str | None, all_variants: bool,
+          shard: tuple[int, int] | None, draft: str | None, quiet: bool) -> None:
     """Check the content, then build the website, posters and handbook."""
     if variant and all_variants:
         raise click.UsageError("give either --variant NAME or --all, not both")
     if shard and not all_variants:
         raise click.UsageError("--shard splits the variants of a build with --all")
+    if draft:
+        formats = _draft_formats(ctx, formats, variant or all_variants)
+        out = out or project / DRAFT_OUT
     papers = ("a4", "a3") if paper.lower() == "both" else (paper.lower(),)
     options = plan.BuildOptions(project, out, _day(today), formats, papers, print_shop,
-                                    strict, jobs, variant, all_variants, shard)
+                                    strict, jobs, variant, all_variants, shard, draft or "")
     with _errors_to_exit_codes():
         report = pipeline.build(options, progress_reporter(quiet))
         if quiet:
@@ -219,6 +233,22 @@ def build(project: Path, today: datetime | None, out: Path | None, formats: froz
             sys.exit(EXIT_CONTENT)
 
 
+def _draft_formats(ctx: click.Context, formats: frozenset[str],
+                   variants: bool | str | None) -> frozenset[str]:
+    """What a build of a draft translation makes: its web pages (and their search), never
+    posters or a handbook, which would be printed and put up as if published."""
+    if variants:
+        raise click.UsageError("--draft shows the base guidance's draft translation; leave "
+                               "out --variant and --all")
+    if ctx.get_parameter_source("formats") is click.core.ParameterSource.DEFAULT:
+        return SITE_ONLY
+    if formats - SITE_AND_SEARCH:
+        raise click.UsageError("--draft makes web pages only (site, search): a poster or "
+                               "handbook of a draft could be printed and put up as if it "
+                               "were published")
+    return formats
+
+
 @main.command()
 @_project_option
 @_today_option
@@ -228,19 +258,29 @@ def build(project: Path, today: datetime | None, out: Path | None, formats: froz
 @click.option("--no-pdf", is_flag=True, help="Do not render posters and the handbook.")
 @click.option("--search", is_flag=True,
               help="Make the search page's index on every save too (slower to rebuild).")
+@click.option("--draft", metavar="LANGUAGE", default=None,
+              help="Show the draft translation into LANGUAGE too, as build --draft does (web "
+                   "pages only).")
 def serve(project: Path, today: datetime | None, variant: str | None, port: int,
-          no_pdf: bool, search: bool) -> None:
+          no_pdf: bool, search: bool, draft: str | None) -> None:
     """Preview the site while you edit; it rebuilds on save.
 
     The page in your browser reloads when a rebuild is ready.
     """
     from policygen.commands.preview import Preview
     from policygen.commands.preview import serve as make_server
+    if draft and variant:
+        raise click.UsageError("--draft shows the base guidance's draft translation; leave "
+                               "out --variant")
     _say_what_the_preview_does()
     with _errors_to_exit_codes():
-        server = make_server(Preview(project, variant, _day(today), not no_pdf, search), port)
+        server = make_server(Preview(project, variant, _day(today), not no_pdf, search,
+                                     draft or ""), port)
     click.echo(f"Previewing at http://127.0.0.1:{server.server_address[1]}/ — save a file and "
                "the page reloads. Press Ctrl+C to stop.")
+    if draft:
+        click.echo(f"The draft translation's pages are under /{draft}/, each marked as a "
+                   "draft; posters and the handbook are not made for a draft.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -550,6 +590,11 @@ def _choices(value: str, allowed: tuple[str, ...], option: str) -> frozenset[str
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
+
+
+def _print_translations(progress: tuple[TranslationProgress, ...]) -> None:
+    for each in progress:
+        click.echo("\n".join(progress_lines(each)))
 
 
 def _print_warnings(warnings: tuple[Problem, ...]) -> None:

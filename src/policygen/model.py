@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -233,6 +234,25 @@ class Revision:
     date: date
     version: str
     summary: str
+
+
+class StandIn(str):
+    """A text of a draft translation that has no translation yet: the main language's words
+    stand in for it, and say so wherever a page shows them (source/languages.py makes them,
+    only in the reading of a language that is being translated)."""
+
+    language: str  # the language the words are in (en-GB), as a page's lang gives it
+
+    def __new__(cls, text: str, language: str) -> StandIn:
+        made = super().__new__(cls, text)
+        made.language = language
+        return made
+
+    def __html__(self) -> str:
+        """How a page shows it (markupsafe's protocol, which Jinja's autoescaping calls): in
+        its own language, marked as not translated."""
+        return (f'<span lang="{html.escape(self.language)}" class="stand-in">'
+                f"{html.escape(str(self))}</span>")
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,9 +96,10 @@ class InputHasher:
 
 
 def build_settings(formats: frozenset[str], papers: tuple[str, ...], print_shop: bool,
-                   all_variants: bool, today: date) -> tuple[object, ...]:
+                   all_variants: bool, today: date, draft: str = "") -> tuple[object, ...]:
     """The options an edition's output depends on (the day sets the review banners)."""
-    return (sorted(formats), papers, print_shop, all_variants, today.isoformat())
+    shown = ("draft", draft) if draft else ()  # a build without one hashes as it always did
+    return (sorted(formats), papers, print_shop, all_variants, today.isoformat(), *shown)
 
 
 def _package_version(name: str) -> str:

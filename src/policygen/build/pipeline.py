@@ -42,7 +42,7 @@ from policygen.build.plan import (
     planned,
     variant_review_warnings,
 )
-from policygen.errors import ContentError, Location, Problem, Severity
+from policygen.errors import ContentError, Location, OutputError, Problem, Severity
 from policygen.model import Publication
 from policygen.render.edition import Edition, base_edition_of, owner_prefix, variant_edition_of
 from policygen.render.printing import PAPERS, PrintOptions
@@ -127,8 +127,8 @@ def check(project: Path, today: date | None = None, include_variants: bool = Fal
     pub = loaded.publication
     day = build_date(today)
     status = review_status(pub.dates.next_review, day, pub.warn_days)
-    translated = translation_problems(project, loaded.twin_texts, pub.languages) \
-        if len(pub.languages) > 1 else []
+    translated = translation_problems(project, loaded.twin_texts, loaded.languages) \
+        if len(loaded.languages) > 1 else []
     if any(problem.is_error for problem in translated):
         raise ContentError(translated)
     warnings = loaded.warnings + tuple(translated) + tuple(review_warnings(status))
@@ -141,7 +141,7 @@ def check(project: Path, today: date | None = None, include_variants: bool = Fal
         warnings += found
     if problems:
         raise ContentError(problems + list(warnings))
-    return CheckReport(pub, status, warnings, names)
+    return CheckReport(pub, status, warnings, names, loaded.drafts, loaded.progress)
 
 
 def _check_variant(project: Path, pub: Publication, day: date, status: ReviewStatus,
@@ -292,7 +292,8 @@ def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
     """Hash the inputs, look at what the last build left, decide, and load what is to be made."""
     today = report.status.today
     hasher = InputHasher(options.project, templates, build_settings(
-        options.formats, options.papers, options.print_shop, options.all_variants, today))
+        options.formats, options.papers, options.print_shop, options.all_variants, today,
+        options.draft))
     wanted = planned(options, list_variants(options.project))
     keys = {prefix: hasher.key(variant, prefix) for variant, prefix in wanted}
     found = output_files(out)
@@ -300,10 +301,31 @@ def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
     base = base_edition_of(report.publication, today,
                            edition_changes(options.project, report.publication),
                            archived_editions(options.project, base_edition(report.publication)))
+    if options.draft:
+        base = with_draft(base, report, options.draft)
     editions, failures = load_editions(report, options, base, to_make)
     return Plan(tuple(editions), {prefix: keys[prefix] for _, prefix in to_make}, reused,
                 tuple(failures), options, base, build_identity(hasher.build_id, options, today),
                 reused_files(found, reused))
+
+
+def with_draft(edition: Edition, report: CheckReport, language: str) -> Edition:
+    """The edition shown with a draft translation as one of its languages, marked as a draft;
+    its earlier editions left out (they were published without it), and its address too: a
+    draft's pages must not call themselves the published ones (canonical links, feed,
+    sitemap)."""
+    draft = next((pub for pub in report.drafts if pub.language == language), None)
+    if draft is None:
+        being = ", ".join(pub.language for pub in report.drafts)
+        raise OutputError(f"--draft {language}: content/publication.yaml is not translating "
+                          f"into {language} ("
+                          + (f"'translating' lists {being}" if being else "it has no "
+                             "'translating'")
+                          + "); a draft shows a language listed under 'translating', like "
+                          "'cy: draft' (docs/translating.md)")
+    pub = edition.publication
+    return replace(edition, publication=replace(pub, twins=(*pub.twins, draft), site_url=""),
+                   draft=language, earlier=())
 
 
 def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer | None = None,

@@ -21,6 +21,7 @@ from policygen.model import Publication
 from policygen.render.edition import Edition, owner_prefix
 from policygen.render.stage import FORMAT_NAMES, with_needs
 from policygen.render.variant_index import VariantEntry, variant_entry
+from policygen.source.languages import TranslationProgress
 from policygen.source.review import ReviewStatus, count_of, describe_status, review_warnings
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ class BuildOptions:
     variant: str | None = None  # build this variant instead of the base
     all_variants: bool = False  # the base, and every variant under variants/<name>/
     shard: tuple[int, int] | None = None  # (k, n): with all_variants, the k-th of n slices
+    # A language being translated, shown as a draft beside the published ones (its pages
+    # marked, never to be published): `build --draft cy`.
+    draft: str = ""
 
     def __post_init__(self) -> None:
         # Search asked for alone means a searchable site: its index is made from the pages.
@@ -57,6 +61,10 @@ class CheckReport:
     status: ReviewStatus
     warnings: tuple[Problem, ...]
     variants: tuple[str, ...] = ()
+    # Each language being translated, never published (`build --draft` shows it), and how
+    # far its translation is.
+    drafts: tuple[Publication, ...] = ()
+    progress: tuple[TranslationProgress, ...] = ()
 
     def summary(self) -> str:
         pub = self.publication

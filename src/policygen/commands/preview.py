@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from policygen.build.editions import variant_edition
-from policygen.build.pipeline import check, render_setup, templates_dir
+from policygen.build.pipeline import check, render_setup, templates_dir, with_draft
 from policygen.build.plan import BuildOptions
 from policygen.errors import PolicygenError
 from policygen.render.edition import Edition, base_edition_of
@@ -68,8 +68,11 @@ class Preview:
     """Builds the site into memory, rebuilds it when a watched file changes, serves it."""
 
     def __init__(self, project: Path, variant: str | None = None, today: date | None = None,
-                 pdfs: bool = True, search: bool = False) -> None:
-        self.project, self.variant, self.today, self.pdfs = project, variant, today, pdfs
+                 pdfs: bool = True, search: bool = False, draft: str = "") -> None:
+        # A draft translation is shown as web pages only (see `build --draft`).
+        self.project, self.variant, self.today, self.pdfs = project, variant, today, \
+            pdfs and not draft
+        self.draft = draft
         self.formats = SITE | SEARCH if search else SITE
         self.state = PreviewState()
         self.changed = threading.Condition()
@@ -107,6 +110,8 @@ class Preview:
             edition = base_edition_of(pub, report.status.today,
                                       edition_changes(self.project, pub),
                                       archived_editions(self.project, base_edition(pub)))
+        if self.draft:
+            edition = with_draft(edition, report, self.draft)
         return edition, templates
 
     def _setup(self, templates: Path) -> RenderSetup:

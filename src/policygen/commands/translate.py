@@ -79,11 +79,12 @@ def export_translation(project: Path, to: Path | None, every: bool, language: st
 
 
 def _languages(loaded: LoadedContent, asked: str | None) -> tuple[str, str]:
-    languages = loaded.publication.languages
+    languages = loaded.languages  # published, then being translated
     if len(languages) < 2:
         raise OutputError("the guidance is in one language, so there is nothing to translate: "
                           "list its languages in content/publication.yaml first, like "
-                          "'languages: [en, cy]' (docs/translating.md)")
+                          "'languages: [en, cy]', or 'translating:' with 'cy: draft' under it "
+                          "for a translation not yet published (docs/translating.md)")
     others = languages[1:]
     if asked is None and len(others) == 1:
         return languages[0], others[0]
@@ -132,7 +133,7 @@ class ImportPlan:
 def plan_import(project: Path, xliff: Path) -> ImportPlan:
     """Check the translator's file through and work out the new files; nothing is written."""
     loaded = load_content(project, twins_required=False)
-    languages = loaded.publication.languages
+    languages = loaded.languages
     if len(languages) < 2:
         raise OutputError("the guidance is in one language, so it takes no translation")
     document = read_xliff(_read_xliff(xliff), str(xliff))

@@ -29,6 +29,9 @@ class Edition:
     # and the earlier editions whose pages stay readable under editions/<date>/.
     changes: EditionChanges | None = None
     earlier: tuple[ArchivedEdition, ...] = ()
+    # A draft translation's language, when the edition is shown with it (`build --draft`):
+    # its pages are marked as a draft, and never published.
+    draft: str = ""
 
     @property
     def name(self) -> str:

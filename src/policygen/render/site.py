@@ -22,14 +22,19 @@ from policygen.render.bilingual import (
     language_downloads,
     language_sites,
 )
+from policygen.render.draft import (
+    draft_assets,
+    draft_notices,
+    finished_page,
+)
 from policygen.render.edition import Edition, archive_folder
 from policygen.render.search import SEARCH_PAGE
-from policygen.render.templating import markdown_functions, render
+from policygen.render.templating import markdown_functions, render, stand_in_marked
 from policygen.render.whatchanged import WHAT_CHANGED_PAGE, changes_context
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
 from policygen.variants.branding import svg_logo_problem
-from policygen.words import N_, words_for
+from policygen.words import N_, Words, words_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,9 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
     pub = edition.publication
     markup = MarkdownRenderer(pub.glossary.terms)
     common = {**common_context(edition, markup), "downloads": dict(downloads or {}),
-              "site_languages": languages, "searchable": searchable}
+              "site_languages": languages, "searchable": searchable,
+              "draft": draft_notices(edition.draft, languages[0][0].tag)
+              if edition.draft else ()}
     if superseded:
         common["superseded"] = superseded
     if links_to_variants:
@@ -132,9 +139,13 @@ def _render_language(edition: Edition, env: jinja2.Environment, assets: Path,
     files: dict[str, bytes] = {}
     pages = list(site_pages(edition))
     for page in pages:
-        files[page.path] = render_page(env, markup, common, page).encode("utf-8")
+        html = render_page(env, markup, common, page)
+        files[page.path] = (finished_page(html, page.template) if edition.draft
+                            else html).encode("utf-8")
     files.update(read_assets(assets))
     files.update(brand_assets(edition))
+    if edition.draft:
+        files.update(draft_assets(env))
     if pub.site_url:
         markup.start_page(pub.site_url, link_terms=False)
         files["feed.xml"] = render(env, "site/feed.xml", {**common, "root": ""}).encode("utf-8")
@@ -320,8 +331,12 @@ def unlinked_inline() -> Callable[[str], Markup]:
     return _unlinked
 
 
-@lru_cache(maxsize=16384)
 def _unlinked(text: str) -> Markup:
+    return stand_in_marked(text, _unlinked_html(text), "span")
+
+
+@lru_cache(maxsize=16384)
+def _unlinked_html(text: str) -> Markup:
     # The same text gives the same HTML in every edition (no links, no terms): made once. The
     # search page lists every item of every edition, most of them the base's own words.
     return Markup(nh3.clean(_plain_renderer().inline(text), tags=set(ALLOWED_TAGS) - {"a"},
@@ -410,14 +425,20 @@ def read_assets(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def protected_names(pub: Publication) -> list[str]:
+def protected_names(pub: Publication) -> list[Markup]:
     """The protected ids, said the way a reader knows them."""
     words = words_for(pub.language)
-    names = {name: words.gettext("the section “%(title)s”", title=words.gettext(title))
+    names = {name: _said(words, N_("the section “%(title)s”"), title=words.gettext(title))
              for name, title, _ in SECTION_PAGES}
-    names.update({t.id: words.gettext("the topic “%(title)s”", title=t.title)
+    names.update({t.id: _said(words, N_("the topic “%(title)s”"), title=t.title)
                   for t in pub.topics})
-    names.update({c.id: words.gettext("the contact “%(name)s” under reporting concerns",
-                                      name=c.name) for c in pub.reporting.contacts})
-    return [names.get(ident) or words.gettext("the item %(id)s", id=ident)
+    names.update({c.id: _said(words, N_("the contact “%(name)s” under reporting concerns"),
+                              name=c.name) for c in pub.reporting.contacts})
+    return [names.get(ident) or _said(words, N_("the item %(id)s"), id=ident)
             for ident in pub.adaptation.protected]
+
+
+def _said(words: Words, message: str, **values: str) -> Markup:
+    """A sentence with names in it, as the page shows it: each name escaped in its place, so
+    that one standing in for its translation (a draft's) keeps its mark (model.StandIn)."""
+    return Markup.escape(words.lookup(message)) % values

@@ -20,6 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from policygen.errors import Location, PolicygenError, Problem
+from policygen.model import StandIn
 from policygen.source.markup import MarkdownRenderer
 from policygen.words import N_, SOURCE, Words, words_for
 
@@ -249,8 +250,18 @@ def _page_counter(context: jinja2.runtime.Context) -> Markup:
 
 def markdown_functions(renderer: MarkdownRenderer) -> dict[str, Callable[[str], Markup]]:
     """`md` and `inline` for templates: the renderer's output is sanitised, so marked safe."""
-    return {"md": lambda text: Markup(renderer.block(text)),
-            "inline": lambda text: Markup(renderer.inline(text))}
+    return {"md": lambda text: stand_in_marked(text, Markup(renderer.block(text)), "div"),
+            "inline": lambda text: stand_in_marked(text, Markup(renderer.inline(text)),
+                                                   "span")}
+
+
+def stand_in_marked(text: str, html: Markup, tag: str) -> Markup:
+    """Text rendered from Markdown, marked in its own language when it stands in for a
+    translation still to come (only a draft translation has any: render/draft.py)."""
+    if not isinstance(text, StandIn):
+        return html
+    return Markup(f'<{tag} lang="{{}}" class="stand-in">{{}}</{tag}>').format(
+        text.language, html)
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

@@ -15,10 +15,13 @@ from policygen.model import FIXED_PAGES, Item, Publication, Topic
 from policygen.source import sections
 from policygen.source.confinement import outside_problem
 from policygen.source.languages import (
+    Declared,
     Reading,
+    TranslationProgress,
     bilingual_posters,
-    declared_languages,
+    declared,
     missing_twin_counts,
+    translation_progress,
 )
 from policygen.source.markup import (
     IMAGE,
@@ -46,9 +49,15 @@ class LoadedContent:
     publication: Publication
     markdown_texts: tuple[MarkdownText, ...]
     warnings: tuple[Problem, ...] = ()
-    # In a publication in several languages, every reader's text with its twins (for
-    # `policygen translate`); empty in one language.
+    # In a publication in several languages (or one being translated), every reader's text
+    # with its twins (for `policygen translate`), and the keys they are written under, the
+    # main language's first; empty in one language.
     twin_texts: tuple[TwinText, ...] = ()
+    languages: tuple[str, ...] = ()
+    # Each language being translated (`translating:`): the guidance in it as far as it is,
+    # never published (`build --draft` shows it), and how far that is.
+    drafts: tuple[Publication, ...] = ()
+    progress: tuple[TranslationProgress, ...] = ()
 
 
 def load_content(project: Path, folder_name: str = CONTENT_DIR,
@@ -139,51 +148,72 @@ def parse_content(files: Mapping[str, SourceFile | str],
         # Every text would be read in the wrong languages, each an error of its own: the
         # declaration's own problems say what to put right first.
         raise ContentError(problems)
-    twins: tuple[TwinText, ...] = ()
-    if len(languages) < 2:
-        publication, texts, found = _read_all(sources, roots, unread, languages[:1], problems)
+    if len(languages.keys) < 2:
+        publication, texts, found = _read_all(sources, roots, unread, languages.published[:1],
+                                              problems)
         problems += found
+        read = _InLanguages(publication, texts)
     else:
-        publication, texts, twins = _read_in_languages(sources, roots, unread, languages,
-                                                       problems, twins_required)
+        read = _read_in_languages(sources, roots, unread, languages, problems, twins_required)
     errors = [p for p in problems if p.is_error]
-    if errors or publication is None:
+    if errors or read.publication is None:
         raise ContentError(problems or [Problem(Location(CONTENT_DIR), "content is incomplete")])
-    return LoadedContent(publication, texts, tuple(p for p in problems if not p.is_error),
-                         twins)
+    return LoadedContent(read.publication, read.texts,
+                         tuple(p for p in problems if not p.is_error), read.twins,
+                         languages.keys if len(languages.keys) > 1 else (), read.drafts,
+                         read.progress)
 
 
 def _declared_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
-                        problems: list[Problem]) -> tuple[str, ...] | None:
+                        problems: list[Problem]) -> Declared | None:
     """The declared languages; None when the declaration itself is wrong."""
     path = f"{CONTENT_DIR}/publication.yaml"
     if path not in roots:
-        return ()
+        return Declared((), (), "en-GB")
     reader = Reader(sources[path])
-    languages = declared_languages(reader, roots[path])
+    languages = declared(reader, roots[path])
     problems += reader.problems
     return None if reader.problems else languages
 
 
+@dataclass(frozen=True, slots=True)
+class _InLanguages:
+    """The content read in each of its languages."""
+
+    publication: Publication | None
+    texts: tuple[MarkdownText, ...]
+    twins: tuple[TwinText, ...] = ()
+    drafts: tuple[Publication, ...] = ()
+    progress: tuple[TranslationProgress, ...] = ()
+
+
 def _read_in_languages(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
-                       unread: frozenset[str], languages: tuple[str, ...],
-                       problems: list[Problem], twins_required: bool
-                       ) -> tuple[Publication | None, tuple[MarkdownText, ...],
-                                  tuple[TwinText, ...]]:
+                       unread: frozenset[str], languages: Declared,
+                       problems: list[Problem], twins_required: bool) -> _InLanguages:
     """The content read once per language: the first language's publication, holding the
-    others as its twins, and every text with its twins. A problem that is not about language
-    is found by every reading and said once."""
-    readings = [Reading(language, languages, roots, twins_required) for language in languages]
-    read = [_read_all(sources, roots, unread, (r.language,), problems, r) for r in readings]
+    other published ones as its twins, each draft apart, and every text with its twins. A
+    problem that is not about language is found by every reading and said once."""
+    keys = languages.keys
+    published = keys[:len(keys) - len(languages.drafts)]
+    readings = [Reading(language, keys, roots, twins_required, published)
+                for language in published]
+    readings += [Reading(language, keys, roots, False, published, languages.main)
+                 for language in languages.drafts]
+    # Guidance published in one language has its tag (en-GB), not the key its texts are
+    # written under (en).
+    tags = [languages.main, *(r.language for r in readings[1:])]
+    read = [_read_all(sources, roots, unread, (tag,), problems, r)
+            for tag, r in zip(tags, readings, strict=True)]
     found = [p for _, _, each in read for p in each]
     problems += [*missing_twin_counts(readings), *dict.fromkeys(found)]
     publications = [pub for pub, _, _ in read]
     if any(pub is None for pub in publications):
-        return None, (), ()
-    first, *others = publications
-    assert first is not None
-    return (replace(first, twins=tuple(p for p in others if p is not None)), read[0][1],
-            twin_texts(readings[0].picked, roots, languages))
+        return _InLanguages(None, ())
+    first, *others = (pub for pub in publications if pub is not None)
+    twins, drafts = others[:len(published) - 1], others[len(published) - 1:]
+    return _InLanguages(replace(first, twins=tuple(twins)), read[0][1],
+                        twin_texts(readings[0].picked, roots, keys), tuple(drafts),
+                        tuple(translation_progress(r) for r in readings if r.is_draft))
 
 
 def _read_all(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
@@ -206,7 +236,10 @@ def _read_all(sources: Mapping[str, SourceFile], roots: Mapping[str, Node],
                      if p.location not in reported]
         problems += check_links(publication, texts, sources)
         problems += check_protected(publication, nodes)
-        problems += unused_terms(publication, texts)
+        if reading is None or not reading.is_draft:
+            # A draft's glossary is mostly the main language's terms, which its translated
+            # texts do not use: every such term would be called unused.
+            problems += unused_terms(publication, texts)
     return publication, texts, problems
 
 
@@ -314,8 +347,8 @@ def read_publication(r: Reader, node: Node, topics: dict[str, Topic],
     f = r.fields(node, "publication.yaml",
                  ("title", "introduction", "audience", "publisher", "author", "approval",
                   "dates", "adaptation", "revisions", "topics"),
-                 ("subtitle", "language", "languages", "posters", "site_url", "review",
-                  "supporting_documents", "circulated_to"))
+                 ("subtitle", "language", "languages", "translating", "posters", "site_url",
+                  "review", "supporting_documents", "circulated_to"))
     if f is None or not all(k in f for k in ("publisher", "author", "approval", "dates",
                                               "adaptation", "revisions", "topics")):
         return None  # type: ignore[return-value]

@@ -16,6 +16,7 @@ from policygen.source.misplaced import FIELD_NAMES, homes, moved_left, moved_rig
 from policygen.source.yamlsrc import SourceFile
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # en, cy, en-GB
 _NULL_TAG = "tag:yaml.org,2002:null"
 ITEM_FIELDS = ("text", "poster")
 
@@ -158,23 +159,41 @@ class Reader:
         `twin`: a reader's words, written in each language of the publication; an address, a
         phone number or a code (twin=False) is written once, the same in every language.
         """
-        return self._plain(self._in_language(node, what) if twin else node, what)
+        picked = self._in_language(node, what) if twin else node
+        return self._marked(picked, self._plain(picked, what))
 
     def _in_language(self, node: Node, what: str) -> Node:
         return self.languages.pick(self, node, what) if self.languages else node
 
+    def _marked(self, node: Node, text: str) -> str:
+        """A draft translation's text not translated yet is marked as a stand-in."""
+        return self.languages.marked(node, text) if self.languages else text
+
     def _plain(self, node: Node, what: str) -> str:
         if not isinstance(node, ScalarNode) or is_empty(node):
-            self.error(node, f"{what} should be text, found {describe(node)}")
+            self.error(node, f"{what} should be text, found {describe(node)}"
+                       + self._untold_languages(node))
             return ""
         value = str(node.value).strip()
         if not value:
             self.error(node, f"{what} is empty; expected text")
         return value
 
+    def _untold_languages(self, node: Node) -> str:
+        """A text written in languages (en:, cy:) in guidance that names no other language."""
+        if self.languages is not None or not isinstance(node, MappingNode) or not node.value \
+                or not all(_LANGUAGE_KEY.fullmatch(str(key.value)) for key, _ in node.value):
+            return ""
+        keys = ", ".join(f"{key.value}:" for key, _ in node.value)
+        return (f" (the text in languages, {keys}); but content/publication.yaml names no "
+                "language besides its own: list a language being translated under "
+                "'translating' (like cy: draft), or the published ones under 'languages' "
+                "(docs/translating.md)")
+
     def markdown(self, node: Node, what: str, twin: bool = True) -> str:
         node = self._in_language(node, what) if twin else node
         value = self._plain(node, what)
+        value = self._marked(node, value) if twin else value
         if value:
             first = node.start_mark.line + 1
             if isinstance(node, ScalarNode) and node.style in ("|", ">"):
@@ -329,6 +348,8 @@ class Languages(Protocol):
     languages: tuple[str, ...]  # every language of the publication, the main one first
 
     def pick(self, reader: Reader, node: Node, what: str) -> Node: ...
+
+    def marked(self, node: Node, text: str) -> str: ...
 
 
 def _spaces(count: int) -> str:
