@@ -313,3 +313,15 @@ def test_the_adaptation_page_and_notice_show_each_change_in_welsh_too(
     assert build(school, tmp_path / "print", "handbook")[0] == 0
     notice = squash(" ".join(page_texts(tmp_path / "print" / "adaptation-notice.pdf")))
     assert squash("Mae'r pennaeth yn gwybod pa gyfrif") in notice
+
+
+def test_the_place_of_an_added_item_is_said_in_each_language(site: Path) -> None:
+    """The adaptation page says where an added item goes in its own language; the change report
+    and the approval's fingerprint keep the English (standing.fingerprint)."""
+    def where(page: Path) -> str:
+        [cell] = [row.select_one(".where") for row in parse(page).select("table.changes tbody tr")
+                  if row.th.get_text(" ", strip=True).startswith("email/class-laptops ")]
+        return cell.get_text()
+
+    assert where(site / "adaptation.html") == "email/best, after email/work-account"
+    assert where(site / "cy/adaptation.html") == "email/best, ar ôl email/work-account"

@@ -323,6 +323,11 @@ class Change:
     # ... or, for a change made in one language only (a Welsh term), that language; "" for
     # the main language's (and for guidance in one language).
     language: str = ""
+    # An added or moved item's place as (relation, list, anchor): ("after", "email/best",
+    # "email/work-account"), ("end", "email/best", "email/best"). `where` (and a move's `after`)
+    # says it in English for the change report and the fingerprint; the pages say it in their
+    # own language from this.
+    placement: tuple[str, str, str] = field(default=(), compare=False)
 
     @property
     def needs_notice(self) -> bool:

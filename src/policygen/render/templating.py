@@ -158,7 +158,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lower_first=lower_first, filesize=_file_size, css_string=css_string,
         first_paragraph=first_paragraph, change_kind=_change_kind, permission=_permission,
         state_text=_state_text, state_source=_state_source, state_label=_state_label,
-        level_label=_level_label,
+        level_label=_level_label, place_words=_place_words,
     )
     env.globals["page_counter"] = _page_counter
     return env
@@ -227,6 +227,18 @@ def _state_text(context: jinja2.runtime.Context, state: _SaysItsState) -> str:
 def _state_source(context: jinja2.runtime.Context, state: _SaysItsState) -> str:
     """Whose guidance a variant adapts, the whole chain, in the render's language."""
     return state.source_in(words_of(context))
+
+
+@jinja2.pass_context
+def _place_words(context: jinja2.runtime.Context, placement: tuple[str, str, str]) -> str:
+    """An added or moved item's place (Change.placement) in the render's language."""
+    relation, name, anchor = placement
+    words = words_of(context)
+    if relation == "end":
+        return words.gettext("end of %(list)s", list=name)
+    if relation == "before":
+        return words.gettext("%(list)s, before %(item)s", list=name, item=anchor)
+    return words.gettext("%(list)s, after %(item)s", list=name, item=anchor)
 
 
 @jinja2.pass_context

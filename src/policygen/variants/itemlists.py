@@ -209,11 +209,12 @@ def add_item(pub: Publication, placement: Placement,
                                         "reused for a different rule, even once its item is "
                                         "removed)")
     item = Item(ident, placement.text, placement.location, placement.poster)
-    where = describe(placement, name)
-    ledger = ledger.with_change("add", ident, "", placement.text, placement.location, where)
+    where, placed = describe(placement, name), placed_at(placement, name)
+    ledger = ledger.with_change("add", ident, "", placement.text, placement.location, where,
+                                placement=placed)
     if placement.poster:
         ledger = ledger.with_change("add", f"{ident} (poster)", "", placement.poster,
-                                    placement.location, where)
+                                    placement.location, where, placement=placed)
     return with_item_lists(pub, _inserted(lists, name, index, item)), ledger
 
 
@@ -237,7 +238,8 @@ def move_item(pub: Publication, placement: Placement,
         return pub, ledger
     name, index = place
     ledger = ledger.with_emptied((origin,), placement.location).with_change(
-        "move", placement.id, origin, describe(placement, name), placement.location)
+        "move", placement.id, origin, describe(placement, name), placement.location,
+        placement=placed_at(placement, name))
     return with_item_lists(pub, _inserted(without, name, index, item)), ledger
 
 
@@ -277,6 +279,12 @@ def resolve(lists: Lists, placement: Placement,
 
 
 def describe(placement: Placement, name: str) -> str:
+    """The place in English, as the change report and the approval's fingerprint keep it (the
+    pages say it in their language from placed_at: render.templating's place_words)."""
     if placement.relation == "end":
         return f"end of {name}"
     return f"{name}, {placement.relation} {placement.anchor}"
+
+
+def placed_at(placement: Placement, name: str) -> tuple[str, str, str]:
+    return placement.relation, name, placement.anchor

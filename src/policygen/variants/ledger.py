@@ -86,12 +86,14 @@ class Ledger:
         return replace(self, problems=(*self.problems, *problems))
 
     def with_change(self, kind: str, target: str, before: str, after: str, where: Location,
-                    place: str = "", count: int = 0) -> Ledger:
+                    place: str = "", count: int = 0,
+                    placement: tuple[str, str, str] = ()) -> Ledger:
         """The change kept under the rule for its kind, or reported when the rules refuse it."""
         rule = self.rules.get(kind)
         # No rule for a kind: the author's general rule is that changes are notified.
         change = Change(kind, target, before, after, rule.id if rule else "",
-                        rule.permission if rule else "notify", where, place, count)
+                        rule.permission if rule else "notify", where, place, count,
+                        placement=placement)
         refusal = self.refusal(change)
         if refusal:
             return self.with_problem(where, refusal)
