@@ -327,7 +327,7 @@ class Change:
     # "email/work-account"), ("end", "email/best", "email/best"). `where` (and a move's `after`)
     # says it in English for the change report and the fingerprint; the pages say it in their
     # own language from this.
-    placement: tuple[str, str, str] = field(default=(), compare=False)
+    placement: tuple[str, str, str] | tuple[()] = field(default=(), compare=False)
 
     @property
     def needs_notice(self) -> bool:

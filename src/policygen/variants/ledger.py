@@ -87,7 +87,7 @@ class Ledger:
 
     def with_change(self, kind: str, target: str, before: str, after: str, where: Location,
                     place: str = "", count: int = 0,
-                    placement: tuple[str, str, str] = ()) -> Ledger:
+                    placement: tuple[str, str, str] | tuple[()] = ()) -> Ledger:
         """The change kept under the rule for its kind, or reported when the rules refuse it."""
         rule = self.rules.get(kind)
         # No rule for a kind: the author's general rule is that changes are notified.
