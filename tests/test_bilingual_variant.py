@@ -325,3 +325,26 @@ def test_the_place_of_an_added_item_is_said_in_each_language(site: Path) -> None
 
     assert where(site / "adaptation.html") == "email/best, after email/work-account"
     assert where(site / "cy/adaptation.html") == "email/best, ar ôl email/work-account"
+
+
+def test_a_chain_whose_authors_stand_apart_names_each_author_in_welsh(
+        school: Path, tmp_path: Path) -> None:
+    """The school changes the council's text and the board's; the council approves its part
+    only, so the banner speaks of each author's part, each named in the page's language."""
+    write_variant(school, COUNCIL, "council")
+    write_variant(school, "extends: council\n" + VARIANT.replace(
+        "  reword:\n", "  reword:\n    email/work-account:\n      en: Use the school account.\n"
+        "      cy: Defnyddiwch gyfrif yr ysgol.\n").replace(
+        "    - id: class-laptops\n      after: email/work-account\n",
+        "    - id: class-laptops\n      at: email/best\n"))
+    code, output = run(school, "approve", "school", "--author", "council", "--by", "Ms Jones",
+                       "--date", "2026-09-30")
+    assert code == 0, output
+    out = tmp_path / "site"
+    code, output = build(school, out)
+    assert code == 0, output
+    welsh, english = banner(out, "cy/index.html"), banner(out)
+    assert "Newidiadau i destun Cyngor Sir Swydd Brawf:" in welsh, welsh
+    assert "Newidiadau i destun Is-grŵp e-ddiogelwch:" in welsh, welsh
+    assert "Testshire" not in welsh and "E-safety subgroup" not in welsh, welsh
+    assert "Changes to Testshire County Council's text:" in english, english

@@ -132,8 +132,11 @@ def as_upstream(adapted: AdaptedPublication) -> Upstream:
     owns = {change.target for change in adapted.changes if change.kind in _AUTHORING}
     owns |= {section.id for section in adapted.local_sections}
     names = tuple((twin.language, twin.organisation.name) for twin in adapted.variant.twins)
+    root_names = adapted.upstream[-1].root_names if adapted.upstream else tuple(
+        (twin.language, twin.author.name) for twin in adapted.base.twins)
     return Upstream(adapted.variant.name, adapted.variant.organisation.name,
-                    author_of(adapted.variant), frozenset(owns), adapted.root_author, names)
+                    author_of(adapted.variant), frozenset(owns), adapted.root_author, names,
+                    root_names)
 
 
 def author_of(variant: Variant) -> Party:

@@ -12,6 +12,7 @@ from typing import Any
 
 from policygen.errors import ContentError, Location, Problem, Severity, suggest
 from policygen.model import (
+    BASE_AUTHOR,
     FIXED_PAGES,
     Change,
     Edit,
@@ -103,8 +104,15 @@ def in_step(twin: AdaptedPublication, main: AdaptedPublication) -> AdaptedPublic
     part of what the author approves), with the names in its own language; its warnings are
     said once, with the main language's."""
     own, language = twin.state, twin.publication.language
+    # In a chain whose authors stand differently, the banner names each: in this language too.
+    names = {up.name: up.organisation_in(language) for up in main.upstream}
+    if main.upstream:
+        names[BASE_AUTHOR] = main.upstream[-1].root_author_in(language)
+    parts = tuple(replace(part, author=replace(part.author, name=names.get(
+        part.key, part.author.name))) for part in main.state.parts)
     state = replace(main.state, organisation=own.organisation, publisher=own.publisher,
-                    via=tuple(up.organisation_in(language) for up in main.upstream))
+                    via=tuple(up.organisation_in(language) for up in main.upstream),
+                    parts=parts)
     return replace(twin, state=state, warnings=())
 
 

@@ -221,9 +221,14 @@ class Upstream:
     root_author: Party  # the board's author, at the top of the chain
     # Of guidance in several languages: its organisation's name in each other language.
     names: tuple[tuple[str, str], ...] = ()
+    # ... and the board's author's name in each other language.
+    root_names: tuple[tuple[str, str], ...] = ()
 
     def organisation_in(self, language: str) -> str:
         return dict(self.names).get(language, self.organisation)
+
+    def root_author_in(self, language: str) -> str:
+        return dict(self.root_names).get(language, self.root_author.name)
 
 
 _GROUPS = (("notify", "Changes the author must be told about"),
