@@ -348,3 +348,25 @@ def test_a_chain_whose_authors_stand_apart_names_each_author_in_welsh(
     assert "Newidiadau i destun Is-grŵp e-ddiogelwch:" in welsh, welsh
     assert "Testshire" not in welsh and "E-safety subgroup" not in welsh, welsh
     assert "Changes to Testshire County Council's text:" in english, english
+
+
+def test_a_fresh_fork_of_bilingual_guidance_shows_how_to_write_both(
+        bilingual: Path, tmp_path: Path) -> None:  # noqa: F811
+    """The note at the top of a fork says how to write each text in both languages; its
+    example, taken out of the comments as it stands (bar the Welsh to write), builds."""
+    assert run(bilingual, "fork", "school")[0] == 0
+    path = bilingual / SCHOOL
+    text = path.read_text()
+    start = text.index("#items:")
+    example = text[start:text.index("# The examples further down", start)]
+    lines = [line[1:] for line in example.splitlines() if not line.startswith("# Give")]
+    assert "      cy: (the same, in Welsh)" in lines and "  cy: {}    # your Welsh words, " \
+        "or {} to change none" in lines
+    welsh = "Defnyddiwch gyfrif e-bost eich ysgol ar gyfer popeth sy'n ymwneud â'r ysgol."
+    path.write_text(text + "\n".join(lines).replace("(the same, in Welsh)", welsh) + "\n")
+    out = tmp_path / "site"
+    code, output = build(bilingual, out)
+    assert code == 0, output
+    assert welsh in text_of(out, "cy/topics/email.html")
+    assert "Use your school email account for everything to do with school." in text_of(
+        out, "topics/email.html")

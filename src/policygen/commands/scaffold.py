@@ -34,7 +34,8 @@ def fork(name: str, into: Path, templates: Path, organisation: str = "",
     folder.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:  # "x": fail rather than overwrite
         file.write(text.substitute(name=name, organisation=organisation, policygen=command,
-                                   organisation_yaml=name_yaml(organisation, languages)))
+                                   organisation_yaml=name_yaml(organisation, languages),
+                                   languages_note=languages_note(languages)))
     return target
 
 
@@ -47,6 +48,29 @@ def name_yaml(organisation: str, languages: tuple[str, ...]) -> str:
     return "".join(f"\n    {tag}: {json.dumps(organisation)}" + (
         f"  # your name in {language_name(tag)}, if it is not the same" if index else "")
         for index, tag in enumerate(languages))
+
+
+def languages_note(languages: tuple[str, ...]) -> str:
+    """Of guidance in several languages, how the file writes each text in each (the examples
+    further down are in one language, as for guidance in one). It follows a "#" in the file."""
+    if len(languages) < 2:
+        return ""
+    main, *others = languages
+    names = " and ".join(language_name(tag) for tag in languages)
+    lines = [
+        f" This guidance is in {names}. Write every text you add or change in each,",
+        "# under its language's tag, as the name below is written; for example:",
+        "#items:", "#  reword:", "#    email/work-account:",
+        f"#      {main}: Use your school email account for everything to do with school.",
+        *(f"#      {tag}: (the same, in {language_name(tag)})" for tag in others),
+        "# Give your words for each language under its tag too:",
+        "#terminology:", f"#  {main}:", "#    children and young people: pupils",
+        *(f"#  {tag}: {{}}    # your {language_name(tag)} words, or {{}} to change none"
+          for tag in others),
+        "# The examples further down are in one language only: write them the same way.",
+        "#",
+    ]
+    return "\n".join(lines)
 
 
 def command_for(project: Path) -> str:
