@@ -263,9 +263,11 @@ def write_pseudo_catalogue(folder: Path, language: str) -> None:
         if isinstance(message.id, tuple):
             forms = [pseudo(message.id[0])] + [pseudo(message.id[1])] * (
                 catalogue.num_plurals - 1)
-            catalogue.add(message.id, tuple(forms), flags=message.flags)
+            catalogue.add(message.id, tuple(forms), flags=message.flags,
+                          context=message.context)
         else:
-            catalogue.add(message.id, pseudo(message.id), flags=message.flags)
+            catalogue.add(message.id, pseudo(message.id), flags=message.flags,
+                          context=message.context)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{language}.po").open("wb") as out:
         write_po(out, catalogue)
@@ -504,3 +506,15 @@ def test_the_welsh_catalogue_has_every_word_and_none_left_fuzzy() -> None:
         m.string if isinstance(m.string, tuple) else (m.string,))]
     assert fuzzy == [] and empty == []
     assert "draft" in (welsh.header_comment or "").lower()
+
+
+def test_welsh_mutates_the_guidance_after_from_and_only_there() -> None:
+    """"o" (from, of) softens what follows: the banner says "o ganllawiau …", while the same
+    English words standing alone (a cell of the variants index) stay "canllawiau …"."""
+    welsh = words_for("cy")
+    state = _state(AdaptationStatus.NOT_NOTIFIED, moved_on=False)
+    assert state.source_in(welsh) == "ganllawiau Northshire"
+    assert " o ganllawiau Northshire " in state.text_in(welsh)
+    assert welsh.gettext("%(publisher)s's guidance", publisher="Northshire") == \
+        "canllawiau Northshire"
+    assert state.source_in(words_for("en-GB")) == "Northshire's guidance"

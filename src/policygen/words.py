@@ -37,6 +37,11 @@ class Words:
         """The message in this language, its %(name)s places filled (a literal % is %%)."""
         return self.lookup(message) % values
 
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        """As gettext, for a message whose translation depends on where it stands (Welsh
+        mutates a word after "o", from: "canllawiau" alone, "o ganllawiau")."""
+        return str(self._translations.pgettext(context, message)) % values
+
     def ngettext(self, singular: str, plural: str, number: int, **values: object) -> str:
         """The singular or plural form for `number`, which fills %(num)d."""
         return self.lookup_plural(singular, plural, number) % {"num": number, **values}

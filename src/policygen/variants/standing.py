@@ -92,7 +92,9 @@ class AdaptationState:
     def source_in(self, words: Words) -> str:
         """Whose guidance this adapts, the whole chain: "Northshire County Council's
         adaptation of Northshire Safeguarding Children Partnership's guidance"."""
-        source = words.gettext("%(publisher)s's guidance", publisher=self.publisher)
+        # Always said after "from" or "of" (the banner, the header, the handbook, the chain).
+        source = words.pgettext("after 'from' or 'of'", "%(publisher)s's guidance",
+                                publisher=self.publisher)
         for organisation in reversed(self.via):
             source = words.gettext("%(organisation)s's adaptation of %(source)s",
                                    organisation=organisation, source=source)
