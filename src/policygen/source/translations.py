@@ -1,6 +1,7 @@
 """What has been translated, from which words: the record `policygen translate import` keeps.
 
-For each text brought in from a translator, content/translations/<language>.yaml holds two
+For each text brought in from a translator, content/translations/<language>.yaml (a local
+copy's own texts: variants/<name>/translations/<language>.yaml) holds two
 fingerprints: of the main language's text it was translated from, and of the translation as
 it was brought in. When the main text later changes and its twin has not, the twin is stale:
 it was made for other words. (When both changed, an editor has already put the twin right.)
@@ -51,13 +52,15 @@ class TranslationRecord:
     texts: Mapping[tuple[str, str], Translated]
 
 
-def record_name(language: str) -> str:
-    return f"{TRANSLATIONS_DIR}/{language}.yaml"
+def record_name(language: str, folder: str = TRANSLATIONS_DIR) -> str:
+    """The record's file: the base's in content/translations, a local copy's in its folder."""
+    return f"{folder}/{language}.yaml"
 
 
-def read_record(project: Path, language: str) -> tuple[TranslationRecord, list[Problem]]:
+def read_record(project: Path, language: str,
+                folder: str = TRANSLATIONS_DIR) -> tuple[TranslationRecord, list[Problem]]:
     """The record for a language (empty when there is none yet), and its problems."""
-    name = record_name(language)
+    name = record_name(language, folder)
     path = project / name
     if not path.is_file():
         return TranslationRecord(language, {}), []
