@@ -512,9 +512,9 @@ def translate_import(file: Path, project: Path, yes: bool) -> None:
     """Bring the translations in FILE (XLIFF 2.0) into the content.
 
     A file exported with --variant NAME goes into that local copy's variant.yaml: the file
-    says which copy it is for. The whole file is checked first; with any problem, nothing is written. The changes are
-    shown, and written when you confirm; each file as it was is kept beside it
-    (FILE.before-translate-DATE).
+    says which copy it is for. The whole file is checked first; with any problem, nothing is
+    written. The changes are shown, and written when you confirm; each file as it was is
+    kept beside it (FILE.before-translate-DATE).
     """
     from policygen.commands import translate as translating
     with _errors_to_exit_codes():

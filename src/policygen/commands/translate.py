@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from policygen.errors import ContentError, Location, OutputError, Problem
 from policygen.commands.translatable import Scope, base_texts, scope_of, variant_texts
+from policygen.errors import ContentError, Location, OutputError, Problem
 from policygen.source.intake import Arrival, Intake, take_in
 from policygen.source.translations import (
     Translated,
