@@ -118,6 +118,16 @@ def test_a_changed_english_of_the_copy_is_sent_again_as_stale(school: Path,
     path.write_text(path.read_text(encoding="utf-8").replace(
         "en: The head teacher knows", "en: The head teacher always knows"), encoding="utf-8")
 
+    code, output = build(school, tmp_path / "site")
+    assert code == 0, output
+    assert "variants/school/variant.yaml:15:11: warning: the English of the new text of " \
+        "'email/manager-knows' has changed since this Welsh (cy) was translated from it, so " \
+        "the Welsh may no longer say the same: check it and correct it here, or send it to " \
+        "the translator with policygen translate export --variant school" in output
+    strict = run("build", "--strict", "--variant", "school", "--format", "site", "--project",
+                 str(school), "--out", str(tmp_path / "strict"), "--today", "2026-10-01")
+    assert strict.exit_code == 1 and "was translated from it" in strict.stderr
+
     result, stale = export(school, "stale.xlf", "--variant", "school")
     assert result.exit_code == 0, result.output
     assert "1 text to translate into Welsh (1 stale, each with its earlier translation)" \

@@ -27,6 +27,7 @@ from policygen.variants.variant import (
     list_variants,
     load_variant,
     parse_variant,
+    translations_folder,
     variant_file_name,
     variant_folder,
 )
@@ -71,7 +72,7 @@ def variant_texts(project: Path, name: str) -> Scope:
         return parse_variant(SourceFile(file, text), name, folder, languages,
                              twins_required=False).twin_texts
 
-    return Scope(variant.twin_texts, languages, f"{VARIANTS_DIR}/{name}/translations", reread)
+    return Scope(variant.twin_texts, languages, translations_folder(name), reread)
 
 
 def scope_of(project: Path, document: InDocument, shown: str) -> Scope:

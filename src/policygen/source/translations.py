@@ -119,9 +119,9 @@ def is_stale(text: TwinText, record: TranslationRecord, main: str) -> bool:
             and fingerprint(target.text) == done.target)
 
 
-def stale_warnings(texts: tuple[TwinText, ...], record: TranslationRecord,
-                   main: str) -> list[Problem]:
-    """A warning at each stale twin (an error only with --strict)."""
+def stale_warnings(texts: tuple[TwinText, ...], record: TranslationRecord, main: str,
+                   export: str = "policygen translate export") -> list[Problem]:
+    """A warning at each stale twin (an error only with --strict); `export` sends it out."""
     name, main_name = language_name(record.language), language_name(main)
     found = []
     for text in texts:
@@ -131,17 +131,19 @@ def stale_warnings(texts: tuple[TwinText, ...], record: TranslationRecord,
                 f"the {main_name} of {text.what} has changed since this {name} "
                 f"({record.language}) was translated from it, so the {name} may no longer say "
                 f"the same: check it and correct it here, or send it to the translator with "
-                f"policygen translate export (docs/translating.md)"), Severity.WARNING))
+                f"{export} (docs/translating.md)"), Severity.WARNING))
     return found
 
 
-def translation_problems(project: Path, texts: tuple[TwinText, ...],
-                         languages: tuple[str, ...]) -> list[Problem]:
-    """What `check` says about translations: each stale twin, and a broken record."""
+def translation_problems(project: Path, texts: tuple[TwinText, ...], languages: tuple[str, ...],
+                         folder: str = TRANSLATIONS_DIR,
+                         export: str = "policygen translate export") -> list[Problem]:
+    """What `check` says about translations: each stale twin, and a broken record (the
+    records in `folder`: a local copy keeps its own, and is sent out by its own `export`)."""
     problems = []
     for language in languages[1:]:
-        record, found = read_record(project, language)
-        problems += found or stale_warnings(texts, record, languages[0])
+        record, found = read_record(project, language, folder)
+        problems += found or stale_warnings(texts, record, languages[0], export)
     return [replace(p, source_line=_line(project, p.location)) if p.location.line else p
             for p in problems]
 

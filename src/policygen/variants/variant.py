@@ -146,6 +146,11 @@ def variant_file_name(name: str) -> str:
     return f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}"
 
 
+def translations_folder(name: str) -> str:
+    """Where `translate import` records what a copy's own texts were translated from."""
+    return f"{VARIANTS_DIR}/{name}/translations"
+
+
 def misnamed_variants(project: Path) -> list[Problem]:
     """Folders in variants/ that hold a variant.yaml but cannot be a variant's name."""
     folder = project / VARIANTS_DIR
