@@ -14,7 +14,8 @@ from test_bilingual_content import bilingual  # noqa: F401 - the fixture
 from test_translate import TODAY, Q, export, import_, run, translate, units
 
 SCHOOL = "variants/school/variant.yaml"
-REWORD = f"{SCHOOL} items.reword.email/manager-knows"
+# A unit id is an XML name token, without '/': the item's id is written with ':'.
+REWORD = f"{SCHOOL} items.reword.email:manager-knows"
 ADDED = f"{SCHOOL} items.add.0.text"
 
 VARIANT = """\
