@@ -192,3 +192,66 @@ def test_a_file_of_a_copy_this_project_does_not_have_is_refused(school: Path,
     assert "variants/other/variant.yaml, which is no local copy of this project (the local " \
         "copies are: school)" in result.stderr
 
+
+
+EVERY_KIND = """\
+organisation:
+  name:
+    en: Oakfield Primary School
+    cy: Ysgol Gynradd Oakfield
+title: Safer working online at Oakfield
+local_lead:
+  name: Ms Rachel Okafor
+  role: Designated teacher for safeguarding
+  instructions: Out of hours, call the on-call manager.
+contacts:
+  add:
+    front-door:
+      name: Northshire front door
+      for: If neither lead can be reached.
+      phone: 01632 960 000
+terminology:
+  en:
+    children: pupils
+  cy:
+    plant: disgyblion
+items:
+  reword:
+    email/work-account:
+      text: Use your school account for school email.
+      poster: Use your school account.
+  add:
+    - id: class-laptops
+      after: email/work-account
+      text: Use only the class laptops to email parents.
+      poster: Class laptops only.
+sections:
+  add:
+    school-rules:
+      title: Our school rules
+      text: Pupils bring no phones to class.
+"""
+
+
+def test_every_kind_of_text_a_copy_writes_goes_out_but_not_its_terms(school: Path,
+                                                                    tmp_path: Path) -> None:
+    (school / SCHOOL).write_text(EVERY_KIND, encoding="utf-8")
+    result, sent = export(school, "school.xlf", "--variant", "school")
+    assert result.exit_code == 0, result.output
+    assert [key.removeprefix(f"{SCHOOL} ") for key in units(sent)] == [
+        "title", "local_lead.role", "local_lead.instructions", "contacts.add.front-door.name",
+        "contacts.add.front-door.for", "items.reword.email:work-account.text",
+        "items.reword.email:work-account.poster", "items.add.0.text", "items.add.0.poster",
+        "sections.add.school-rules.title", "sections.add.school-rules.text"]
+    assert "pupils" not in sent.read_text(encoding="utf-8")  # the terms are no text to send
+
+    assert import_(school, translate(sent, tmp_path / "back.xlf"), "--yes").exit_code == 0
+    out = tmp_path / "site"
+    code, output = build(school, out)
+    assert code == 0, output
+    assert "OUR SCHOOL RULES" in visible_text(parse(out / "cy/school-rules.html"))
+    assert "CLASS LAPTOPS ONLY." not in visible_text(parse(out / "topics/email.html"))
+    welsh_reporting = visible_text(parse(out / "cy/reporting.html"))
+    assert "NORTHSHIRE FRONT DOOR" in welsh_reporting
+    assert "  instructions:\n    en: Out of hours, call the on-call manager.\n" \
+        "    cy: OUT OF HOURS, CALL THE ON-CALL MANAGER.\n" in (school / SCHOOL).read_text()
