@@ -489,7 +489,10 @@ def translate() -> None:
               help="Send every text, not only the new and the stale ones.")
 @click.option("--language", default=None, metavar="TAG",
               help="The language to translate into.  [default: the publication's other one]")
-def translate_export(project: Path, to: Path | None, every: bool, language: str | None) -> None:
+@click.option("--variant", default=None, metavar="NAME",
+              help="Send the texts the local copy NAME adds or changes, not the base's.")
+def translate_export(project: Path, to: Path | None, every: bool, language: str | None,
+                     variant: str | None) -> None:
     """Write the texts to translate as XLIFF 2.0, for a translator.
 
     Only the texts with no translation yet and those whose translation is stale (the text
@@ -498,7 +501,7 @@ def translate_export(project: Path, to: Path | None, every: bool, language: str 
     from policygen.commands.translate import describe_export, export_translation
     with _errors_to_exit_codes():
         click.echo(describe_export(export_translation(project, to, every, language,
-                                                      build_date(None))))
+                                                      build_date(None), variant)))
 
 
 @translate.command("import")
@@ -508,9 +511,10 @@ def translate_export(project: Path, to: Path | None, every: bool, language: str 
 def translate_import(file: Path, project: Path, yes: bool) -> None:
     """Bring the translations in FILE (XLIFF 2.0) into the content.
 
-    The whole file is checked first; with any problem, nothing is written. The changes are
-    shown, and written when you confirm; each file as it was is kept beside it
-    (FILE.before-translate-DATE).
+    A file exported with --variant NAME goes into that local copy's variant.yaml: the file
+    says which copy it is for. The whole file is checked first; with any problem, nothing is
+    written. The changes are shown, and written when you confirm; each file as it was is
+    kept beside it (FILE.before-translate-DATE).
     """
     from policygen.commands import translate as translating
     with _errors_to_exit_codes():

@@ -16,14 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from policygen.commands.translatable import Scope, base_texts, scope_of, variant_texts
 from policygen.errors import ContentError, Location, OutputError, Problem
-from policygen.source.content import (
-    CONTENT_DIR,
-    LoadedContent,
-    content_paths,
-    load_content,
-    parse_content,
-)
 from policygen.source.intake import Arrival, Intake, take_in
 from policygen.source.translations import (
     Translated,
@@ -36,7 +30,6 @@ from policygen.source.translations import (
 from policygen.source.twins import TwinText, fingerprint
 from policygen.source.xliff import OutUnit, read_xliff, xliff_bytes
 from policygen.source.yamledit import with_twin
-from policygen.source.yamlsrc import read_source
 from policygen.variants.signoff import PendingWrite, commit_sign_off
 from policygen.words import language_name
 
@@ -56,19 +49,21 @@ class Export:
 
 
 def export_translation(project: Path, to: Path | None, every: bool, language: str | None,
-                       day: date) -> Export:
-    """Write the texts to translate as XLIFF 2.0; nothing when there is nothing to translate."""
-    loaded = load_content(project, twins_required=False)
-    main, target = _languages(loaded, language)
-    record = _record(project, target)
-    units = [_out_unit(text, main, target, record, every) for text in loaded.twin_texts]
+                       day: date, variant: str | None = None) -> Export:
+    """Write the texts to translate as XLIFF 2.0 (of the base, or of one local copy's own
+    texts); nothing when there is nothing to translate."""
+    scope = base_texts(project) if variant is None else variant_texts(project, variant)
+    main, target = _languages(scope.languages, language)
+    record = _record(project, target, scope.records)
+    units = [_out_unit(text, main, target, record, every) for text in scope.texts]
     sent = [unit for unit in units if unit is not None]
     new = sum(1 for unit in sent if unit.target is None)
     stale = sum(1 for unit in sent if unit.notes[-1][0] == "stale")
     result = Export(None, target, new, stale, len(sent) - new - stale)
     if not sent:
         return result
-    path = to or project / f"{target}-translation-{day.isoformat()}.xlf"
+    named = f"{target}-translation-{variant + '-' if variant else ''}{day.isoformat()}.xlf"
+    path = to or project / named
     try:
         with path.open("xb") as file:  # never over a file (an earlier export, sent or not)
             file.write(xliff_bytes(sent, main, target))
@@ -78,8 +73,8 @@ def export_translation(project: Path, to: Path | None, every: bool, language: st
     return Export(path, target, new, stale, len(sent) - new - stale)
 
 
-def _languages(loaded: LoadedContent, asked: str | None) -> tuple[str, str]:
-    languages = loaded.languages  # published, then being translated
+def _languages(languages: tuple[str, ...], asked: str | None) -> tuple[str, str]:
+    """The main language, and the one to translate into (published, then being translated)."""
     if len(languages) < 2:
         raise OutputError("the guidance is in one language, so there is nothing to translate: "
                           "list its languages in content/publication.yaml first, like "
@@ -94,8 +89,8 @@ def _languages(loaded: LoadedContent, asked: str | None) -> tuple[str, str]:
     return languages[0], asked
 
 
-def _record(project: Path, language: str) -> TranslationRecord:
-    record, problems = read_record(project, language)
+def _record(project: Path, language: str, folder: str) -> TranslationRecord:
+    record, problems = read_record(project, language, folder)
     if problems:
         raise ContentError(problems)
     return record
@@ -128,27 +123,29 @@ class ImportPlan:
     files: dict[str, tuple[bytes, str]]  # content file → (as it is, as it will be)
     record: TranslationRecord
     record_text: str
+    records: str  # the folder the record is kept in
 
 
 def plan_import(project: Path, xliff: Path) -> ImportPlan:
     """Check the translator's file through and work out the new files; nothing is written."""
-    loaded = load_content(project, twins_required=False)
-    languages = loaded.languages
+    document = read_xliff(_read_xliff(xliff), str(xliff))
+    scope = scope_of(project, document, str(xliff))
+    languages = scope.languages
     if len(languages) < 2:
         raise OutputError("the guidance is in one language, so it takes no translation")
-    document = read_xliff(_read_xliff(xliff), str(xliff))
     records: dict[str, TranslationRecord] = {}
 
     def record(language: str) -> TranslationRecord:
-        return records.setdefault(language, _record(project, language))
+        return records.setdefault(language, _record(project, language, scope.records))
 
-    intake = take_in(document, str(xliff), loaded.twin_texts, languages, record)
+    intake = take_in(document, str(xliff), scope.texts, languages, record)
     if intake.problems:
         raise ContentError(intake.problems)
     files = _new_files(project, intake, languages[0])
-    _check_reads_back(project, files, intake, str(xliff))
+    _check_reads_back(scope, files, intake, str(xliff))
     new_record = _recorded(record(intake.language), intake.arrivals, languages[0])
-    return ImportPlan(intake, files, new_record, record_text(new_record, languages[0]))
+    return ImportPlan(intake, files, new_record, record_text(new_record, languages[0]),
+                      scope.records)
 
 
 def _read_xliff(path: Path) -> bytes:
@@ -192,22 +189,16 @@ def _with_twin(text: str, arrival: Arrival, language: str, main: str) -> str:
     return bom + (new.replace("\n", "\r\n") if crlf else new)
 
 
-def _check_reads_back(project: Path, files: dict[str, tuple[bytes, str]], intake: Intake,
+def _check_reads_back(scope: Scope, files: dict[str, tuple[bytes, str]], intake: Intake,
                       shown: str) -> None:
     """The content with the translations in must read, each translation as it came."""
-    texts = {}
-    for path in content_paths(project / CONTENT_DIR):
-        name = f"{CONTENT_DIR}/{path.relative_to(project / CONTENT_DIR).as_posix()}"
-        source, _ = read_source(path, name)
-        texts[name] = files[name][1].removeprefix(_BOM) if name in files else \
-            (source.text if source else "")
     try:
-        loaded = parse_content(texts, twins_required=False)
+        texts = scope.reread({name: text.removeprefix(_BOM) for name, (_, text) in files.items()})
     except ContentError as error:
         raise ContentError([Problem(Location(shown), "with the translations in, the content "
                                     "would have the problems below; nothing was written"),
                             *error.problems]) from error
-    now = {(t.file, t.name): t.twin(intake.language) for t in loaded.twin_texts}
+    now = {(t.file, t.name): t.twin(intake.language) for t in texts}
     for arrival in intake.arrivals:
         twin = now.get((arrival.text.file, arrival.text.name))
         if twin is None or twin.text != arrival.words:
@@ -235,7 +226,8 @@ def write_import(project: Path, plan: ImportPlan, day: date) -> list[Path]:
             copy.write(before)
         commit_sign_off(PendingWrite((project / file).resolve(), file, before,
                                      after.encode("utf-8")))
-    _write_record(project / record_name(plan.record.language), plan.record_text)
+    _write_record(project / record_name(plan.record.language, plan.records),
+                  plan.record_text)
     return list(kept.values())
 
 
@@ -290,7 +282,7 @@ def describe_import(plan: ImportPlan) -> str:
 
 
 def describe_written(plan: ImportPlan, kept: list[Path]) -> str:
-    record = record_name(plan.record.language)
+    record = record_name(plan.record.language, plan.records)
     if not kept:
         return f"Recorded {_texts(len(plan.intake.arrivals))} as translated in {record}."
     files = ", ".join(str(path) for path in kept)

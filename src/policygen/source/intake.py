@@ -17,7 +17,7 @@ from policygen.source.inline import Code, Pair, marks, pieces
 from policygen.source.markup import IMAGE, IMAGE_MESSAGE, LINK_ADVICE, is_allowed_link, links_in
 from policygen.source.translations import TranslationRecord, is_stale
 from policygen.source.twins import TwinText
-from policygen.source.xliff import XLIFF_NS, InDocument, InUnit
+from policygen.source.xliff import XLIFF_NS, InDocument, InUnit, text_name, unit_id
 from policygen.source.xmltree import Element
 from policygen.source.yamlsrc import CONTROL_CHARACTER, control_character_message
 from policygen.words import language_name
@@ -89,7 +89,7 @@ def _same_language(said: str, tag: str) -> bool:
 
 def _known(unit: InUnit, name: str, known: dict[tuple[str, str], TwinText],
            seen: set[tuple[str, str]], intake: Intake) -> TwinText | None:
-    key = (unit.file, unit.id)
+    key = (unit.file, text_name(unit.id))
     where = Location(name, unit.line)
     files = sorted({file for file, _ in known})
     if unit.file not in files:
@@ -98,7 +98,7 @@ def _known(unit: InUnit, name: str, known: dict[tuple[str, str], TwinText],
             f"have{suggest(unit.file, files)}: was the file exported from other guidance?")))
         return None
     if key not in known:
-        names = tuple(n for file, n in known if file == unit.file)
+        names = tuple(unit_id(n) for file, n in known if file == unit.file)
         intake.problems.append(Problem(where, (
             f"the unit '{unit.id}' names no text of {unit.file}{suggest(unit.id, names)}; "
             "the unit ids are those policygen translate export wrote: keep them as they are")))

@@ -1,6 +1,7 @@
 """What has been translated, from which words: the record `policygen translate import` keeps.
 
-For each text brought in from a translator, content/translations/<language>.yaml holds two
+For each text brought in from a translator, content/translations/<language>.yaml (a local
+copy's own texts: variants/<name>/translations/<language>.yaml) holds two
 fingerprints: of the main language's text it was translated from, and of the translation as
 it was brought in. When the main text later changes and its twin has not, the twin is stale:
 it was made for other words. (When both changed, an editor has already put the twin right.)
@@ -51,13 +52,15 @@ class TranslationRecord:
     texts: Mapping[tuple[str, str], Translated]
 
 
-def record_name(language: str) -> str:
-    return f"{TRANSLATIONS_DIR}/{language}.yaml"
+def record_name(language: str, folder: str = TRANSLATIONS_DIR) -> str:
+    """The record's file: the base's in content/translations, a local copy's in its folder."""
+    return f"{folder}/{language}.yaml"
 
 
-def read_record(project: Path, language: str) -> tuple[TranslationRecord, list[Problem]]:
+def read_record(project: Path, language: str,
+                folder: str = TRANSLATIONS_DIR) -> tuple[TranslationRecord, list[Problem]]:
     """The record for a language (empty when there is none yet), and its problems."""
-    name = record_name(language)
+    name = record_name(language, folder)
     path = project / name
     if not path.is_file():
         return TranslationRecord(language, {}), []
@@ -116,9 +119,9 @@ def is_stale(text: TwinText, record: TranslationRecord, main: str) -> bool:
             and fingerprint(target.text) == done.target)
 
 
-def stale_warnings(texts: tuple[TwinText, ...], record: TranslationRecord,
-                   main: str) -> list[Problem]:
-    """A warning at each stale twin (an error only with --strict)."""
+def stale_warnings(texts: tuple[TwinText, ...], record: TranslationRecord, main: str,
+                   export: str = "policygen translate export") -> list[Problem]:
+    """A warning at each stale twin (an error only with --strict); `export` sends it out."""
     name, main_name = language_name(record.language), language_name(main)
     found = []
     for text in texts:
@@ -128,17 +131,19 @@ def stale_warnings(texts: tuple[TwinText, ...], record: TranslationRecord,
                 f"the {main_name} of {text.what} has changed since this {name} "
                 f"({record.language}) was translated from it, so the {name} may no longer say "
                 f"the same: check it and correct it here, or send it to the translator with "
-                f"policygen translate export (docs/translating.md)"), Severity.WARNING))
+                f"{export} (docs/translating.md)"), Severity.WARNING))
     return found
 
 
-def translation_problems(project: Path, texts: tuple[TwinText, ...],
-                         languages: tuple[str, ...]) -> list[Problem]:
-    """What `check` says about translations: each stale twin, and a broken record."""
+def translation_problems(project: Path, texts: tuple[TwinText, ...], languages: tuple[str, ...],
+                         folder: str = TRANSLATIONS_DIR,
+                         export: str = "policygen translate export") -> list[Problem]:
+    """What `check` says about translations: each stale twin, and a broken record (the
+    records in `folder`: a local copy keeps its own, and is sent out by its own `export`)."""
     problems = []
     for language in languages[1:]:
-        record, found = read_record(project, language)
-        problems += found or stale_warnings(texts, record, languages[0])
+        record, found = read_record(project, language, folder)
+        problems += found or stale_warnings(texts, record, languages[0], export)
     return [replace(p, source_line=_line(project, p.location)) if p.location.line else p
             for p in problems]
 

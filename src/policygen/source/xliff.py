@@ -57,13 +57,24 @@ def xliff_bytes(units: Iterable[OutUnit], source_language: str, target_language:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
+def unit_id(name: str) -> str:
+    """A text's name as its unit's id: an id is an XML name token, which has no '/' (a local
+    copy's `items.reword.email/manager-knows`), so it is written ':' (no name has one)."""
+    return name.replace("/", ":")
+
+
+def text_name(ident: str) -> str:
+    """The name of the text a unit's id stands for."""
+    return ident.replace(":", "/")
+
+
 def _tag(name: str) -> str:
     return name  # in the namespace the root declares
 
 
 def _unit(file: ET.Element, unit: OutUnit) -> None:
     element = ET.SubElement(file, _tag("unit"), {
-        "id": unit.id, "{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+        "id": unit_id(unit.id), "{http://www.w3.org/XML/1998/namespace}space": "preserve"})
     if unit.notes:
         notes = ET.SubElement(element, _tag("notes"))
         for category, text in unit.notes:

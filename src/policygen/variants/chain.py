@@ -16,6 +16,7 @@ from pathlib import Path
 from policygen.errors import ContentError, Problem, suggest
 from policygen.model import Adaptation, Edit, Party, Publication
 from policygen.source.reader import ID_PATTERN
+from policygen.source.translations import translation_problems
 from policygen.variants.changes import apply_variant
 from policygen.variants.drift import drift_of, drift_warnings, removed_since
 from policygen.variants.editions import own_editions
@@ -26,6 +27,7 @@ from policygen.variants.variant import (
     Variant,
     list_variants,
     load_variant,
+    translations_folder,
 )
 
 _EXTENDS = re.compile(r"""^extends:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
@@ -55,8 +57,14 @@ def adapt(project: Path, base: Publication, name: str) -> AdaptedPublication:
     adapted = apply_variant(pub, chain[-1], upstream, removed_since(project, chain[-1], base))
     drift = drift_of(project, adapted, base)
     unread = own_editions(project, name)[1]
+    stale = translation_problems(project, chain[-1].twin_texts, base.languages,
+                                 translations_folder(name),
+                                 f"policygen translate export --variant {name}") \
+        if len(base.languages) > 1 else []
+    if any(problem.is_error for problem in stale):  # a damaged record
+        raise ContentError(stale)
     return replace(adapted, warnings=(*adapted.warnings, *drift_warnings(adapted.variant, drift),
-                                      *unread),
+                                      *unread, *stale),
                    drifted=(len(drift.own), len(drift.taken_over)))
 
 

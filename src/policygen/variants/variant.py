@@ -44,6 +44,7 @@ from policygen.source.languages import (
 )
 from policygen.source.names import check_fields
 from policygen.source.reader import ID_PATTERN, Languages, MarkdownText, Reader, describe, is_empty
+from policygen.source.twins import TwinText, twin_texts
 from policygen.source.yamlsrc import SourceFile, parse_yaml, read_source
 from policygen.variants.branding import read_organisation
 from policygen.variants.records import read_sign_off, read_sign_offs
@@ -101,6 +102,8 @@ class Variant:
     # this one in the main language, its twins in each other, change for change.
     twins: tuple[Variant, ...] = ()
     language: str = ""  # the language it was read in; "" for guidance in one language
+    # Each text the variant writes, with its twins: what `translate --variant` sends out.
+    twin_texts: tuple[TwinText, ...] = ()
 
     @property
     def file(self) -> str:
@@ -143,6 +146,11 @@ def variant_file_name(name: str) -> str:
     return f"{VARIANTS_DIR}/{name}/{VARIANT_FILE}"
 
 
+def translations_folder(name: str) -> str:
+    """Where `translate import` records what a copy's own texts were translated from."""
+    return f"{VARIANTS_DIR}/{name}/translations"
+
+
 def misnamed_variants(project: Path) -> list[Problem]:
     """Folders in variants/ that hold a variant.yaml but cannot be a variant's name."""
     folder = project / VARIANTS_DIR
@@ -170,18 +178,21 @@ def _variant_folders(folder: Path) -> list[str]:
                   if os.path.lexists(entry / VARIANT_FILE))
 
 
-def load_variant(project: Path, name: str, languages: tuple[str, ...] | None = None) -> Variant:
+def load_variant(project: Path, name: str, languages: tuple[str, ...] | None = None,
+                 twins_required: bool = True) -> Variant:
     """Read and check variants/<name>/variant.yaml; raise ContentError listing every problem.
 
     `languages`: the base's (None: as content/publication.yaml declares them); in several,
-    every text the variant writes is written in each.
+    every text the variant writes is written in each (`twins_required=False`: a twin still
+    to come from the translator is no error).
     """
     folder = variant_folder(project, name)
     source, problems = read_source(folder / VARIANT_FILE, variant_file_name(name))
     if source is None:
         raise ContentError(problems)
     return parse_variant(source, name, folder,
-                         project_languages(project) if languages is None else languages)
+                         project_languages(project) if languages is None else languages,
+                         twins_required)
 
 
 def variant_folder(project: Path, name: str) -> Path:
@@ -204,12 +215,13 @@ def variant_folder(project: Path, name: str) -> Path:
 
 
 def parse_variant(source: SourceFile, name: str, folder: Path | None = None,
-                  languages: tuple[str, ...] = ()) -> Variant:
+                  languages: tuple[str, ...] = (), twins_required: bool = True) -> Variant:
     """Read a variant from its text (the disk is only used to check the logo, given a folder);
     of guidance in several `languages`, once in each."""
     root, problems = parse_yaml(source)
     if root is not None and len(languages) > 1:
-        variant, found = read_in_languages(source, root, name, folder, languages)
+        variant, found = read_in_languages(source, root, name, folder, languages,
+                                           twins_required)
     else:
         reader = Reader(source)
         variant = read_variant(reader, root, name, folder) if root is not None else None
@@ -224,11 +236,13 @@ def parse_variant(source: SourceFile, name: str, folder: Path | None = None,
 
 
 def read_in_languages(source: SourceFile, root: Node, name: str, folder: Path | None,
-                      languages: tuple[str, ...]) -> tuple[Variant | None, list[Problem]]:
+                      languages: tuple[str, ...],
+                      twins_required: bool = True) -> tuple[Variant | None, list[Problem]]:
     """The variant read once per language, as the base's content is (source.languages): the
     main language's, holding the others as its twins; a text without its twin is an error at
     its line, counted per file. A problem found by every reading is said once."""
-    readings = [Reading(language, languages, {source.name: root}) for language in languages]
+    roots = {source.name: root}
+    readings = [Reading(language, languages, roots, twins_required) for language in languages]
     readers = [Reader(source, reading) for reading in readings]
     read = [read_variant(reader, root, name, folder) for reader in readers]
     problems = [*missing_twin_counts(readings),
@@ -238,7 +252,8 @@ def read_in_languages(source: SourceFile, root: Node, name: str, folder: Path | 
     first, *others = (replace(v, language=language) for v, language in zip(read, languages,
                                                                              strict=True)
                       if v is not None)
-    return replace(first, twins=tuple(others)), problems
+    return replace(first, twins=tuple(others),
+                   twin_texts=twin_texts(readings[0].picked, roots, languages)), problems
 
 
 def read_variant(r: Reader, root: Node, name: str, folder: Path | None) -> Variant | None:
