@@ -81,6 +81,8 @@ def test_a_local_copys_own_texts_go_out_and_come_back_in_welsh(school: Path,
     back = translate(sent, tmp_path / "back.xlf")
     result = import_(school, back, "--yes")
     assert result.exit_code == 0, result.output
+    assert "Run policygen check, then policygen build --variant school." in " ".join(
+        result.output.split())
     text = (school / SCHOOL).read_text(encoding="utf-8")
     assert ("    # Agreed with the head teacher in September.\n"
             "    email/manager-knows:\n"

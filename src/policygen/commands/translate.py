@@ -31,6 +31,7 @@ from policygen.source.twins import TwinText, fingerprint
 from policygen.source.xliff import OutUnit, read_xliff, xliff_bytes
 from policygen.source.yamledit import with_twin
 from policygen.variants.signoff import PendingWrite, commit_sign_off
+from policygen.variants.variant import VARIANTS_DIR
 from policygen.words import language_name
 
 _BOM = "\ufeff"
@@ -289,7 +290,13 @@ def describe_written(plan: ImportPlan, kept: list[Path]) -> str:
     return (f"Wrote the translations into {len(plan.files)} file"
             f"{'s' * (len(plan.files) != 1)} and recorded them in "
             f"{record}; each file as it was is kept beside it "
-            f"({files}). Run policygen check, then policygen build.")
+            f"({files}). Run policygen check, then policygen build{_variant_option(plan)}.")
+
+
+def _variant_option(plan: ImportPlan) -> str:
+    """' --variant NAME' when the texts were a local copy's (its record is in its folder)."""
+    folder = plan.records.split("/")
+    return f" --variant {folder[1]}" if folder[0] == VARIANTS_DIR and len(folder) > 2 else ""
 
 
 def _texts(count: int) -> str:
