@@ -173,3 +173,15 @@ def test_a_change_to_an_item_the_base_removed_is_drift_not_an_error(project: Pat
     assert code == 0, err
     assert "email/auto-forwarding" not in oak.read_text().split("\napproved:")[0]
     assert "email/work-account" in oak.read_text()
+
+
+def test_the_last_reword_taken_out_leaves_the_next_group_whole() -> None:
+    """A reword written as a block of fields, last in its group, ends where the next group
+    starts: the next group's line stays."""
+    from policygen.variants.rewrite import without_change
+    text = ("items:\n  reword:\n    email/work-account:\n      text: Use the school account.\n"
+            "      poster: School account.\n  add:\n    - id: laptops\n      after: "
+            "email/work-account\n      text: Use the class laptops.\n")
+    assert without_change(text, "reword", "email/work-account") == (
+        "items:\n  add:\n    - id: laptops\n      after: email/work-account\n      text: Use "
+        "the class laptops.\n")

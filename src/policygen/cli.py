@@ -29,7 +29,7 @@ from policygen.source.languages import TranslationProgress, progress_lines
 from policygen.source.review import build_date
 from policygen.variants.drift import Drift, drift_lines, drift_of, format_drift
 from policygen.variants.ledger import format_change_report
-from policygen.words import long_date
+from policygen.words import language_name, long_date
 
 if TYPE_CHECKING:
     from policygen.commands.rebase import Decision, RebasePlan
@@ -339,7 +339,8 @@ def rebase(name: str, project: Path, day: datetime | None) -> None:
     with _errors_to_exit_codes():
         when = build_date(_day(day))
         plan = rebasing.plan_rebase(project, name, when)
-        decisions = {drift.id: _ask(drift) for drift in plan.drift.own}
+        decisions = {drift.id: _ask(drift, rebasing.own_words(plan, drift.id))
+                     for drift in plan.drift.own}
         _tell_taken_over(plan)
         rebased = rebasing.rebased_file(project, plan, decisions, when)
         click.echo(_file_diff(rebased.original, rebased.text, name))
@@ -351,14 +352,20 @@ def rebase(name: str, project: Path, day: datetime | None) -> None:
                    f"it was is kept in {kept}. {rebasing.outcome(name, rebased)}")
 
 
-def _ask(drift: Drift) -> Decision:
+def _ask(drift: Drift, yours: tuple[tuple[str, str], ...]) -> Decision:
     from policygen.commands.rebase import EDIT, KEEP, TAKE, Decision
     click.echo("\n".join(drift_lines(drift)))
     choice = click.prompt("  keep your change, take the base's, or edit your words?",
                           type=click.Choice([KEEP, TAKE, EDIT]), default=KEEP)
     if choice != EDIT:
         return Decision(choice)
-    return Decision(EDIT, click.prompt("  your new words"))
+    if len(yours) < 2:
+        return Decision(EDIT, click.prompt("  your new words"))
+    # In several languages, the words in each; Enter keeps a language's words as they are.
+    return Decision(EDIT, in_languages=tuple(
+        (language, click.prompt(f"  your new words in {language_name(language)}",
+                                default=words))
+        for language, words in yours))
 
 
 def _tell_taken_over(plan: RebasePlan) -> None:

@@ -23,7 +23,7 @@ from policygen.variants import chain
 from policygen.variants.changes import apply_variant
 from policygen.variants.drift import Drift, DriftReport, drift_of, pins, removed_since
 from policygen.variants.ledger import AdaptedPublication
-from policygen.variants.rewrite import with_new_words, without_change
+from policygen.variants.rewrite import with_new_words, with_new_words_in, without_change
 from policygen.variants.signoff import PendingWrite, commit_sign_off, with_sign_off
 from policygen.variants.standing import AdaptationStatus, base_edition
 from policygen.variants.variant import (
@@ -45,6 +45,8 @@ class Decision:
 
     choice: str
     words: str = ""  # the new words, for edit
+    # A copy of guidance in several languages: the new words in each, (language, words).
+    in_languages: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +131,26 @@ def _decided(text: str, drift: Drift, decision: Decision, name: str,
         if "reword" not in kinds:
             raise OutputError(f"'{drift.id}' is not reworded by this copy, so there are no "
                               "words of its own to edit: keep it, or take the base's")
-        return with_new_words(text, drift.id, " ".join(decision.words.split()))
+        if not decision.in_languages:
+            return with_new_words(text, drift.id, " ".join(decision.words.split()))
+        for language, words in decision.in_languages:
+            text = with_new_words_in(text, drift.id, language, languages[0],
+                                     " ".join(words.split()))
     return text
+
+
+def own_words(plan: RebasePlan, ident: str) -> tuple[tuple[str, str], ...]:
+    """The words the copy gives an item now, in each of its languages (language, words); one
+    entry with no language for guidance in one."""
+    variant, languages = plan.adapted.variant, plan.adapted.base.languages
+    if len(languages) < 2:
+        return (("", _reword(variant, ident)),)
+    return tuple((language, _reword(variant.in_language(language), ident))
+                 for language in languages)
+
+
+def _reword(variant: Variant, ident: str) -> str:
+    return next((edit.value for edit in variant.items.reword if edit.target == ident), "")
 
 
 def _kinds_of(text: str, ident: str, name: str, languages: tuple[str, ...]) -> list[str]:

@@ -47,7 +47,10 @@ def language_sites(edition: Edition) -> list[tuple[SiteLanguage, Edition]]:
         twin = replace(pub.in_language(language), site_url=url, twins=())
         # A variant's pages in each language show its changes in that language.
         adaptation = edition.adaptation.in_language(language) if edition.adaptation else None
-        found.append((here, replace(edition, publication=twin, adaptation=adaptation)))
+        # And what the edition changed, in that language's words where they are on record.
+        changes = edition.changes.in_language(language) if edition.changes else None
+        found.append((here, replace(edition, publication=twin, adaptation=adaptation,
+                                    changes=changes)))
     return found
 
 

@@ -204,7 +204,13 @@ def _permission(context: jinja2.runtime.Context, permission: str) -> str | None:
 
 @jinja2.pass_context
 def _level_label(context: jinja2.runtime.Context, label: str) -> str:
-    return words_of(context).gettext(label) if label in _DEFAULT_LEVEL_LABELS else label
+    return level_label(label, words_of(context))
+
+
+def level_label(label: str, words: Words) -> str:
+    """A practice level's name in the page's language: the default names from the catalogue,
+    a name the guidance gives its levels as written (in each language, by the guidance)."""
+    return words.gettext(label) if label in _DEFAULT_LEVEL_LABELS else label
 
 
 class _SaysItsState(Protocol):

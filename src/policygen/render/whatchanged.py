@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policygen.model import Publication
-from policygen.render.templating import anchor
+from policygen.render.templating import anchor, level_label
 from policygen.variants.drift import Drift, EditionChanges, word_diff_parts
 from policygen.words import N_, Words
 
@@ -64,7 +64,7 @@ def list_label(pub: Publication, name: str, words: Words) -> str:
         return name
     level = next((lv for lv in topic.practice if lv.key == part.split("/")[0]), None)
     if level is not None:
-        label = level.label + (" (" + words.gettext(_TOPIC_LISTS["consequences"]) + ")"
+        label = level_label(level.label, words) + (" (" + words.gettext(_TOPIC_LISTS["consequences"]) + ")"
                                if part.endswith("/consequences") else "")
     else:
         label = words.gettext(_TOPIC_LISTS.get(part, part)) if part else ""

@@ -22,10 +22,16 @@ from pathlib import Path
 
 from policygen.errors import Location, Problem, Severity
 from policygen.model import Item, Publication
-from policygen.variants.editions import ItemPlace, item_places, read_record, recorded_editions
+from policygen.variants.editions import (
+    ItemPlace,
+    item_places,
+    places_in,
+    read_record,
+    recorded_editions,
+)
 from policygen.variants.ledger import AdaptedPublication
 from policygen.variants.variant import Variant
-from policygen.words import long_date
+from policygen.words import language_name, long_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,8 @@ class Drift:
     variant_text: str = ""  # what the variant says instead, for an item it rewords
     place_before: str = ""  # list, after which item, then (moves)
     place_after: str = ""
+    # Where the words changed in one of the other languages only (cy): the texts are in it.
+    language: str = ""
 
     @property
     def word_diff(self) -> str:
@@ -92,7 +100,29 @@ def find_drift(variant: Variant, pinned: Mapping[str, str], now: Publication,
             gone = drift.kind != "removed" and drift.id not in current
             if drift.id not in theirs and drift.id not in found and not gone:
                 found[drift.id] = drift
+        for drift in _twin_drift(variant, now, then, board_now, touched):
+            if drift.id not in theirs and drift.id not in found and drift.id in current:
+                found[drift.id] = drift
     return tuple(found.values())
+
+
+def _twin_drift(variant: Variant, now: Publication, then: Mapping[str, ItemPlace],
+                board_now: Publication | None, touched: tuple[str, ...]) -> Iterable[Drift]:
+    """Items the base reworded in another language only (the Welsh, not the English): the
+    variant's own Welsh words may no longer fit, and its Welsh readers read the new ones."""
+    board = board_now if board_now is not None else now
+    for twin in now.twins:
+        recorded = places_in(then, twin.language, now.language)
+        if recorded is None:
+            continue  # the edition's Welsh words are not on record
+        current = item_places(board.in_language(twin.language))
+        rewords = {edit.target: edit.value
+                   for edit in variant.in_language(twin.language).items.reword}
+        for ident, old in recorded.items():
+            new = current.get(ident)
+            if new is not None and item_fingerprint(old) != item_fingerprint(new):
+                yield Drift(ident, "reworded", ident in touched, old.text, new.text,
+                            rewords.get(ident, ""), _place(old), _place(new), twin.language)
 
 
 def _then(then: Mapping[str, ItemPlace] | None, ident: str, pin: str | None) -> ItemPlace | None:
@@ -209,7 +239,8 @@ def drift_warnings(variant: Variant, report: DriftReport) -> tuple[Problem, ...]
     lines = {e.target: e.location for e in variant.items.reword + variant.items.remove}
     lines.update({p.id: p.location for p in variant.items.move})
     problems = [Problem(lines.get(d.id, Location(variant.file)),
-                        f"the base guidance has {_DONE[d.kind]} '{d.id}' since the edition of "
+                        f"the base guidance has {_DONE[d.kind]} '{d.id}'{_in(d)} since the "
+                        "edition of "
                         f"{since} that your change to it was made against: check that your "
                         f"change still fits (policygen changes {variant.name} shows both texts)",
                         Severity.WARNING, variant.source.line(lines[d.id].line)
@@ -227,6 +258,11 @@ def drift_warnings(variant: Variant, report: DriftReport) -> tuple[Problem, ...]
 
 
 _DONE = {"reworded": "reworded", "removed": "removed", "moved": "moved", "added": "added"}
+
+
+def _in(drift: Drift) -> str:
+    """' in Welsh', for a change to the words of one other language only."""
+    return f" in {language_name(drift.language)}" if drift.language else ""
 
 
 def format_drift(report: DriftReport, width: int = 92) -> list[str]:
@@ -250,7 +286,7 @@ def format_drift(report: DriftReport, width: int = 92) -> list[str]:
 
 
 def drift_lines(drift: Drift, width: int = 92) -> list[str]:
-    lines = [f"    {drift.kind:<12} {drift.id}"]
+    lines = [f"    {drift.kind:<12} {drift.id}{_in(drift)}"]
     if drift.kind == "moved":
         lines[0] += f": from {drift.place_before} to {drift.place_after}"
     elif drift.kind == "added":
@@ -291,9 +327,18 @@ class EditionChanges:
     edition: date
     language: str  # the language of the texts (the publication's main one)
     items: tuple[Drift, ...]
+    # The same changes in each other language whose words both editions have: the Welsh
+    # pages say in Welsh what changed (a change to the Welsh words alone is one there).
+    twins: tuple[EditionChanges, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[Drift, ...]:
         return tuple(drift for drift in self.items if drift.kind == kind)
+
+    def in_language(self, language: str) -> EditionChanges | None:
+        """The changes in one of the languages; None where its words are not on record."""
+        if language == self.language:
+            return self
+        return next((twin for twin in self.twins if twin.language == language), None)
 
 
 def edition_changes(project: Path, pub: Publication) -> EditionChanges | None:
@@ -303,15 +348,25 @@ def edition_changes(project: Path, pub: Publication) -> EditionChanges | None:
     then = read_record(project, earlier[-1]) if earlier else None
     if then is None:
         return None
-    return EditionChanges(earlier[-1], edition, pub.language,
-                          tuple(_edition_drift(then, item_places(pub))))
+    return _changes(then, pub, earlier[-1], edition)
 
 
 def between(then: Publication, now: Publication, previous: date,
             edition: date) -> EditionChanges:
     """The changes from one publication to another (a local copy's edition then and now)."""
+    return _changes(item_places(then), now, previous, edition)
+
+
+def _changes(then: Mapping[str, ItemPlace], now: Publication, previous: date,
+             edition: date) -> EditionChanges:
+    twins = []
+    for twin in now.twins:
+        recorded = places_in(then, twin.language, now.language)
+        if recorded is not None:
+            twins.append(EditionChanges(previous, edition, twin.language, tuple(
+                _edition_drift(recorded, item_places(twin)))))
     return EditionChanges(previous, edition, now.language,
-                          tuple(_edition_drift(item_places(then), item_places(now))))
+                          tuple(_edition_drift(then, item_places(now))), tuple(twins))
 
 
 def signed_edition(variant: Variant) -> date | None:

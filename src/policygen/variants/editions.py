@@ -49,16 +49,46 @@ class ItemPlace:
     poster: str
     list: str  # the list it is in (email/best …)
     after: str  # the id of the item before it in that list; empty when it comes first
+    # Guidance in several languages: the item's words in each other one, (language, text,
+    # poster). The place is the same in every language; only the words differ.
+    twins: tuple[tuple[str, str, str], ...] = ()
 
 
 def item_places(pub: Publication) -> dict[str, ItemPlace]:
-    """Every item of a publication with an id, by id (a shared one where it first sits)."""
+    """Every item of a publication with an id, by id (a shared one where it first sits), with
+    its words in each of the publication's other languages."""
+    places = _places_in_one_language(pub)
+    for twin in pub.twins:
+        for ident, words in _places_in_one_language(twin).items():
+            if ident in places:
+                place = places[ident]
+                places[ident] = replace(place, twins=(
+                    *place.twins, (twin.language, words.text, words.poster)))
+    return places
+
+
+def _places_in_one_language(pub: Publication) -> dict[str, ItemPlace]:
     places: dict[str, ItemPlace] = {}
     for name, items in item_lists(pub).items():
         for index, item in enumerate(items):
             after = items[index - 1].id if index else ""
             places.setdefault(item.id, ItemPlace(item.id, item.text, item.poster, name, after))
     return places
+
+
+def places_in(places: Mapping[str, ItemPlace], language: str,
+              main: str) -> Mapping[str, ItemPlace] | None:
+    """The items with their words in `language` (`main` being the language of their own
+    words); None when the words in that language are not there (a record of an edition
+    published, or recorded, in the main language only)."""
+    if language == main:
+        return places
+    found = {}
+    for ident, place in places.items():
+        words = next((w for w in place.twins if w[0] == language), None)
+        if words is not None:
+            found[ident] = replace(place, text=words[1], poster=words[2], twins=())
+    return found or None
 
 
 def record_name(day: date) -> str:
@@ -95,11 +125,23 @@ def format_record(pub: Publication, day: date) -> str:
             f"{day.isoformat()}.\n# Written by policygen edition, so that local copies can be "
             "shown what a later\n# edition changed: do not edit it.\n")
     items = [{"id": p.id, "list": p.list, **({"after": p.after} if p.after else {}),
-              "text": p.text, **({"poster": p.poster} if p.poster else {})}
-             for p in item_places(pub).values()]
-    body = yaml.safe_dump({"edition": day, "items": items}, sort_keys=False,
+              **_recorded_words(pub, p)} for p in item_places(pub).values()]
+    # Guidance in several languages keeps each one's words, so that the Welsh pages can say
+    # what the edition changed in Welsh (a record of one language keeps its first shape).
+    languages = {"languages": list(pub.languages)} if pub.twins else {}
+    body = yaml.safe_dump({"edition": day, **languages, "items": items}, sort_keys=False,
                           allow_unicode=True, width=92)
     return head + body
+
+
+def _recorded_words(pub: Publication, place: ItemPlace) -> dict[str, object]:
+    if not pub.twins:
+        return {"text": place.text, **({"poster": place.poster} if place.poster else {})}
+    words = {pub.language: (place.text, place.poster)}
+    words.update({language: (text, poster) for language, text, poster in place.twins})
+    texts = {language: text for language, (text, _) in words.items()}
+    posters = {language: poster for language, (_, poster) in words.items() if poster}
+    return {"text": texts, **({"poster": posters} if posters else {})}
 
 
 def read_record(project: Path, day: date) -> Mapping[str, ItemPlace] | None:
@@ -131,10 +173,12 @@ def parse_record(source: SourceFile) -> dict[str, ItemPlace]:
     if root is None:
         raise ContentError(problems or [Problem(Location(source.name), "the record is empty")])
     r = Reader(source)
-    fields = r.fields(root, "the edition record", ("edition", "items"))
+    fields = r.fields(root, "the edition record", ("edition", "items"), ("languages",))
+    languages = r.text_list(fields["languages"], "the languages", twin=False) \
+        if fields and "languages" in fields else ()
     places: dict[str, ItemPlace] = {}
     for node in r.sequence(fields["items"], "items") if fields and "items" in fields else ():
-        place = _read_place(r, node)
+        place = _read_place(r, node, languages)
         if place is not None:
             places[place.id] = place
     if r.problems:
@@ -142,13 +186,26 @@ def parse_record(source: SourceFile) -> dict[str, ItemPlace]:
     return places
 
 
-def _read_place(r: Reader, node: Node) -> ItemPlace | None:
+def _read_place(r: Reader, node: Node, languages: tuple[str, ...]) -> ItemPlace | None:
     f = r.fields(node, "an item of the record", ("id", "list", "text"), ("after", "poster"))
     if f is None or any(name not in f for name in ("id", "list", "text")):
         return None
-    return ItemPlace(r.text(f["id"], "the id"), r.text(f["text"], "the text"),
-                     r.optional_text(f, "poster", "the poster wording"),
-                     r.text(f["list"], "the list"), r.optional_text(f, "after", "after"))
+    texts = _words(r, f["text"], "the text", languages)
+    posters = _words(r, f["poster"], "the poster wording", languages) if "poster" in f else {}
+    main, *others = languages or ("",)
+    return ItemPlace(r.text(f["id"], "the id"), texts.get(main, ""), posters.get(main, ""),
+                     r.text(f["list"], "the list"), r.optional_text(f, "after", "after"),
+                     tuple((language, texts.get(language, ""), posters.get(language, ""))
+                           for language in others if language in texts))
+
+
+def _words(r: Reader, node: Node, what: str, languages: tuple[str, ...]) -> dict[str, str]:
+    """An item's words as a record keeps them: one text, or one in each of its languages."""
+    if not languages:
+        return {"": r.text(node, what)}
+    f = r.fields(node, f"{what} of an item of the record", languages[:1], languages[1:]) or {}
+    return {language: r.text(value, f"{what} in {language}", twin=False)
+            for language, value in f.items()}
 
 
 def recorded_editions(project: Path) -> tuple[date, ...]:

@@ -20,6 +20,7 @@ from policygen.source.yamledit import FAILED as _FAILED
 from policygen.source.yamledit import checked as _checked
 from policygen.source.yamledit import compose as _compose
 from policygen.source.yamledit import load_data as _data
+from policygen.source.yamledit import with_twin
 
 
 def without_change(text: str, kind: str, ident: str) -> str:
@@ -67,6 +68,16 @@ def with_new_words(text: str, ident: str, words: str) -> str:
     tail = "\n" if text[start:end].endswith("\n") else ""  # a block scalar ends with its line
     return _checked(text[:start] + json.dumps(words, ensure_ascii=False) + tail + text[end:],
                     expected)
+
+
+def with_new_words_in(text: str, ident: str, language: str, main: str, words: str) -> str:
+    """The text with the reword of `ident` given new words in one language, in a copy of
+    guidance in several (`main` the first); its words in the others, and its poster wording,
+    kept."""
+    entry = _data(text)["items"]["reword"][ident]
+    at_text = isinstance(entry, dict) and "text" in entry
+    return with_twin(text, ("items", "reword", ident, *(("text",) if at_text else ())),
+                     language, main, words)
 
 
 def _drop(data: dict[str, Any], kind: str, ident: str) -> None:
@@ -123,4 +134,9 @@ def _entry_span(group: Node, ident: str) -> tuple[int, int]:
 
 
 def _end_line(value: Node) -> int:
+    """The line after a value's last. A block mapping or list ends where the next key starts,
+    which may be on the next line after its indent: the end of its last text is what counts."""
+    while isinstance(value, MappingNode | SequenceNode) and value.value and not value.flow_style:
+        last = value.value[-1]
+        value = last[1] if isinstance(value, MappingNode) else last
     return value.end_mark.line + (1 if value.end_mark.column else 0)
