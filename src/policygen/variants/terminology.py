@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
@@ -73,6 +74,8 @@ def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
     changed = {}
     for name in _field_names(type(value), skip):
         before = getattr(value, name)
+        if not before or type(before) in _NO_TEXT:
+            continue  # nothing in it to change (an empty text or list, a date, a number)
         where = _area(value, name, area)
         after = _walk(before, function, skip, where, _place(value, name, where, place))
         if after is not before:
@@ -80,6 +83,9 @@ def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
     # Left alone when nothing in it changed: most of a publication is, and a copy of it for
     # every variant costs more than the walk.
     return replace(value, **changed) if changed else value
+
+
+_NO_TEXT = frozenset({int, float, bool, type(None), date})
 
 
 def _same(walked: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
