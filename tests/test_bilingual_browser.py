@@ -1,8 +1,10 @@
 """The English and Welsh site in a real browser (issue 15): axe-core passes on every page of
-both languages, with lang="cy" on the Welsh ones, and the Welsh search finds Welsh words."""
+both languages (the pages of what a new edition changed among them), with lang="cy" on the
+Welsh ones, and the Welsh search finds Welsh words."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 import pytest
 from browser import serve
 from conftest import REPO
+from test_bilingual_editions import new_edition, record_edition
 from test_quality import WCAG_TAGS, WIDTHS, Recorder, pages_of
 
 from policygen import BuildOptions, build
@@ -21,9 +24,15 @@ axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("bilingual") / "site"
-    build(BuildOptions(REPO / "tests" / "data" / "bilingual", out, date(2026, 10, 1),
-                       frozenset({"site", "search"})))
+    """The small example, its first edition recorded, then a new edition."""
+    folder = tmp_path_factory.mktemp("bilingual")
+    project = folder / "project"
+    shutil.copytree(REPO / "tests" / "data" / "bilingual", project)
+    record_edition(project)
+    new_edition(project)
+    out = folder / "site"
+    build(BuildOptions(project, out, date(2026, 12, 1), frozenset({"site", "search"})))
+    assert (out / "cy" / "what-changed.html").is_file()
     return out
 
 

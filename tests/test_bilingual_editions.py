@@ -6,6 +6,7 @@ reworded, in Welsh only, an item the copy rewords."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from site_helpers import parse, visible_text
 from test_bilingual_content import bilingual, edit  # noqa: F401 - the fixture
 from test_bilingual_variant import VARIANT, run, write_variant
 
+from policygen import BuildOptions, build
 from policygen.cli import main
+from policygen.render.search import index_edition
 
 TODAY = "2026-12-01"
 WELSH_BEFORE = "Mae eich rheolwr yn gwybod pa gyfrif rydych chi'n ei ddefnyddio."
@@ -188,3 +191,41 @@ def test_rebase_take_takes_the_boards_words_in_every_language(project: Path) -> 
     data = yaml.safe_load(school.read_text(encoding="utf-8"))
     assert "reword" not in data["items"]
     assert data["items"]["add"][0]["id"] == "class-laptops"  # the rest stays
+
+
+def test_the_earlier_edition_stays_readable_in_welsh_too(project: Path, tmp_path: Path) -> None:
+    """Each language keeps its earlier editions in its own folder (cy/editions/DATE/), every
+    page linked to its twin and to the same page now, and not searched."""
+    record_edition(project)
+    new_edition(project)
+    out = tmp_path / "site"
+    build(BuildOptions(project, out, date(2026, 12, 1), frozenset({"site", "search"})))
+    english = sorted(p.relative_to(out / "editions").as_posix()
+                     for p in (out / "editions").rglob("*.html"))
+    welsh = sorted(p.relative_to(out / "cy" / "editions").as_posix()
+                   for p in (out / "cy" / "editions").rglob("*.html"))
+    assert english == welsh and "2026-01-10/topics/email.html" in welsh
+    old = out / "cy" / "editions" / "2026-01-10" / "topics" / "email.html"
+    page = parse(old)
+    assert page.html["lang"] == "cy"
+    text = visible_text(page)
+    assert ("Mae argraffiad newydd wedi disodli’r argraffiad hwn. Dyma argraffiad 10 Ionawr "
+            "2026") in text
+    assert POOR_BEFORE[1] in text and POOR_AFTER[1] not in text
+    now = page.find("div", id="superseded").find("a")
+    assert (old.parent / now["href"]).resolve() == (out / "cy" / "topics" / "email.html")
+    twin = page.find("a", hreflang="en")
+    assert (old.parent / twin["href"]).resolve() == \
+        out / "editions" / "2026-01-10" / "topics" / "email.html"
+    assert page.find("link", rel="canonical")["href"] == \
+        "https://guidance.example.org/cy/editions/2026-01-10/topics/email.html"
+    # The Welsh "About" page's link to it leads to it.
+    about = parse(out / "cy" / "about.html")
+    link = about.find("a", href="editions/2026-01-10/index.html")
+    assert link is not None and (out / "cy" / link["href"]).is_file()
+    # The Welsh search index holds the Welsh pages of now only.
+    current = {p.relative_to(out / "cy").as_posix(): p.read_bytes()
+               for p in (out / "cy").rglob("*.html")
+               if not p.relative_to(out / "cy").as_posix().startswith("editions/")}
+    bundle = index_edition(current)
+    assert bundle == {name: (out / "cy" / name).read_bytes() for name in bundle}

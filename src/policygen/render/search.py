@@ -168,8 +168,9 @@ def index_editions(editions: Iterable[tuple[str, str]], files: Mapping[str, byte
     for path, data in files.items():
         prefix = _index_of(path, pages)
         # An earlier edition's pages are not searched: a search leads to what applies now.
+        # (Each language's are in its own folder: editions/DATE/, cy/editions/DATE/.)
         if path.endswith(".html") and prefix is not None and prefix in pages \
-                and not path.startswith(f"{owner_prefix(path)}{ARCHIVE_DIR}"):
+                and not path.removeprefix(prefix).startswith(ARCHIVE_DIR):
             pages[prefix][path.removeprefix(prefix)] = data
     # One Pagefind per core, each taking every k-th edition: most of an edition's time is
     # Pagefind's own, and each index depends only on its own pages, so the bytes are the same

@@ -95,26 +95,40 @@ def render_site(edition: Edition, env: jinja2.Environment, assets: Path,
         made = _render_language(in_language, env, assets, pdfs,
                                 links_to_variants and main, (languages, language), searchable)
         files.update({language.folder + path: data for path, data in made.items()})
-    files.update(_render_archive(edition, env, assets, sites[0][0], set(files)))
+    files.update(_render_archive(edition, env, assets, set(files)))
     return files
 
 
 def _render_archive(edition: Edition, env: jinja2.Environment, assets: Path,
-                    language: SiteLanguage, current: set[str]) -> dict[str, bytes]:
+                    current: set[str]) -> dict[str, bytes]:
     """Each earlier edition's pages in its own folder, each marked as superseded, with a link
-    to the same page in the current edition (or its home page, where that page has gone)."""
+    to the same page in the current edition (or its home page, where that page has gone).
+
+    In each language, as the current pages are: the Welsh ones in the Welsh pages' own folder
+    (cy/editions/DATE/), so that the Welsh site keeps its earlier editions when it is
+    published on an address of its own, and every page is linked to its twin."""
     files: dict[str, bytes] = {}
     for archived in edition.earlier:
         folder = archive_folder(archived.day)
         pub = archived.publication
-        pub = replace(pub, site_url=pub.site_url and edition.publication.site_url + folder)
-        superseded = {"edition": archived.day, "by": archived.superseded_by,
-                      "up": "../" * folder.count("/"), "current": frozenset(current)}
-        # An earlier edition is not searched: its search page lists its topics and items.
-        made = _render_language(Edition(pub, edition.status, archived.adaptation), env, assets,
-                                None, False, ((language,), language), False, superseded)
-        files.update({folder + path: data for path, data in made.items()
-                      if path not in ("feed.xml", "sitemap.xml")})
+        pub = replace(pub, site_url=pub.site_url and edition.publication.site_url)
+        sites = language_sites(Edition(pub, edition.status, archived.adaptation))
+        # Each language's pages of it sit in that language's folder, under editions/DATE/.
+        languages = tuple(replace(language, folder=language.folder + folder,
+                                  url=language.url and language.url + folder)
+                          for language, _ in sites)
+        for here, (language, in_language) in zip(languages, sites, strict=True):
+            now = {path.removeprefix(language.folder) for path in current
+                   if path.startswith(language.folder)}
+            superseded = {"edition": archived.day, "by": archived.superseded_by,
+                          "up": "../" * folder.count("/"), "current": frozenset(now)}
+            # An earlier edition is not searched: its search page lists its topics and items.
+            in_language = replace(in_language, publication=replace(
+                in_language.publication, site_url=here.url))
+            made = _render_language(in_language, env, assets, None, False, (languages, here),
+                                    False, superseded)
+            files.update({here.folder + path: data for path, data in made.items()
+                          if path not in ("feed.xml", "sitemap.xml")})
     return files
 
 

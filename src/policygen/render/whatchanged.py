@@ -64,8 +64,9 @@ def list_label(pub: Publication, name: str, words: Words) -> str:
         return name
     level = next((lv for lv in topic.practice if lv.key == part.split("/")[0]), None)
     if level is not None:
-        label = level_label(level.label, words) + (" (" + words.gettext(_TOPIC_LISTS["consequences"]) + ")"
-                               if part.endswith("/consequences") else "")
+        consequences = words.gettext(_TOPIC_LISTS["consequences"])
+        label = level_label(level.label, words) + (
+            f" ({consequences})" if part.endswith("/consequences") else "")
     else:
         label = words.gettext(_TOPIC_LISTS.get(part, part)) if part else ""
     return f"{topic.title}: {label}" if label else topic.title
