@@ -6,6 +6,7 @@ reworded, in Welsh only, an item the copy rewords."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from test_bilingual_variant import VARIANT, run, write_variant
 from policygen import BuildOptions, build
 from policygen.cli import main
 from policygen.render.search import index_edition
+from policygen.source.content import load_content
+from policygen.variants.editions import format_record
 
 TODAY = "2026-12-01"
 WELSH_BEFORE = "Mae eich rheolwr yn gwybod pa gyfrif rydych chi'n ei ddefnyddio."
@@ -229,3 +232,21 @@ def test_the_earlier_edition_stays_readable_in_welsh_too(project: Path, tmp_path
                if not p.relative_to(out / "cy").as_posix().startswith("editions/")}
     bundle = index_edition(current)
     assert bundle == {name: (out / "cy" / name).read_bytes() for name in bundle}
+
+
+def test_recording_again_over_a_record_of_the_english_words_only_leaves_it_and_says_so(
+        project: Path) -> None:
+    """A record an earlier policygen wrote (the English words only) is the same edition: it is
+    not taken for a change to the guidance, nor written over."""
+    pub = load_content(project).publication
+    path = project / "content" / "editions" / "2026-01-10.yaml"
+    path.parent.mkdir(parents=True)
+    old = format_record(replace(pub, twins=()), date(2026, 1, 10))
+    path.write_text(old, encoding="utf-8")
+    code, out = run(project, "edition")
+    assert code == 0, out
+    assert ("already records this edition, with its words in English only (as policygen wrote "
+            "records before December 2026), and is left as it is; its files were kept with it") in " ".join(out.split())
+    assert path.read_text(encoding="utf-8") == old
+    # The content's copy, for the edition's pages once superseded, is kept as usual.
+    assert (project / "content" / "editions" / "2026-01-10" / "topics" / "email.yaml").is_file()

@@ -9,13 +9,14 @@ A record is written once and never over another: an edition is what was publishe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from policygen.build.editions import adapt
 from policygen.build.pipeline import check
 from policygen.errors import ContentError, Location, OutputError, Problem
+from policygen.model import Publication
 from policygen.source.content import CONTENT_DIR, content_paths
 from policygen.source.review import build_date
 from policygen.variants.chain import load_chain
@@ -30,16 +31,26 @@ from policygen.variants.editions import (
 )
 from policygen.variants.standing import base_edition
 from policygen.variants.variant import Variant, list_variants, load_variant, variant_file_name
-from policygen.words import long_date
+from policygen.words import language_name, long_date
 
 
 @dataclass(frozen=True, slots=True)
 class EditionRecord:
     path: Path
     written: tuple[str, ...]  # the files written (none when all were there already)
+    # A record of guidance in several languages that an earlier policygen wrote with the main
+    # language's words alone: the same edition, left as it is.
+    one_language: str = ""
 
     @property
     def message(self) -> str:
+        if self.one_language:
+            kept = "its files were kept with it" if self.written else "nothing was written"
+            return (f"{self.path} already records this edition, with its words in "
+                    f"{self.one_language} only (as policygen wrote records before December "
+                    f"2026), and is left as it is; {kept}. The next edition's page of what it "
+                    "changed is made in that language only; each edition recorded from now on "
+                    "keeps the words of every language.")
         if not self.written:
             return f"{self.path} already records this edition; nothing was written."
         if any(name.endswith(".yaml") and "/variants/" not in name for name in self.written):
@@ -55,6 +66,9 @@ def record_edition(project: Path) -> EditionRecord:
     publication = check(project, build_date(None)).publication
     day = base_edition(publication)
     files = {record_name(day): format_record(publication, day).encode("utf-8")}
+    one_language = _one_language_record(project, publication, day)
+    if one_language:
+        files[record_name(day)] = (project / record_name(day)).read_bytes()
     files.update({f"{copy_name(day)}/{path.relative_to(project / CONTENT_DIR).as_posix()}":
                   path.read_bytes() for path in content_paths(project / CONTENT_DIR)})
     differing = [name for name, data in files.items()
@@ -69,7 +83,16 @@ def record_edition(project: Path) -> EditionRecord:
             "is left as it is. If this is a new edition, set dates: last_updated in "
             "content/publication.yaml to the day it is published, then run policygen edition "
             "again")
-    return EditionRecord(project / record_name(day), _write_missing(project, files))
+    return EditionRecord(project / record_name(day), _write_missing(project, files),
+                         language_name(publication.language) if one_language else "")
+
+
+def _one_language_record(project: Path, publication: Publication, day: date) -> bool:
+    """Whether the record there is this edition's in the main language alone, as records were
+    written before they kept every language's words."""
+    path = project / record_name(day)
+    return bool(publication.twins) and path.is_file() and path.read_bytes() == format_record(
+        replace(publication, twins=()), day).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
