@@ -117,14 +117,19 @@ def output_files(out: Path) -> OutputFiles:
     each (None for the index of variants), found in one walk of the folder: with a hundred
     editions, a walk per edition was most of an unchanged rebuild."""
     found: dict[str | None, dict[str, Path]] = {}
-    for root, _, names in os.walk(out):
-        folder = Path(root)
-        here = folder.relative_to(out).as_posix()
-        for name in names:
-            path = f"{name}" if here == "." else f"{here}/{name}"
-            if path != MARKER and (folder / name).is_file():
-                found.setdefault(owner_prefix(path), {})[path] = folder / name
+    if out.is_dir():
+        _files_in(out, "", found)
     return found
+
+
+def _files_in(folder: Path | str, here: str, found: dict[str | None, dict[str, Path]]) -> None:
+    with os.scandir(folder) as listing:  # a folder told from a file without a stat of each
+        for entry in listing:
+            path = f"{here}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                _files_in(entry.path, f"{path}/", found)
+            elif path != MARKER and entry.is_file():
+                found.setdefault(owner_prefix(path), {})[path] = Path(entry.path)
 
 
 def intact_editions(found: OutputFiles, previous: BuildRecord) -> frozenset[str]:

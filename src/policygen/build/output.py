@@ -70,24 +70,32 @@ def _check_all_ours(out: Path) -> None:
 
 def foreign_files(out: Path, recorded: Mapping[str, str]) -> list[str]:
     """What in `out` no build recorded writing: other files, links, special files, folders."""
-    folders = {"."} | {name[:end] for name in recorded
-                       for end in (i for i, char in enumerate(name) if char == "/")}
-    foreign = []
-    for root, dirs, names in os.walk(out):
-        here = PurePosixPath(Path(root).relative_to(out).as_posix())
-        ours = [d for d in sorted(dirs)
-                if (here / d).as_posix() in folders and not (out / here / d).is_symlink()]
-        foreign += [(here / d).as_posix() + ("" if (out / here / d).is_symlink() else "/")
-                    for d in sorted(dirs) if d not in ours]
-        dirs[:] = ours
-        foreign += [name for name in ((here / n).as_posix() for n in sorted(names))
-                    if name != MARKER and (name not in recorded
-                                           or not _is_plain_file(out / name))]
+    folders = {name[:end] for name in recorded
+               for end in (i for i, char in enumerate(name) if char == "/")}
+    foreign: list[str] = []
+    _look_through(out, "", folders, recorded, foreign)
     return foreign
 
 
-def _is_plain_file(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
+def _look_through(folder: Path | str, here: str, folders: set[str],
+                  recorded: Mapping[str, str], foreign: list[str]) -> None:
+    # os.scandir tells a folder, a link and a file apart without a stat of each (most of
+    # the time of an unchanged rebuild's check, with thousands of files).
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    ours = []
+    for entry in entries:  # folders first, then files, as a reader lists them
+        path = f"{here}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            (ours.append(entry) if path in folders else foreign.append(path + "/"))
+    for entry in entries:
+        path = f"{here}{entry.name}"
+        if entry.is_symlink() or (not entry.is_dir(follow_symlinks=False) and path != MARKER
+                                  and (path not in recorded
+                                       or not entry.is_file(follow_symlinks=False))):
+            foreign.append(path)
+    for entry in ours:
+        _look_through(entry.path, f"{here}{entry.name}/", folders, recorded, foreign)
 
 
 def _recorded_files(out: Path) -> dict[str, str] | None:

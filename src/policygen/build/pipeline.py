@@ -201,11 +201,12 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     previous = read_record(out)
     progress("preparing", 0, 0)
     plan = make_plan(report, options, templates, previous, out)
-    setup = render_setup(options, templates, renderer, out, previous)
     if not plan.editions:
-        kept_as_it_is = _as_it_is(out, plan, setup, previous, report, started)
+        kept_as_it_is = _as_it_is(out, plan, lambda: render_setup(options, templates),
+                                  previous, report, started)
         if kept_as_it_is is not None:
             return kept_as_it_is
+    setup = render_setup(options, templates, renderer, out, previous)
     with Staging(out) as staging:
         outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
                                   lambda pdf: _to_disk(pdf, staging),
@@ -228,7 +229,7 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
     return _summary(report, plan, out, names, rendered, warnings, started)
 
 
-def _as_it_is(out: Path, plan: Plan, setup: RenderSetup, previous: BuildRecord,
+def _as_it_is(out: Path, plan: Plan, setup: Callable[[], RenderSetup], previous: BuildRecord,
               report: CheckReport, started: float) -> BuildReport | None:
     """The report of a build that leaves the output folder as it is, when every edition is
     taken over and the folder already holds, to the byte, what this build would make; None
@@ -238,7 +239,7 @@ def _as_it_is(out: Path, plan: Plan, setup: RenderSetup, previous: BuildRecord,
     # The index of variants is made from the editions' records and the inputs every edition's
     # key covers, all unchanged, so the last build's stands; a variant that failed is tried
     # again, though, and what it says now may differ.
-    index = {name: file_digest(data) for name, data in _indexes(plan, setup).items()} \
+    index = {name: file_digest(data) for name, data in _indexes(plan, setup()).items()} \
         if plan.failures else \
         {name: digest for name, digest in previous.files.items() if owner_prefix(name) is None}
     if not all((out / name).is_file() and digest_of(out / name) == digest
@@ -298,9 +299,13 @@ def make_plan(report: CheckReport, options: BuildOptions, templates: Path,
     keys = {prefix: hasher.key(variant, prefix) for variant, prefix in wanted}
     found = output_files(out)
     reused, to_make = decide(wanted, keys, previous, intact_editions(found, previous))
+    # The base's earlier editions and what this one changed are read only when an edition is
+    # to be made: an unchanged rebuild renders nothing, and reading every earlier edition's
+    # content was a good part of its time.
     base = base_edition_of(report.publication, today,
                            edition_changes(options.project, report.publication),
-                           archived_editions(options.project, base_edition(report.publication)))
+                           archived_editions(options.project, base_edition(report.publication)))\
+        if to_make else base_edition_of(report.publication, today)
     if options.draft:
         base = with_draft(base, report, options.draft)
     editions, failures = load_editions(report, options, base, to_make)
