@@ -32,11 +32,12 @@ from policygen.build import pipeline
 from policygen.build.editions import load_editions
 from policygen.build.plan import BuildOptions, planned
 from policygen.render.edition import Edition, base_edition_of
+from policygen.render.formats import SITE
 from policygen.render.printing import PrintJob, PrintOptions
-from policygen.render.site import VARIANT_INDEX
-from policygen.render.stage import SITE, RenderSetup, print_jobs, render_editions
+from policygen.render.stage import RenderSetup, print_jobs, render_editions
 from policygen.render.templating import make_environment
-from policygen.render.variant_index import render_variant_index, variant_entry
+from policygen.render.variant_entries import VARIANT_INDEX, variant_entry
+from policygen.render.variant_index import render_variant_index
 from policygen.variants.variant import list_variants
 
 if TYPE_CHECKING:  # policygen.render.pdf would not import WeasyPrint, but the stage times it

@@ -24,7 +24,7 @@ from policygen.errors import (
     WriteError,
     format_problems,
 )
-from policygen.render.stage import FORMAT_NAMES
+from policygen.render.formats import FORMAT_NAMES
 from policygen.source.languages import TranslationProgress, progress_lines
 from policygen.source.review import build_date
 from policygen.variants.drift import Drift, drift_lines, drift_of, format_drift

@@ -24,7 +24,7 @@ from policygen.errors import OutputError
 from policygen.render.edition import base_edition_of
 from policygen.render.stage import render_index
 from policygen.render.templating import make_environment
-from policygen.render.variant_index import VariantEntry
+from policygen.render.variant_entries import VariantEntry
 from policygen.variants.variant import list_variants
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import time
@@ -45,20 +46,8 @@ from policygen.build.plan import (
 from policygen.errors import ContentError, Location, OutputError, Problem, Severity
 from policygen.model import Publication
 from policygen.render.edition import Edition, base_edition_of, owner_prefix, variant_edition_of
-from policygen.render.printing import PAPERS, PrintOptions
-from policygen.render.search import index_editions, search_targets
-from policygen.render.stage import (
-    PRINT,
-    Outputs,
-    RenderSetup,
-    makes_pdfs,
-    owner,
-    render_editions,
-    render_index,
-    with_companions,
-    without_data,
-)
-from policygen.render.templating import default_templates_dir, make_environment, template_file
+from policygen.render.formats import PRINT, makes_pdfs, with_companions
+from policygen.render.shipped import default_templates_dir, template_file
 from policygen.render.workers import map_forked
 from policygen.source.confinement import escaping_folders, source_roots
 from policygen.source.content import load_content
@@ -76,8 +65,12 @@ from policygen.variants.editions import archived_editions
 from policygen.variants.standing import base_edition
 from policygen.variants.variant import list_variants, misnamed_variants
 
+# The renderers (render.stage and what it brings: Jinja, the print layout, Pagefind) are
+# imported where something is rendered, not here: an unchanged rebuild renders nothing, and
+# importing them was a third of its time.
 if TYPE_CHECKING:
     from policygen.render.pdf import PdfRenderer, RenderedPdf
+    from policygen.render.stage import Outputs, RenderSetup
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +177,16 @@ def check_print(project: Path, today: date | None = None,
         return build(options)
 
 
-def _pdf_renderer(options: BuildOptions) -> PdfRenderer:
-    """The PDF workers, forked before anything is read if PDFs are asked for (see PdfRenderer)."""
-    from policygen.render.pdf import PdfRenderer  # not at the top: `check` has no use for processes
-    renderer = PdfRenderer(options.workers)
-    return renderer.start() if makes_pdfs(options.formats) else renderer
+def _pdf_renderer(options: BuildOptions) -> contextlib.AbstractContextManager[PdfRenderer | None]:
+    """The PDF workers, forked before anything is read if PDFs are asked for (see PdfRenderer);
+    none for a build without PDFs, which then never imports the PDF renderer."""
+    if not makes_pdfs(options.formats):
+        return contextlib.nullcontext()
+    from policygen.render.pdf import PdfRenderer
+    return PdfRenderer(options.workers).start()
 
 
-def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
+def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer | None,
            started: float) -> BuildReport:
     out = options.out or options.project / "build"
     recover_interrupted(out.resolve())
@@ -207,6 +202,7 @@ def _build(options: BuildOptions, progress: Progress, renderer: PdfRenderer,
         if kept_as_it_is is not None:
             return kept_as_it_is
     setup = render_setup(options, templates, renderer, out, previous)
+    from policygen.render.stage import render_editions
     with Staging(out) as staging:
         outputs = render_editions(list(plan.editions), setup, with_companions(options.formats),
                                   lambda pdf: _to_disk(pdf, staging),
@@ -261,6 +257,7 @@ def _indexes(plan: Plan, setup: RenderSetup) -> dict[str, bytes]:
     """The index of variants, in a build of all of them that makes the site."""
     options = plan.options
     if options.all_variants and "site" in options.formats:
+        from policygen.render.stage import render_index
         return dict(render_index(plan.base, plan.entries(), setup.env).files)
     return {}
 
@@ -336,6 +333,9 @@ def with_draft(edition: Edition, report: CheckReport, language: str) -> Edition:
 def render_setup(options: BuildOptions, templates: Path, renderer: PdfRenderer | None = None,
                  out: Path | None = None, previous: BuildRecord | None = None) -> RenderSetup:
     """What the render stage needs for a build: templates, paper, PDF workers, last build's PDFs."""
+    from policygen.render.printing import PAPERS, PrintOptions
+    from policygen.render.stage import RenderSetup
+    from policygen.render.templating import make_environment
     cache = None
     if out is not None and previous is not None and makes_pdfs(options.formats):
         cache = read_pdf_cache(out, previous)
@@ -356,6 +356,7 @@ def templates_dir(project: Path) -> Path:
 def _failures(outputs: Outputs, plan: Plan, options: BuildOptions) -> list[VariantFailure]:
     """A PDF that cannot be made (a poster that will not fit) stops the build for the base; in
     a build of all variants it only sets that variant aside."""
+    from policygen.render.stage import owner
     failures = []
     editions = list(plan.editions)
     for edition in editions:
@@ -369,6 +370,7 @@ def _failures(outputs: Outputs, plan: Plan, options: BuildOptions) -> list[Varia
 
 def _to_disk(pdf: RenderedPdf, staging: Staging) -> RenderedPdf:
     """Stage the PDF's bytes and keep only what the rest of the build needs to know of it."""
+    from policygen.render.stage import without_data
     if pdf.error:
         return pdf
     staging.write(pdf.path, pdf.data)
@@ -396,6 +398,7 @@ def _pages_to_disk(staging: Staging, options: BuildOptions,
 def _search_indexes(editions: tuple[Edition, ...], files: Mapping[str, bytes],
                     progress: Progress) -> dict[str, bytes]:
     """Each edition's search index; counted aloud only when there are many (it is quick)."""
+    from policygen.render.search import index_editions, search_targets
     progress("indexing for search", 0, 0)
     named = [target for e in editions for target in search_targets(
         e.prefix, f"the variant {e.name}" if e.adaptation else e.name, e.language_folders)]

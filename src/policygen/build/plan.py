@@ -19,8 +19,8 @@ from policygen.build.output import BuildRecord
 from policygen.errors import Problem
 from policygen.model import Publication
 from policygen.render.edition import Edition, owner_prefix
-from policygen.render.stage import FORMAT_NAMES, with_needs
-from policygen.render.variant_index import VariantEntry, variant_entry
+from policygen.render.formats import FORMAT_NAMES, with_needs
+from policygen.render.variant_entries import VariantEntry, variant_entry
 from policygen.source.languages import TranslationProgress
 from policygen.source.review import ReviewStatus, count_of, describe_status, review_warnings
 

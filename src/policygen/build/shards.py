@@ -20,8 +20,8 @@ from typing import Any
 
 from policygen.build.output import MARKER, BuildRecord, digest_of
 from policygen.errors import OutputError
-from policygen.render.site import VARIANT_INDEX
-from policygen.render.stage import FORMAT_NAMES as FORMATS
+from policygen.render.formats import FORMAT_NAMES as FORMATS
+from policygen.render.variant_entries import VARIANT_INDEX
 from policygen.source.names import control_character
 from policygen.source.reader import ID_PATTERN
 from policygen.source.review import ReviewState

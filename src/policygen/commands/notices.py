@@ -26,7 +26,8 @@ from policygen.commands.scaffold import command_for
 from policygen.errors import OutputError
 from policygen.model import ONLY_AUTHOR, Party, SignOff
 from policygen.render.edition import Edition, variant_edition_of
-from policygen.render.stage import NOTICE, render_edition
+from policygen.render.formats import NOTICE
+from policygen.render.stage import render_edition
 from policygen.source.names import address_problem
 from policygen.variants.drift import pins
 from policygen.variants.ledger import AdaptedPublication, chain_authors, format_change_report

@@ -26,17 +26,12 @@ from policygen.build.pipeline import check, render_setup, templates_dir, with_dr
 from policygen.build.plan import BuildOptions
 from policygen.errors import PolicygenError
 from policygen.render.edition import Edition, base_edition_of
+from policygen.render.formats import PRINT, SEARCH, SITE, with_companions
 from policygen.render.pdf import PdfCache, PdfRenderer
 from policygen.render.search import index_editions, search_targets
-from policygen.render.stage import (
-    PRINT,
-    SEARCH,
-    SITE,
-    RenderSetup,
-    render_edition,
-    with_companions,
-)
-from policygen.render.templating import make_environment, render, template_file
+from policygen.render.shipped import template_file
+from policygen.render.stage import RenderSetup, render_edition
+from policygen.render.templating import make_environment, render
 from policygen.source.confinement import SOURCE_FOLDERS
 from policygen.variants.drift import edition_changes
 from policygen.variants.editions import archived_editions

@@ -7,7 +7,7 @@ from pathlib import Path
 from string import Template
 
 from policygen.errors import OutputError
-from policygen.render.templating import template_file
+from policygen.render.shipped import template_file
 from policygen.source.reader import ID_PATTERN
 from policygen.variants.variant import VARIANT_FILE
 from policygen.words import language_name

@@ -30,6 +30,7 @@ from policygen.render.draft import (
 from policygen.render.edition import Edition, archive_folder
 from policygen.render.search import SEARCH_PAGE
 from policygen.render.templating import markdown_functions, render, stand_in_marked
+from policygen.render.variant_entries import VARIANT_INDEX
 from policygen.render.whatchanged import WHAT_CHANGED_PAGE, changes_context
 from policygen.source.markup import ALLOWED_TAGS, MarkdownRenderer, page_href
 from policygen.variants import svgsafe
@@ -72,7 +73,6 @@ SECTION_PAGES = (
      N_("Who publishes it, who approved it, when it is reviewed, and how to adapt it.")),
 )
 MAIN_NAV = ("summary", "guidelines", "reporting", "glossary", "about")
-VARIANT_INDEX = "variants/index.html"
 
 
 def render_site(edition: Edition, env: jinja2.Environment, assets: Path,

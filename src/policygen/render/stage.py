@@ -1,8 +1,8 @@
 """The render stage: editions in; their pages and PDFs out, with what went wrong.
 
 Every command that makes output comes through here (`build`, `serve`, `notify`, `merge`), so
-that a page or a PDF is made one way only. The output formats are one table, FORMATS: a new
-format (say a Word handbook) is a row of it, a renderer and its templates.
+that a page or a PDF is made one way only. The output formats are one table, FORMATS
+(formats.py): a new format (say a Word handbook) is a row of it, a renderer and its templates.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import jinja2
 from policygen.errors import Location, Problem
 from policygen.render.bilingual import language_editions, poster_copies
 from policygen.render.edition import Edition
+from policygen.render.formats import FORMATS, with_companions
 from policygen.render.printing import (
     PrintJob,
     PrintOptions,
@@ -26,8 +27,9 @@ from policygen.render.printing import (
     poster_job,
     sheets,
 )
-from policygen.render.site import VARIANT_INDEX, render_site
-from policygen.render.variant_index import VariantEntry, render_variant_index
+from policygen.render.site import render_site
+from policygen.render.variant_entries import VARIANT_INDEX, VariantEntry
+from policygen.render.variant_index import render_variant_index
 from policygen.render.workers import iter_forked
 from policygen.source.markup import MarkdownRenderer
 
@@ -60,51 +62,10 @@ def _notice_jobs(env: jinja2.Environment, renderer: MarkdownRenderer, edition: E
     return [partial(notice_job, env, renderer, edition)] if edition.adaptation else []
 
 
-@dataclass(frozen=True, slots=True)
-class OutputFormat:
-    """One kind of output: the website's pages, its search index, or a kind of PDF and how
-    its jobs are made."""
-
-    name: str
-    pdf_jobs: JobsOf | None = None  # None: made from the website's pages, or the pages
-    # Whether `--format` names it; one that is not comes with any PDF format that is asked for
-    # (a variant's adaptation notice goes with its posters and handbook).
-    chosen: bool = True
-    # The formats it is made from, which come with it when it is asked for alone.
-    needs: frozenset[str] = frozenset()
-
-
-FORMATS: tuple[OutputFormat, ...] = (
-    OutputFormat("site"),
-    # Pagefind's index of each edition's pages (render/search.py), beside them in pagefind/.
-    # Its own format because it is most of a site build's time and Hugo, beside which the
-    # benchmark sets the site, has none; asked for alone it brings the pages it is made from.
-    OutputFormat("search", needs=frozenset({"site"})),
-    OutputFormat("posters", _poster_jobs),
-    OutputFormat("handbook", _handbook_jobs),
-    OutputFormat("notice", _notice_jobs, chosen=False),
-)
-FORMAT_NAMES = tuple(f.name for f in FORMATS if f.chosen)  # what `--format` offers
-SITE = frozenset({"site"})
-SEARCH = frozenset({"search"})
-PRINT = frozenset(f.name for f in FORMATS if f.pdf_jobs and f.chosen)
-NOTICE = frozenset({"notice"})
-
-
-def with_needs(formats: frozenset[str]) -> frozenset[str]:
-    """The formats asked for, and those they are made from (search is made from the site)."""
-    return formats.union(*(f.needs for f in FORMATS if f.name in formats))
-
-
-def with_companions(formats: frozenset[str]) -> frozenset[str]:
-    """The formats asked for, and those that come with them (see OutputFormat.chosen)."""
-    if not formats & PRINT:
-        return formats
-    return formats | {f.name for f in FORMATS if f.pdf_jobs and not f.chosen}
-
-
-def makes_pdfs(formats: frozenset[str]) -> bool:
-    return any(f.pdf_jobs for f in FORMATS if f.name in formats)
+# How each PDF format of the table (formats.py) is made: its jobs for one edition.
+PDF_JOBS: dict[str, JobsOf] = {"posters": _poster_jobs, "handbook": _handbook_jobs,
+                               "notice": _notice_jobs}
+assert set(PDF_JOBS) == {f.name for f in FORMATS if f.pdf}, "a PDF format without its jobs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +176,8 @@ def job_makers(env: jinja2.Environment, edition: Edition, options: PrintOptions,
                formats: frozenset[str]) -> list[JobMaker]:
     """The PDF jobs of an edition in these formats, each made only when it is called for."""
     renderer = MarkdownRenderer(edition.publication.glossary.terms)
-    return [make for output in FORMATS if output.pdf_jobs and output.name in formats
-            for make in output.pdf_jobs(env, renderer, edition, options)]
+    return [make for output in FORMATS if output.pdf and output.name in formats
+            for make in PDF_JOBS[output.name](env, renderer, edition, options)]
 
 
 def print_jobs(env: jinja2.Environment, edition: Edition, options: PrintOptions,

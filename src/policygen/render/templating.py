@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from policygen.errors import Location, PolicygenError, Problem
 from policygen.model import StandIn
+from policygen.render.shipped import default_templates_dir
 from policygen.source.markup import MarkdownRenderer
 from policygen.words import N_, SOURCE, Words, words_for
 
@@ -43,19 +44,6 @@ class TemplateProblem(PolicygenError):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(problem.format())
-
-
-def default_templates_dir() -> Path:
-    """Templates shipped in the wheel, or the repository's templates/ in a source checkout."""
-    package = Path(__file__).parents[1]  # src/policygen (render/ is one of its packages)
-    packaged = package / "templates"
-    return packaged if packaged.is_dir() else package.parents[1] / "templates"
-
-
-def template_file(templates: Path, name: str) -> Path:
-    """A file from the project's templates, or the shipped one when the project has none."""
-    own = templates / name
-    return own if own.exists() else default_templates_dir() / name
 
 
 class TemplateOutside(jinja2.TemplateError):
