@@ -19,10 +19,10 @@ from test_preview import Running, edit
 from test_quality import WCAG_TAGS, Recorder
 
 from policygen import BuildOptions, build
-from policygen.build import pipeline
 from policygen.build.output import MARKER
 from policygen.commands.preview import SITE_POLICY
 from policygen.errors import SearchIndexError
+from policygen.render import search as search_index
 from policygen.render.search import UNUSED, index_edition
 from policygen.render.templating import anchor
 from policygen.source.content import load_content
@@ -237,13 +237,13 @@ def test_an_unchanged_rebuild_indexes_nothing_and_an_edited_variant_only_itself(
     options = BuildOptions(project, out, TODAY, SEARCHABLE, all_variants=True)
     build(options)
     indexed: list[list[str]] = []
-    real = pipeline.index_editions
+    real = search_index.index_editions
 
     def counting(editions: Any, files: Any, counter: Any = None) -> dict[str, bytes]:
         editions = list(editions)
         indexed.append([prefix for prefix, _ in editions])
         return real(editions, files, counter)
-    monkeypatch.setattr(pipeline, "index_editions", counting)
+    monkeypatch.setattr(search_index, "index_editions", counting)
     before = (out / MARKER).read_bytes()
     build(options)
     assert (out / MARKER).read_bytes() == before

@@ -47,8 +47,8 @@ from policygen.variants.standing import (
 )
 from policygen.variants.terminology import (
     Substituter,
-    map_prose_places,
     missing_forms,
+    substitute_prose,
     term_forms,
     unlink,
 )
@@ -369,7 +369,7 @@ def apply_terminology(pub: Publication, local: tuple[LocalSection, ...], terms: 
     forms = term_forms(terms, english)
     near = NearMisses(forms, missing_forms(terms) if english else ())
     substitute = Substituter(forms, near, english)  # collects what it replaced, for the ledger
-    pub = map_prose_places(pub, substitute)
+    pub = substitute_prose(pub, substitute)
     local = tuple(replace(s, title=substitute(s.title, s.id), text=substitute(s.text, s.id))
                   for s in local)
     for sighting in near.sightings():

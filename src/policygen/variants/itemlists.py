@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 from policygen.errors import Severity
 from policygen.model import Edit, Item, ItemEdits, Level, Placement, Publication, Topic
@@ -36,22 +37,40 @@ def item_lists(pub: Publication) -> Lists:
 
 def with_item_lists(pub: Publication, lists: Lists) -> Publication:
     summary = pub.summary
-    return replace(
-        pub, topics=tuple(_topic_with(topic, lists) for topic in pub.topics),
-        guidelines=replace(pub.guidelines, items=lists["guidelines"]),
-        summary=replace(summary, do=replace(summary.do, items=lists["summary/do"]),
-                        do_not=replace(summary.do_not, items=lists["summary/do_not"])),
-        reporting=replace(pub.reporting, steps=lists["reporting/steps"]))
+    return _with(
+        pub, topics=_same_or(tuple(_topic_with(topic, lists) for topic in pub.topics),
+                             pub.topics),
+        guidelines=_with(pub.guidelines, items=lists["guidelines"]),
+        summary=_with(summary, do=_with(summary.do, items=lists["summary/do"]),
+                      do_not=_with(summary.do_not, items=lists["summary/do_not"])),
+        reporting=_with(pub.reporting, steps=lists["reporting/steps"]))
 
 
 def _topic_with(topic: Topic, lists: Lists) -> Topic:
     def level_with(level: Level) -> Level:
-        return replace(level, items=lists[f"{topic.id}/{level.key}"], consequences=lists.get(
+        return _with(level, items=lists[f"{topic.id}/{level.key}"], consequences=lists.get(
             f"{topic.id}/{level.key}/consequences", level.consequences))
 
-    return replace(topic, headline=lists[f"{topic.id}/headline"],
-                   preamble=lists[f"{topic.id}/preamble"], in_place=lists[f"{topic.id}/in_place"],
-                   practice=tuple(level_with(level) for level in topic.practice))
+    return _with(topic, headline=lists[f"{topic.id}/headline"],
+                 preamble=lists[f"{topic.id}/preamble"], in_place=lists[f"{topic.id}/in_place"],
+                 practice=_same_or(tuple(level_with(level) for level in topic.practice),
+                                   topic.practice))
+
+
+T = TypeVar("T")
+
+
+def _with(value: T, **fields: Any) -> T:
+    """The value with the fields given, or the value itself where each is what it has: the
+    parts a variant does not change stay the base's own objects, which every variant shares
+    (and whose walks are kept, terminology.KeptWalks)."""
+    if all(getattr(value, name) is new for name, new in fields.items()):
+        return value
+    return replace(value, **fields)  # type: ignore[type-var]
+
+
+def _same_or(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
+    return old if all(a is b for a, b in zip(new, old, strict=True)) else new
 
 
 def apply_items(pub: Publication, edits: ItemEdits,

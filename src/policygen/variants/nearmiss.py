@@ -72,15 +72,20 @@ class NearMisses:
     def __call__(self, prose: str, place: str) -> None:
         # A phrase close to two terms ("children, young people" and "children and young
         # people" both listed) is reported once, under the first; each place counted once.
+        finds = self.finds(prose)
+        found = {_key(phrase): (self.entries[slot], phrase) for slot, phrase in reversed(finds)}
+        for key, (entry, phrase) in found.items():
+            self.seen.setdefault(key, Sighting(entry, phrase)).places.append(place)
+
+    def finds(self, prose: str) -> tuple[tuple[int, str], ...]:
+        """The phrases close to a term in the prose, (slot, phrase) each; kept across variants."""
         finds = _FOUND.get((self.key, prose))
         if finds is None:
             finds = tuple(self._find(prose))
             if len(_FOUND) >= _FOUND_LIMIT:
                 _FOUND.clear()
             _FOUND[(self.key, prose)] = finds
-        found = {_key(phrase): (self.entries[slot], phrase) for slot, phrase in reversed(finds)}
-        for key, (entry, phrase) in found.items():
-            self.seen.setdefault(key, Sighting(entry, phrase)).places.append(place)
+        return finds
 
     def _find(self, prose: str) -> Iterator[tuple[int, str]]:
         for slot, (_, pattern) in enumerate(self.patterns):

@@ -61,12 +61,31 @@ def map_prose_places(pub: Publication, function: PlaceFunction) -> Publication:
 
 
 def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
-          place: str) -> Any:
+          place: str, may_change: Callable[[Any], bool] | None = None,
+          kept: KeptWalks | None = None) -> Any:
+    """`may_change`: told each part before it is walked; a part it says no to is kept whole.
+    `kept`: the walks of parts made before with the same function, taken instead of walking
+    them again."""
     if isinstance(value, str):
         result = function(value, area, place)
         return value if result == value else result  # the same object: nothing to copy
+    if may_change is not None and not may_change(value):
+        return value
+    if kept is not None:
+        found = kept.enter(value, area, place)
+        if found is not _NOT_KEPT:
+            return found
+    walked = _walk_inside(value, function, skip, area, place, may_change, kept)
+    if kept is not None:
+        kept.leave(value, area, place, walked)
+    return walked
+
+
+def _walk_inside(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
+                 place: str, may_change: Callable[[Any], bool] | None,
+                 kept: KeptWalks | None) -> Any:
     if isinstance(value, tuple):
-        walked = tuple(_walk(v, function, skip, area, place) for v in value)
+        walked = tuple(_walk(v, function, skip, area, place, may_change, kept) for v in value)
         return value if _same(walked, value) else walked
     if not is_dataclass(value) or isinstance(value, (type, Location)):
         return value
@@ -77,7 +96,8 @@ def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
         if not before or type(before) in _NO_TEXT:
             continue  # nothing in it to change (an empty text or list, a date, a number)
         where = _area(value, name, area)
-        after = _walk(before, function, skip, where, _place(value, name, where, place))
+        after = _walk(before, function, skip, where, _place(value, name, where, place),
+                      may_change, kept)
         if after is not before:
             changed[name] = after
     # Left alone when nothing in it changed: most of a publication is, and a copy of it for
@@ -86,6 +106,68 @@ def _walk(value: Any, function: PlaceFunction, skip: frozenset[str], area: str,
 
 
 _NO_TEXT = frozenset({int, float, bool, type(None), date})
+_NOT_KEPT = object()
+
+
+class KeptWalks:
+    """A variant's terms put in, each part of the base walked once for each set of terms.
+
+    Most of what a variant reads is the base's own parts, the same objects for every variant,
+    and twenty schools that say "pupils" and "staff" have the same terms: the walk of each
+    part is kept, by the part and the terms, with what the substituter's calls did besides
+    replacing (a term counted, prose with a near-miss looked through). A later variant with
+    the same terms takes the walked part and has that done again, in the same order, instead
+    of walking it: what it counts and warns of is what a walk would give.
+    """
+
+    def __init__(self, substitute: Substituter, key: tuple[int, int]) -> None:
+        self.substitute = substitute
+        self.key = key
+        self._recording: list[list[Effect]] = []  # one list for each open part
+
+    def text(self, text: str, area: str, place: str) -> str:
+        result = self.substitute(text, area, place)
+        effect = self.substitute.effect(text, area, place) if self._recording else None
+        if effect is not None:
+            for effects in self._recording:
+                effects.append(effect)
+        return result
+
+    def enter(self, value: Any, area: str, place: str) -> Any:
+        """The part as walked before with these terms (its calls made again), else _NOT_KEPT
+        and the part's calls are recorded until it is left."""
+        found = _KEPT.get((id(value), self.key, area, place))
+        if found is not None and found[0] is value:  # the part itself, not a later one
+            for effect in found[2]:
+                self.substitute.repeat(effect)
+            for effects in self._recording:
+                effects += found[2]
+            return found[1]
+        self._recording.append([])
+        return _NOT_KEPT
+
+    def leave(self, value: Any, area: str, place: str, walked: Any) -> None:
+        effects = self._recording.pop()
+        if len(_KEPT) >= _KEPT_LIMIT:
+            _KEPT.clear()
+        _KEPT[(id(value), self.key, area, place)] = (value, walked, tuple(effects))
+
+
+# (id of a part, terms' key, area, place) -> (the part, it walked, what its calls did besides
+# replacing); the part is kept so that its id is not given to another while the entry stands.
+_KEPT: dict[tuple[int, tuple[int, int], str, str], tuple[Any, Any, tuple[Effect, ...]]] = {}
+_KEPT_LIMIT = 200_000
+
+
+def substitute_prose(pub: Publication, substitute: Substituter) -> Publication:
+    """As map_prose_places with the substituter, each part of the base walked once for each
+    set of terms (KeptWalks) where the substituter says what its effects depend on."""
+    key = substitute.walk_key
+    if key is None:
+        return map_prose_places(pub, substitute)
+    kept = KeptWalks(substitute, key)
+    return cast(Publication, _walk(pub, kept.text, NOT_PROSE | AS_WRITTEN, "", "", None,
+                                   kept))
 
 
 def _same(walked: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
@@ -128,8 +210,45 @@ def unlink(value: T, kind: str, targets: Collection[str]) -> tuple[T, int]:
         count += 1
         return match.group(1)
 
-    result = map_text(value, lambda text, _: _LINK.sub(plain, text))
+    # A link to a target has "kind:target" in its text: a part without that anywhere in it
+    # (most of the guidance, for one term or topic left out) is kept as it is, unwalked.
+    needles = tuple(f"{kind}:{target}" for target in targets)
+
+    def holds_one(part: Any) -> bool:
+        text = text_of(part)
+        return any(needle in text for needle in needles)
+
+    result = _walk(value, lambda text, *_: _LINK.sub(plain, text), frozenset(), "", "",
+                   holds_one)
     return result, count
+
+
+def text_of(value: Any) -> str:
+    """Every text in a value (a publication or any part of one), joined: what a search for a
+    word in the part looks through. Kept for the parts of the base guidance, which every
+    variant shares: each is joined once, not once per variant."""
+    if isinstance(value, str):
+        return value
+    kept = _TEXTS.get(id(value))
+    if kept is not None and kept[0] is value:  # the same object, not one given its id since
+        return kept[1]
+    if isinstance(value, tuple):
+        parts = [text_of(v) for v in value]
+    elif is_dataclass(value) and not isinstance(value, (type, Location)):
+        parts = [text_of(getattr(value, name)) for name in _field_names(type(value), _NONE)]
+    else:
+        return ""
+    text = "\n".join(part for part in parts if part)
+    if len(_TEXTS) >= _TEXTS_LIMIT:
+        _TEXTS.clear()
+    _TEXTS[id(value)] = (value, text)
+    return text
+
+
+_NONE: frozenset[str] = frozenset()
+# The parts' texts by id (each with its part, which keeps the id from being given to another).
+_TEXTS: dict[int, tuple[Any, str]] = {}
+_TEXTS_LIMIT = 20_000
 
 
 # The plurals that matter in this guidance and do not end in -s; and words with one form only.
@@ -319,6 +438,9 @@ def _is_acronym(word: str) -> bool:
 
 # (replaced text, index of the form of each replacement, stretches left as they were)
 Scan = tuple[str, tuple[int, ...], tuple[str, ...]]
+# What a call did besides replacing: (area, place, the forms it counted, the prose it looked
+# through for near-misses that has some).
+Effect = tuple[str, str, tuple[int, ...], tuple[str, ...]]
 # Scans kept across the variants of one process: (terms' key, prose) -> Scan.
 _SCANNED: dict[tuple[int, str], Scan] = {}
 _SCANNED_LIMIT = 200_000
@@ -359,6 +481,37 @@ class Substituter:
             (f.term, f.replacement, f.derived, f.parts, f.plural) for f in self.forms),
             *(() if english else ("not english",))), len(_SIGNATURES))
 
+    @property
+    def walk_key(self) -> tuple[int, int] | None:
+        """What its effects on a text depend on (its terms, and the near-misses looked for);
+        None when that cannot be said (a callback without a key of its own)."""
+        if self.unreplaced is None:
+            return self.key, -1
+        other = getattr(self.unreplaced, "key", None)
+        return (self.key, other) if isinstance(other, int) else None
+
+    def effect(self, text: str, area: str, place: str = "") -> Effect | None:
+        """What a call on the text does besides replacing (the terms it counts, the prose it
+        looks through for near-misses that has some), to be done again by `repeat`; None
+        when it does nothing else."""
+        finds = getattr(self.unreplaced, "finds", None)
+        hits: list[int] = []
+        seen: list[str] = []
+        for prose in _split_verbatim(text)[0]:
+            _, found, untouched = self._scanned(prose)
+            hits += found
+            if finds is not None:
+                seen += [stretch for stretch in untouched if stretch.strip() and finds(stretch)]
+        return (area, place or area, tuple(hits), tuple(seen)) if hits or seen else None
+
+    def repeat(self, effect: Effect) -> None:
+        """Do again what a call did besides replacing, as `effect` said it."""
+        area, place, hits, seen = effect
+        for index in hits:
+            self.found[index][area] += 1
+        for prose in seen:
+            self._unreplaced(prose, place)
+
     def __call__(self, text: str, area: str, place: str = "") -> str:
         prose, verbatim = _split_verbatim(text)
         pieces = [self._replace(prose[0], area, place or area)]
@@ -366,14 +519,17 @@ class Substituter:
             pieces += [copied, self._replace(following, area, place or area)]
         return "".join(pieces)
 
-    def _replace(self, prose: str, area: str, place: str) -> str:
+    def _scanned(self, prose: str) -> Scan:
         scanned = _SCANNED.get((self.key, prose))
         if scanned is None:
             scanned = self._scan(prose)
             if len(_SCANNED) >= _SCANNED_LIMIT:
                 _SCANNED.clear()
             _SCANNED[(self.key, prose)] = scanned
-        result, hits, untouched = scanned
+        return scanned
+
+    def _replace(self, prose: str, area: str, place: str) -> str:
+        result, hits, untouched = self._scanned(prose)
         for index in hits:
             self.found[index][area] += 1
         for stretch in untouched:
