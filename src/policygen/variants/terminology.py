@@ -156,7 +156,7 @@ class KeptWalks:
 # (id of a part, terms' key, area, place) -> (the part, it walked, what its calls did besides
 # replacing); the part is kept so that its id is not given to another while the entry stands.
 _KEPT: dict[tuple[int, tuple[int, int], str, str], tuple[Any, Any, tuple[Effect, ...]]] = {}
-_KEPT_LIMIT = 200_000
+_KEPT_LIMIT = 100_000  # of the order of 20 sets of terms × the parts of the base
 
 
 def substitute_prose(pub: Publication, substitute: Substituter) -> Publication:
