@@ -16,7 +16,7 @@ import hashlib
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -115,14 +115,13 @@ def _twin_drift(variant: Variant, now: Publication, then: Mapping[str, ItemPlace
         recorded = places_in(then, twin.language, now.language)
         if recorded is None:
             continue  # the edition's Welsh words are not on record
-        current = item_places(board.in_language(twin.language))
         rewords = {edit.target: edit.value
                    for edit in variant.in_language(twin.language).items.reword}
-        for ident, old in recorded.items():
-            new = current.get(ident)
-            if new is not None and item_fingerprint(old) != item_fingerprint(new):
-                yield Drift(ident, "reworded", ident in touched, old.text, new.text,
-                            rewords.get(ident, ""), _place(old), _place(new), twin.language)
+        # The places are the same in every language: only a rewording is this language's.
+        for drift in _edition_drift(recorded, item_places(board.in_language(twin.language))):
+            if drift.kind == "reworded":
+                yield replace(drift, mine=drift.id in touched,
+                              variant_text=rewords.get(drift.id, ""), language=twin.language)
 
 
 def _then(then: Mapping[str, ItemPlace] | None, ident: str, pin: str | None) -> ItemPlace | None:

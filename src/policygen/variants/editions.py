@@ -137,11 +137,10 @@ def format_record(pub: Publication, day: date) -> str:
 def _recorded_words(pub: Publication, place: ItemPlace) -> dict[str, object]:
     if not pub.twins:
         return {"text": place.text, **({"poster": place.poster} if place.poster else {})}
-    words = {pub.language: (place.text, place.poster)}
-    words.update({language: (text, poster) for language, text, poster in place.twins})
-    texts = {language: text for language, (text, _) in words.items()}
-    posters = {language: poster for language, (_, poster) in words.items() if poster}
-    return {"text": texts, **({"poster": posters} if posters else {})}
+    words = ((pub.language, place.text, place.poster), *place.twins)
+    posters = {language: poster for language, _, poster in words if poster}
+    return {"text": {language: text for language, text, _ in words},
+            **({"poster": posters} if posters else {})}
 
 
 def read_record(project: Path, day: date) -> Mapping[str, ItemPlace] | None:

@@ -12,7 +12,7 @@ from policygen.errors import Severity
 from policygen.model import Edit, Item, ItemEdits, Level, Placement, Publication, Topic
 from policygen.source.content import all_item_ids
 from policygen.variants.ledger import Ledger, missing
-from policygen.variants.terminology import unlink
+from policygen.variants.terminology import same_objects, unlink
 
 _OPTIONAL_LISTS = ("/headline", "/preamble", "/consequences")
 Lists = Mapping[str, tuple[Item, ...]]  # read-only: a change makes new lists
@@ -38,8 +38,8 @@ def item_lists(pub: Publication) -> Lists:
 def with_item_lists(pub: Publication, lists: Lists) -> Publication:
     summary = pub.summary
     return _with(
-        pub, topics=_same_or(tuple(_topic_with(topic, lists) for topic in pub.topics),
-                             pub.topics),
+        pub, topics=_kept(tuple(_topic_with(topic, lists) for topic in pub.topics),
+                          pub.topics),
         guidelines=_with(pub.guidelines, items=lists["guidelines"]),
         summary=_with(summary, do=_with(summary.do, items=lists["summary/do"]),
                       do_not=_with(summary.do_not, items=lists["summary/do_not"])),
@@ -53,8 +53,8 @@ def _topic_with(topic: Topic, lists: Lists) -> Topic:
 
     return _with(topic, headline=lists[f"{topic.id}/headline"],
                  preamble=lists[f"{topic.id}/preamble"], in_place=lists[f"{topic.id}/in_place"],
-                 practice=_same_or(tuple(level_with(level) for level in topic.practice),
-                                   topic.practice))
+                 practice=_kept(tuple(level_with(level) for level in topic.practice),
+                                topic.practice))
 
 
 T = TypeVar("T")
@@ -69,8 +69,8 @@ def _with(value: T, **fields: Any) -> T:
     return replace(value, **fields)  # type: ignore[type-var]
 
 
-def _same_or(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
-    return old if all(a is b for a, b in zip(new, old, strict=True)) else new
+def _kept(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
+    return old if same_objects(new, old) else new
 
 
 def apply_items(pub: Publication, edits: ItemEdits,

@@ -86,7 +86,7 @@ def _walk_inside(value: Any, function: PlaceFunction, skip: frozenset[str], area
                  kept: KeptWalks | None) -> Any:
     if isinstance(value, tuple):
         walked = tuple(_walk(v, function, skip, area, place, may_change, kept) for v in value)
-        return value if _same(walked, value) else walked
+        return value if same_objects(walked, value) else walked
     if not is_dataclass(value) or isinstance(value, (type, Location)):
         return value
     area = value.id if isinstance(value, Topic) else area
@@ -126,9 +126,9 @@ class KeptWalks:
         self._recording: list[list[Effect]] = []  # one list for each open part
 
     def text(self, text: str, area: str, place: str) -> str:
-        result = self.substitute(text, area, place)
-        effect = self.substitute.effect(text, area, place) if self._recording else None
+        result, effect = self.substitute.replaced(text, area, place)
         if effect is not None:
+            self.substitute.repeat(effect)
             for effects in self._recording:
                 effects.append(effect)
         return result
@@ -170,8 +170,9 @@ def substitute_prose(pub: Publication, substitute: Substituter) -> Publication:
                                    kept))
 
 
-def _same(walked: tuple[Any, ...], value: tuple[Any, ...]) -> bool:
-    return all(a is b for a, b in zip(walked, value, strict=True))
+def same_objects(new: tuple[Any, ...], old: tuple[Any, ...]) -> bool:
+    """Whether two tuples hold the very same objects (a part left as it was is not copied)."""
+    return all(a is b for a, b in zip(new, old, strict=True))
 
 
 @lru_cache(maxsize=256)
@@ -490,34 +491,39 @@ class Substituter:
         other = getattr(self.unreplaced, "key", None)
         return (self.key, other) if isinstance(other, int) else None
 
-    def effect(self, text: str, area: str, place: str = "") -> Effect | None:
-        """What a call on the text does besides replacing (the terms it counts, the prose it
-        looks through for near-misses that has some), to be done again by `repeat`; None
-        when it does nothing else."""
+    def __call__(self, text: str, area: str, place: str = "") -> str:
+        replaced, effect = self.replaced(text, area, place)
+        if effect is not None:
+            self.repeat(effect)
+        return replaced
+
+    def replaced(self, text: str, area: str, place: str = "") -> tuple[str, Effect | None]:
+        """The text with the terms replaced, and what replacing does besides (the terms it
+        counts, the prose left as it was that is looked through for near-misses), done by
+        `repeat`; None when it does nothing else. Nothing is counted yet."""
+        # Only prose with a near-miss in it has an effect, where the callback can say so.
         finds = getattr(self.unreplaced, "finds", None)
+        prose, verbatim = _split_verbatim(text)
+        pieces: list[str] = []
         hits: list[int] = []
         seen: list[str] = []
-        for prose in _split_verbatim(text)[0]:
-            _, found, untouched = self._scanned(prose)
+        for index, piece in enumerate(prose):
+            result, found, untouched = self._scanned(piece)
+            pieces += [verbatim[index - 1], result] if index else [result]
             hits += found
-            if finds is not None:
-                seen += [stretch for stretch in untouched if stretch.strip() and finds(stretch)]
-        return (area, place or area, tuple(hits), tuple(seen)) if hits or seen else None
+            if self.unreplaced is not None:
+                seen += [stretch for stretch in untouched
+                         if stretch.strip() and (finds is None or finds(stretch))]
+        effect = (area, place or area, tuple(hits), tuple(seen)) if hits or seen else None
+        return "".join(pieces), effect
 
     def repeat(self, effect: Effect) -> None:
-        """Do again what a call did besides replacing, as `effect` said it."""
+        """Do what replacing does besides, as `effect` says it."""
         area, place, hits, seen = effect
         for index in hits:
             self.found[index][area] += 1
         for prose in seen:
             self._unreplaced(prose, place)
-
-    def __call__(self, text: str, area: str, place: str = "") -> str:
-        prose, verbatim = _split_verbatim(text)
-        pieces = [self._replace(prose[0], area, place or area)]
-        for copied, following in zip(verbatim, prose[1:], strict=True):
-            pieces += [copied, self._replace(following, area, place or area)]
-        return "".join(pieces)
 
     def _scanned(self, prose: str) -> Scan:
         scanned = _SCANNED.get((self.key, prose))
@@ -527,14 +533,6 @@ class Substituter:
                 _SCANNED.clear()
             _SCANNED[(self.key, prose)] = scanned
         return scanned
-
-    def _replace(self, prose: str, area: str, place: str) -> str:
-        result, hits, untouched = self._scanned(prose)
-        for index in hits:
-            self.found[index][area] += 1
-        for stretch in untouched:
-            self._unreplaced(stretch, place)
-        return result
 
     def _scan(self, prose: str) -> Scan:
         """The prose with the terms replaced, which form each replacement was (by index), and
